@@ -1,0 +1,130 @@
+import { DateTime } from 'luxon'
+import encryption from '@adonisjs/core/services/encryption'
+import { BaseModel, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
+import User from '#models/user'
+import CampaignMembership from '#models/campaign_membership'
+
+export type BroadcasterType = '' | 'affiliate' | 'partner'
+
+/**
+ * A Twitch account connected to Chorus. The tokens are stored encrypted with
+ * the app key and are never serialized: read them through `accessToken` /
+ * `refreshToken`, write them through `setTokens()`.
+ */
+export default class Streamer extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare userId: number
+
+  @column()
+  declare twitchUserId: string
+
+  @column()
+  declare twitchLogin: string
+
+  @column()
+  declare twitchDisplayName: string
+
+  @column()
+  declare broadcasterType: BroadcasterType
+
+  @column()
+  declare profileImageUrl: string
+
+  @column({
+    prepare: (value: string[]) => JSON.stringify(value ?? []),
+    consume: (value: unknown) => (Array.isArray(value) ? value : []),
+  })
+  declare scopes: string[]
+
+  @column({ serializeAs: null })
+  declare accessTokenEncrypted: string | null
+
+  @column({ serializeAs: null })
+  declare refreshTokenEncrypted: string | null
+
+  @column()
+  declare isActive: boolean
+
+  @column.dateTime()
+  declare tokenExpiresAt: DateTime | null
+
+  @column.dateTime()
+  declare lastTokenRefreshAt: DateTime | null
+
+  @column.dateTime()
+  declare tokenRefreshFailedAt: DateTime | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @belongsTo(() => User)
+  declare user: BelongsTo<typeof User>
+
+  @hasMany(() => CampaignMembership)
+  declare memberships: HasMany<typeof CampaignMembership>
+
+  /**
+   * Streamers with active authorization (SPEC §4): active, and at least one
+   * accepted membership whose poll authorization has not expired at `now`.
+   */
+  static withActiveAuthorization = scope((query, now: DateTime = DateTime.now()) => {
+    query.where('is_active', true).whereExists((memberships) => {
+      memberships
+        .from('campaign_memberships')
+        .whereColumn('campaign_memberships.streamer_id', 'streamers.id')
+        .where('campaign_memberships.status', 'active')
+        .where('campaign_memberships.poll_authorization_expires_at', '>', now.toSQL()!)
+    })
+  })
+
+  get accessToken(): string | null {
+    return decrypt(this.accessTokenEncrypted)
+  }
+
+  get refreshToken(): string | null {
+    return decrypt(this.refreshTokenEncrypted)
+  }
+
+  /**
+   * Stores a new token pair, encrypted. A null refresh token keeps the
+   * current one (Twitch does not always send one back).
+   */
+  setTokens(tokens: { accessToken: string; refreshToken?: string | null }) {
+    this.accessTokenEncrypted = encryption.encrypt(tokens.accessToken)
+    if (tokens.refreshToken) {
+      this.refreshTokenEncrypted = encryption.encrypt(tokens.refreshToken)
+    }
+  }
+
+  isTokenExpired(now: DateTime = DateTime.now()) {
+    return !this.tokenExpiresAt || this.tokenExpiresAt <= now
+  }
+
+  /**
+   * Milliseconds until the access token expires (negative once expired, 0
+   * when unknown).
+   */
+  tokenTimeLeftMs(now: DateTime = DateTime.now()) {
+    return this.tokenExpiresAt ? this.tokenExpiresAt.toMillis() - now.toMillis() : 0
+  }
+
+  async hasActiveAuthorization(now: DateTime = DateTime.now()) {
+    const found = await Streamer.query()
+      .where('id', this.id)
+      .withScopes((scopes) => scopes.withActiveAuthorization(now))
+      .first()
+    return found !== null
+  }
+}
+
+function decrypt(value: string | null): string | null {
+  if (!value) return null
+  return encryption.decrypt<string>(value)
+}

@@ -1,0 +1,29 @@
+import env from '#start/env'
+import { appUrl } from '#config/app'
+
+/**
+ * Everything the Twitch clients need. The two base URLs are the only place a
+ * Twitch host may come from: pointing them at any Twitch-compatible server
+ * (the project's emulator included) is enough.
+ */
+const twitchConfig = {
+  clientId: env.get('TWITCH_CLIENT_ID'),
+  clientSecret: env.get('TWITCH_CLIENT_SECRET'),
+  oauthUrl: env.get('TWITCH_OAUTH_URL', 'https://id.twitch.tv/oauth2').replace(/\/+$/, ''),
+  helixUrl: env.get('TWITCH_HELIX_URL', 'https://api.twitch.tv/helix').replace(/\/+$/, ''),
+  callbackUrl: `${appUrl}/auth/twitch/callback`,
+
+  /**
+   * Scopes asked at sign-in: polls need manage + read, the dashboard shows the email.
+   */
+  scopes: ['channel:manage:polls', 'channel:read:polls', 'user:read:email'],
+
+  /**
+   * Upper bound of one HTTP call to Twitch; a hung socket must not stall a
+   * refresh cycle or a poll launch.
+   */
+  timeoutMs: env.get('TWITCH_TIMEOUT_MS', 10_000),
+}
+
+export default twitchConfig
+export type TwitchConfig = typeof twitchConfig

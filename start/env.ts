@@ -1,0 +1,66 @@
+/*
+|--------------------------------------------------------------------------
+| Environment variables
+|--------------------------------------------------------------------------
+|
+| Every variable of the contract (SPEC §3) is validated here at boot, so a
+| typo fails loudly instead of surfacing mid-show. Variables added beyond the
+| contract all have defaults: the app boots with only the contract's set.
+*/
+import { Env } from '@adonisjs/core/env'
+
+export default await Env.create(new URL('../', import.meta.url), {
+  NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
+  PORT: Env.schema.number.optional(),
+  HOST: Env.schema.string({ format: 'host' }),
+  APP_KEY: Env.schema.string(),
+  APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  LOG_LEVEL: Env.schema.string.optional(),
+
+  /*
+  | Sessions
+  */
+  SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory', 'redis'] as const),
+
+  /*
+  | PostgreSQL
+  */
+  DB_HOST: Env.schema.string.optional({ format: 'host' }),
+  DB_PORT: Env.schema.number.optional(),
+  DB_USER: Env.schema.string.optional(),
+  DB_PASSWORD: Env.schema.string.optional(),
+  DB_DATABASE: Env.schema.string.optional(),
+
+  /*
+  | Redis (REDIS_DB lets parallel test runs keep apart; default 0)
+  */
+  REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
+  REDIS_PORT: Env.schema.number.optional(),
+  REDIS_PASSWORD: Env.schema.string.optional(),
+  REDIS_DB: Env.schema.number.optional(),
+
+  /*
+  | Twitch: the application and the two base URLs (the only place a Twitch
+  | host may come from)
+  */
+  TWITCH_CLIENT_ID: Env.schema.string(),
+  TWITCH_CLIENT_SECRET: Env.schema.string(),
+  TWITCH_OAUTH_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  TWITCH_HELIX_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  TWITCH_TIMEOUT_MS: Env.schema.number.optional(),
+
+  /*
+  | Web push
+  */
+  VAPID_PUBLIC_KEY: Env.schema.string.optional(),
+  VAPID_PRIVATE_KEY: Env.schema.string.optional(),
+  VAPID_SUBJECT: Env.schema.string.optional(),
+  PUSH_ALLOW_PRIVATE_ENDPOINTS: Env.schema.boolean.optional(),
+
+  /*
+  | Token refresh scheduler
+  */
+  SCHEDULER_ENABLED: Env.schema.boolean.optional(),
+  SCHEDULER_TIMEZONE: Env.schema.string.optional(),
+  TOKEN_REFRESH_CONCURRENCY: Env.schema.number.optional(),
+})
