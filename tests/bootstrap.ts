@@ -7,11 +7,15 @@ import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import testUtils from '@adonisjs/core/services/test_utils'
+import { browserClient } from '@japa/browser-client'
+import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
+import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
+import { chromium } from 'playwright'
 
 /**
  * Japa plugins: assertions, the HTTP client with session/auth/CSRF helpers,
- * and the AdonisJS bridge. The browser suite adds its own Chromium client
- * (tests/browser_client.ts) so the other suites never launch a browser.
+ * the AdonisJS bridge, and the browser client for the browser suite only.
+ * The browser is the system Chromium (never a downloaded one).
  */
 export const plugins: Config['plugins'] = [
   assert(),
@@ -20,6 +24,24 @@ export const plugins: Config['plugins'] = [
   sessionApiClient(app),
   shieldApiClient(),
   authApiClient(app),
+  browserClient({
+    runInSuites: ['browser'],
+    launcher: (options) =>
+      chromium.launch({
+        ...options,
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      }),
+  }),
+  sessionBrowserClient(app),
+  authBrowserClient(app),
 ]
 
 /**

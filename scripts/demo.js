@@ -1,0 +1,147 @@
+/*
+ * npm run demo — Chorus on a fresh machine, in one command.
+ *
+ * 1. creates .env from .env.example when missing (fresh APP_KEY), adds VAPID keys
+ * 2. creates the PostgreSQL database when missing and migrates it
+ * 3. starts the Twitch emulator (when TWITCH_OAUTH_URL points at this machine)
+ *    and the web server with the scheduler on
+ * 4. prints the URL; Ctrl-C stops both
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
+import pg from 'pg'
+
+const root = new URL('../', import.meta.url)
+const envPath = new URL('.env', root)
+const TS_LOADER = ['--import=ts-node-maintained/register/esm']
+
+function step(message) {
+  console.log(`\x1b[35m›\x1b[0m ${message}`)
+}
+
+function ensureEnvFile() {
+  if (existsSync(envPath)) return
+  copyFileSync(new URL('.env.example', root), envPath)
+  const key = randomBytes(32).toString('base64url')
+  writeFileSync(envPath, readFileSync(envPath, 'utf8').replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`))
+  step('created .env with a fresh APP_KEY')
+}
+
+function ace(...args) {
+  const result = spawnSync(process.execPath, ['ace', ...args], { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) {
+    console.error(`node ace ${args.join(' ')} failed`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+async function ensureDatabase(env) {
+  const database = env.DB_DATABASE || 'chorus'
+  const client = new pg.Client({
+    host: env.DB_HOST || '127.0.0.1',
+    port: Number(env.DB_PORT || 5432),
+    user: env.DB_USER || 'postgres',
+    password: env.DB_PASSWORD || undefined,
+    database: 'postgres',
+  })
+  await client.connect()
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`)
+      step(`created database ${database}`)
+    }
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * The emulator runs only when the OAuth URL points at this machine: with a
+ * real Twitch application configured, the demo talks to Twitch itself.
+ */
+function emulatorPort(env) {
+  const url = new URL(env.TWITCH_OAUTH_URL || 'https://id.twitch.tv/oauth2')
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+  return local ? Number(url.port || 80) : null
+}
+
+async function waitFor(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) })
+      return true
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+  return false
+}
+
+ensureEnvFile()
+ace('push:vapid')
+const env = { ...parseEnv(readFileSync(envPath, 'utf8')), ...process.env }
+await ensureDatabase(env)
+ace('migration:run', '--force')
+
+const children = []
+const port = emulatorPort(env)
+if (port) {
+  step(`starting the Twitch emulator on port ${port}`)
+  children.push(
+    spawn(
+      process.execPath,
+      [
+        ...TS_LOADER,
+        'emulator/main.ts',
+        '--port',
+        String(port),
+        '--client-id',
+        env.TWITCH_CLIENT_ID,
+        '--client-secret',
+        env.TWITCH_CLIENT_SECRET,
+        '--auto-votes',
+      ],
+      { cwd: root, stdio: 'inherit' }
+    )
+  )
+}
+
+step('starting the web server')
+children.push(
+  spawn(process.execPath, [...TS_LOADER, 'bin/server.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, SCHEDULER_ENABLED: env.SCHEDULER_ENABLED ?? 'true' },
+  })
+)
+
+function stopAll() {
+  for (const child of children) child.kill('SIGTERM')
+}
+process.on('SIGINT', stopAll)
+process.on('SIGTERM', stopAll)
+for (const child of children) {
+  child.on('exit', (code) => {
+    if (code && code !== 0) {
+      console.error(`a demo process exited with code ${code}; stopping`)
+      stopAll()
+      process.exitCode = code
+    }
+  })
+}
+
+const appUrl = env.APP_URL || `http://localhost:${env.PORT || 3333}`
+if (await waitFor(appUrl, 60_000)) {
+  console.log(`
+  Chorus is running: \x1b[1m${appUrl}\x1b[0m
+  ${port ? `Sign in with Twitch, then pick one of the emulator's streamers (aria_plays, bram_rolls, …).
+  The emulator's control API is at http://127.0.0.1:${port}/_emulator (see emulator/README.md).` : 'Sign in with your Twitch account.'}
+  Ctrl-C stops everything.
+`)
+} else {
+  console.error(`The server did not answer on ${appUrl} within 60 s.`)
+}
