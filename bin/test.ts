@@ -50,7 +50,14 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
       },
     })
   })
-  .run(() => run())
+  .run(async (app) => {
+    try {
+      await run()
+    } finally {
+      // Close Redis, PostgreSQL and the rest so the process exits on its own.
+      await app.terminate()
+    }
+  })
   .catch((error) => {
     process.exitCode = 1
     prettyPrintError(error)

@@ -1,0 +1,204 @@
+import {
+  readBoolean,
+  readFault,
+  readNumber,
+  readOptionalString,
+  readOptionalStringArray,
+} from './control_input.js'
+import { EmulatorInputError } from './emulator_error.js'
+import { isBroadcasterType } from './user_directory.js'
+import { helixError, jsonReply } from './replies.js'
+import type { Reply } from './replies.js'
+import { MalformedBodyError } from './request_context.js'
+import type { RequestContext } from './request_context.js'
+import type { Handler, Router } from './router.js'
+import type { EmulatorState } from './state.js'
+
+/** A control body may be absent (`{}`), but when present it must be a JSON object. */
+function bodyOf(ctx: RequestContext): Record<string, unknown> {
+  return ctx.rawBody.trim().length === 0 ? {} : ctx.jsonObject()
+}
+
+/** Control handlers throw EmulatorInputError / MalformedBodyError; both become JSON errors. */
+function control(action: (ctx: RequestContext) => Reply): Handler {
+  return (ctx) => {
+    try {
+      return action(ctx)
+    } catch (error) {
+      if (error instanceof EmulatorInputError) {
+        return helixError(error.status, error.message)
+      }
+      if (error instanceof MalformedBodyError) {
+        return helixError(400, error.message)
+      }
+      throw error
+    }
+  }
+}
+
+const ok = (extra: Record<string, unknown> = {}) => jsonReply(200, { ok: true, ...extra })
+
+/**
+ * The emulator's own API for tests and the demo, under /_emulator. JSON in,
+ * JSON out, camelCase. Every operation is also a method of EmulatorState.
+ */
+export function registerControlRoutes(router: Router, state: EmulatorState): void {
+  router
+    .add('GET', '/_emulator/users', () => jsonReply(200, { data: state.users.list() }))
+    .add(
+      'POST',
+      '/_emulator/users',
+      control((ctx) => {
+        const body = bodyOf(ctx)
+        const broadcasterType = body.broadcasterType
+        if (broadcasterType !== undefined && !isBroadcasterType(broadcasterType)) {
+          throw new EmulatorInputError("broadcasterType must be '', 'affiliate' or 'partner'")
+        }
+        const user = state.createUser({
+          login: readOptionalString(body, 'login') ?? '',
+          displayName: readOptionalString(body, 'displayName'),
+          email: readOptionalString(body, 'email'),
+          broadcasterType,
+        })
+        return jsonReply(201, { data: user })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/users/:id/tokens',
+      control((ctx) => {
+        const body = bodyOf(ctx)
+        const tokens = state.issueTokens(
+          ctx.params.id,
+          readOptionalStringArray(body, 'scopes'),
+          readOptionalString(body, 'clientId')
+        )
+        return jsonReply(201, tokens)
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/users/:id/revoke-refresh',
+      control((ctx) => ok({ revoked: state.revokeRefresh(ctx.params.id) }))
+    )
+    .add(
+      'POST',
+      '/_emulator/users/:id/invalidate-access',
+      control((ctx) => ok({ invalidated: state.invalidateAccess(ctx.params.id) }))
+    )
+    .add(
+      'POST',
+      '/_emulator/users/:id/fail-refresh',
+      control((ctx) => {
+        state.failRefresh(ctx.params.id, readFault(bodyOf(ctx)))
+        return ok({ fault: state.refreshFaults.peek(ctx.params.id) ?? null })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/users/:id/fail-helix',
+      control((ctx) => {
+        state.failHelix(ctx.params.id, readFault(bodyOf(ctx)))
+        return ok({ fault: state.helixFaults.peek(ctx.params.id) ?? null })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/users/:id/latency',
+      control((ctx) => {
+        const body = bodyOf(ctx)
+        state.setUserLatency(ctx.params.id, body.ms === null ? null : readNumber(body, 'ms'))
+        return ok({ settings: state.settings })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/latency',
+      control((ctx) => {
+        state.setLatency(readNumber(bodyOf(ctx), 'ms'))
+        return ok({ settings: state.settings })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/lifetime',
+      control((ctx) => {
+        state.setLifetime(readNumber(bodyOf(ctx), 'seconds'))
+        return ok({ settings: state.settings })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/omit-expires-in',
+      control((ctx) => {
+        state.omitExpiresInOnRefresh(readBoolean(bodyOf(ctx), 'enabled'))
+        return ok({ settings: state.settings })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/ratelimit',
+      control((ctx) => {
+        state.setRateLimit(readNumber(bodyOf(ctx), 'limit'))
+        return ok({ settings: state.settings })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/automod',
+      control((ctx) => {
+        const words = readOptionalStringArray(bodyOf(ctx), 'words')
+        if (words === undefined) {
+          throw new EmulatorInputError('"words" must be an array of strings')
+        }
+        state.setAutomodWords(words)
+        return ok({ settings: state.settings })
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/auto-votes',
+      control((ctx) => {
+        state.setAutoVotes(readBoolean(bodyOf(ctx), 'enabled'))
+        return ok({ settings: state.settings })
+      })
+    )
+    .add('GET', '/_emulator/settings', () => jsonReply(200, state.settings))
+    .add(
+      'POST',
+      '/_emulator/app-token',
+      control((ctx) =>
+        jsonReply(201, state.issueAppToken(readOptionalString(bodyOf(ctx), 'clientId')))
+      )
+    )
+    .add(
+      'GET',
+      '/_emulator/polls/:id',
+      control((ctx) => {
+        const poll = state.getPoll(ctx.params.id)
+        return poll ? jsonReply(200, { data: poll }) : helixError(404, 'Poll not found')
+      })
+    )
+    .add(
+      'POST',
+      '/_emulator/polls/:id/votes',
+      control((ctx) => {
+        const body = bodyOf(ctx)
+        const poll = state.castVotes(
+          ctx.params.id,
+          readNumber(body, 'choiceIndex'),
+          readNumber(body, 'count')
+        )
+        return jsonReply(200, { data: poll })
+      })
+    )
+    .add('GET', '/_emulator/stats', () => jsonReply(200, state.stats()))
+    .add('POST', '/_emulator/stats/reset', () => {
+      state.resetStats()
+      return ok()
+    })
+    .add('POST', '/_emulator/reset', () => {
+      state.reset()
+      return ok()
+    })
+}
