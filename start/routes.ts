@@ -28,3 +28,110 @@ router
     router.get('/dashboard', [DashboardController, 'show']).as('dashboard')
   })
   .use(middleware.auth())
+
+/*
+|--------------------------------------------------------------------------
+| Campaigns, memberships, readiness, notifications (issue 4)
+|--------------------------------------------------------------------------
+|
+| Signed-in users only. Every lookup is scoped to the signed-in user
+| (app/policies/campaign_policy.ts): someone else's campaign, membership or
+| notification answers 404; a member trying a GM-only action gets 403.
+| Forms send DELETE/PUT as POST with `?_method=` (method spoofing is on).
+*/
+const CampaignsController = () => import('#controllers/campaigns_controller')
+const CampaignMembersController = () => import('#controllers/campaign_members_controller')
+const ReadinessController = () => import('#controllers/readiness_controller')
+const MembershipsController = () => import('#controllers/memberships_controller')
+const NotificationsController = () => import('#controllers/notifications_controller')
+
+router
+  .group(() => {
+    // The GM's campaigns
+    router.get('/campaigns/create', [CampaignsController, 'create']).as('campaigns.create')
+    router.post('/campaigns', [CampaignsController, 'store']).as('campaigns.store')
+    router.get('/campaigns/:id', [CampaignsController, 'show']).as('campaigns.show')
+    router.get('/campaigns/:id/edit', [CampaignsController, 'edit']).as('campaigns.edit')
+    router.put('/campaigns/:id', [CampaignsController, 'update']).as('campaigns.update')
+    router.delete('/campaigns/:id', [CampaignsController, 'destroy']).as('campaigns.destroy')
+
+    // The GM invites (by Twitch login), withdraws invitations, removes members
+    router
+      .post('/campaigns/:id/invitations', [CampaignMembersController, 'invite'])
+      .as('campaigns.invitations.store')
+    router
+      .delete('/campaigns/:id/invitations/:invitationId', [
+        CampaignMembersController,
+        'cancelInvitation',
+      ])
+      .where('invitationId', router.matchers.number())
+      .as('campaigns.invitations.destroy')
+    router
+      .delete('/campaigns/:id/members/:membershipId', [CampaignMembersController, 'remove'])
+      .where('membershipId', router.matchers.number())
+      .as('campaigns.members.destroy')
+
+    // The GM's readiness page and "check now"
+    router.get('/campaigns/:id/readiness', [ReadinessController, 'show']).as('campaigns.readiness')
+    router
+      .post('/campaigns/:id/readiness/check', [ReadinessController, 'check'])
+      .as('campaigns.readiness.check')
+
+    // A streamer's own membership
+    router
+      .post('/memberships/:id/accept', [MembershipsController, 'accept'])
+      .as('memberships.accept')
+    router
+      .post('/memberships/:id/decline', [MembershipsController, 'decline'])
+      .as('memberships.decline')
+    router.post('/memberships/:id/grant', [MembershipsController, 'grant']).as('memberships.grant')
+    router
+      .post('/memberships/:id/revoke', [MembershipsController, 'revoke'])
+      .as('memberships.revoke')
+    router.post('/memberships/:id/leave', [MembershipsController, 'leave']).as('memberships.leave')
+
+    // In-app notifications
+    router.get('/notifications', [NotificationsController, 'index']).as('notifications.index')
+    router
+      .post('/notifications/read-all', [NotificationsController, 'markAllRead'])
+      .as('notifications.readAll')
+    router
+      .post('/notifications/:id/read', [NotificationsController, 'markRead'])
+      .as('notifications.read')
+  })
+  .where('id', router.matchers.number())
+  .use(middleware.auth())
+
+/*
+|--------------------------------------------------------------------------
+| Web push and notification settings (issue 5, SPEC §8)
+|--------------------------------------------------------------------------
+|
+| JSON API of public/js/push.js (paths fixed by the contract; errors answer
+| JSON) and the page choosing which notifications are pushed. State-changing
+| requests go through CSRF like every other (X-XSRF-TOKEN header).
+*/
+const PushSubscriptionsController = () => import('#controllers/push_subscriptions_controller')
+const NotificationPreferencesController = () =>
+  import('#controllers/notification_preferences_controller')
+
+router
+  .get('/push/vapid-public-key', [PushSubscriptionsController, 'vapidPublicKey'])
+  .as('push.vapidPublicKey')
+
+router
+  .group(() => {
+    router
+      .post('/push/subscriptions', [PushSubscriptionsController, 'store'])
+      .as('push.subscriptions.store')
+    router
+      .delete('/push/subscriptions', [PushSubscriptionsController, 'destroy'])
+      .as('push.subscriptions.destroy')
+    router
+      .get('/notifications/preferences', [NotificationPreferencesController, 'edit'])
+      .as('notifications.preferences')
+    router
+      .post('/notifications/preferences', [NotificationPreferencesController, 'update'])
+      .as('notifications.preferences.update')
+  })
+  .use(middleware.auth())

@@ -1,9 +1,36 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import { Clock } from '#services/clock'
+import { CampaignService } from '#services/campaigns/campaign_service'
+import { connectionHealth } from '#services/campaigns/connection_health'
+import { NotificationInbox } from '#services/inbox/notification_inbox'
 
+/**
+ * The signed-in user's home: profile and Twitch connection, campaigns as GM
+ * and as streamer, invitations to answer, notifications.
+ */
+@inject()
 export default class DashboardController {
+  constructor(
+    private campaigns: CampaignService,
+    private inbox: NotificationInbox,
+    private clock: Clock
+  ) {}
+
   async show({ auth, view }: HttpContext) {
     const user = auth.getUserOrFail()
     await user.load('streamer')
-    return view.render('pages/dashboard', { user, streamer: user.streamer })
+    const now = this.clock.now()
+    return view.render('pages/dashboard', {
+      user,
+      streamer: user.streamer,
+      connection: user.streamer ? connectionHealth(user.streamer, now) : null,
+      ownedCampaigns: await this.campaigns.ownedBy(user),
+      memberships: await this.campaigns.membershipsOf(user, 'active'),
+      invitations: await this.campaigns.membershipsOf(user, 'pending'),
+      notifications: await this.inbox.latest(user, 10),
+      unreadCount: await this.inbox.unreadCount(user),
+      now,
+    })
   }
 }

@@ -16,7 +16,8 @@ export default class PushSubscription extends BaseModel {
   @column()
   declare endpoint: string
 
-  @column({ serializeAs: null })
+  // The naming strategy would look for `p_256_dh`.
+  @column({ columnName: 'p256dh', serializeAs: null })
   declare p256dh: string
 
   @column({ serializeAs: null })

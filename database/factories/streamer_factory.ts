@@ -13,7 +13,10 @@ let sequence = 0
 export const StreamerFactory = factory
   .define(Streamer, ({ faker }) => {
     sequence += 1
-    const login = `${faker.internet.username().toLowerCase().replace(/[^a-z0-9_]/g, '')}_${sequence}`
+    const login = `${faker.internet
+      .username()
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '')}_${sequence}`
     return {
       twitchUserId: String(900000 + sequence + Math.floor(Math.random() * 1e6) * 1000),
       twitchLogin: login,

@@ -1,5 +1,5 @@
+import { emptyDatabase } from '#tests/helpers/empty_database'
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 
 /**
@@ -8,7 +8,7 @@ import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 test.group('Browser: sign in with Twitch', (group) => {
   group.each.setup(async () => {
     twitchEmulator.state.reset()
-    return testUtils.db().truncate()
+    return emptyDatabase()
   })
 
   test('click Sign in with Twitch, pick a streamer, land on the dashboard', async ({ visit }) => {

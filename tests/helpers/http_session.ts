@@ -15,6 +15,14 @@ export class HttpSession {
   }
 
   /**
+   * The status a GET of `path` answers with (e.g. 200 signed in, 302 not).
+   */
+  async statusOf(path: string) {
+    const response = await this.get(path)
+    return response.status
+  }
+
+  /**
    * A form POST carrying the CSRF token the way a page's form does.
    */
   async postForm(path: string, fields: Record<string, string> = {}) {
@@ -30,10 +38,7 @@ export class HttpSession {
     const url = new URL(path, this.baseUrl)
     const headers = new Headers(init.headers)
     if (url.origin === new URL(this.baseUrl).origin && this.cookies.size > 0) {
-      headers.set(
-        'Cookie',
-        [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-      )
+      headers.set('Cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '))
     }
     const response = await fetch(url, { ...init, headers, redirect: 'manual' })
     if (url.origin === new URL(this.baseUrl).origin) {
@@ -46,7 +51,8 @@ export class HttpSession {
    * Reads the CSRF token from a page, as a browser's form would carry it.
    */
   async csrfToken(path = '/dashboard') {
-    const page = await (await this.get(path)).text()
+    const response = await this.get(path)
+    const page = await response.text()
     const match = page.match(/name=['"]_csrf['"] value=['"]([^'"]+)['"]/)
     if (!match) throw new Error(`no CSRF field on ${path}`)
     return match[1]
@@ -58,7 +64,9 @@ export class HttpSession {
       const separator = pair.indexOf('=')
       const name = pair.slice(0, separator).trim()
       const value = pair.slice(separator + 1).trim()
-      const expired = attributes.some((attribute) => /max-age=-1|expires=thu, 01 jan 1970/i.test(attribute))
+      const expired = attributes.some((attribute) =>
+        /max-age=-1|expires=thu, 01 jan 1970/i.test(attribute)
+      )
       if (expired || value === '') {
         this.cookies.delete(name)
       } else {

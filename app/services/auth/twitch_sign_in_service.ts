@@ -4,6 +4,7 @@ import User from '#models/user'
 import Streamer from '#models/streamer'
 import type { TwitchUser } from '#services/twitch/twitch_helix_client'
 import type { TwitchAllyToken } from '#services/twitch/twitch_ally_driver'
+import { claimCampaignInvitations } from '#services/campaigns/invitation_claims'
 
 /**
  * Turns a completed Twitch sign-in into our users + streamers rows.
@@ -44,6 +45,9 @@ export class TwitchSignInService {
       })
       streamer.setTokens({ accessToken: token.token, refreshToken: token.refreshToken })
       await streamer.save()
+
+      // Invitations sent before this account first signed in become pending memberships.
+      await claimCampaignInvitations(streamer, trx, now)
 
       return { user, streamer }
     })

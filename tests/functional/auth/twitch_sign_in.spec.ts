@@ -1,6 +1,6 @@
+import { emptyDatabase } from '#tests/helpers/empty_database'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import testUtils from '@adonisjs/core/services/test_utils'
 import Streamer from '#models/streamer'
 import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
@@ -12,7 +12,7 @@ import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 test.group('Sign in with Twitch', (group) => {
   group.each.setup(async () => {
     twitchEmulator.state.reset()
-    return testUtils.db().truncate()
+    return emptyDatabase()
   })
 
   test('redirect sends the browser to Twitch with the scopes and a state', async ({ assert }) => {
@@ -46,7 +46,10 @@ test.group('Sign in with Twitch', (group) => {
     assert.include(html, 'Aria_Plays')
     assert.include(html, 'aria_plays')
 
-    const streamer = await Streamer.query().where('twitch_user_id', '1001').preload('user').firstOrFail()
+    const streamer = await Streamer.query()
+      .where('twitch_user_id', '1001')
+      .preload('user')
+      .firstOrFail()
     assert.equal(streamer.user.displayName, 'Aria_Plays')
     assert.equal(streamer.user.email, 'aria_plays@example.test')
     assert.equal(streamer.broadcasterType, 'partner')
@@ -80,7 +83,7 @@ test.group('Sign in with Twitch', (group) => {
 
     assert.equal(callback.status, 400)
     assert.include(await callback.text(), 'You declined the request on Twitch')
-    assert.equal((await session.get('/dashboard')).status, 302)
+    assert.equal(await session.statusOf('/dashboard'), 302)
     assert.lengthOf(await Streamer.all(), 0)
   })
 
@@ -147,11 +150,11 @@ test.group('Sign in with Twitch', (group) => {
   test('logout ends the session', async ({ assert }) => {
     const session = new HttpSession()
     await signInWithTwitch(session, '1001')
-    assert.equal((await session.get('/dashboard')).status, 200)
+    assert.equal(await session.statusOf('/dashboard'), 200)
 
     const logout = await session.postForm('/logout')
     assert.equal(logout.status, 302)
-    assert.equal((await session.get('/dashboard')).status, 302)
+    assert.equal(await session.statusOf('/dashboard'), 302)
   })
 
   test('logout without a CSRF token is refused', async ({ assert }) => {
@@ -159,6 +162,6 @@ test.group('Sign in with Twitch', (group) => {
     await signInWithTwitch(session, '1001')
 
     await session.send('/logout', { method: 'POST' })
-    assert.equal((await session.get('/dashboard')).status, 200, 'still signed in')
+    assert.equal(await session.statusOf('/dashboard'), 200, 'still signed in')
   })
 })

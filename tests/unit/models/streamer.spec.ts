@@ -69,14 +69,20 @@ test.group('Streamer model', (group) => {
     const expired = await StreamerFactory.with('user').create()
     const inactive = await StreamerFactory.with('user').merge({ isActive: false }).create()
 
-    await CampaignMembershipFactory.merge({ campaignId: campaign.id, streamerId: granted.id }).create()
+    await CampaignMembershipFactory.merge({
+      campaignId: campaign.id,
+      streamerId: granted.id,
+    }).create()
     await CampaignMembershipFactory.apply('pending')
       .merge({ campaignId: campaign.id, streamerId: pending.id })
       .create()
     await CampaignMembershipFactory.apply('expired')
       .merge({ campaignId: campaign.id, streamerId: expired.id })
       .create()
-    await CampaignMembershipFactory.merge({ campaignId: campaign.id, streamerId: inactive.id }).create()
+    await CampaignMembershipFactory.merge({
+      campaignId: campaign.id,
+      streamerId: inactive.id,
+    }).create()
 
     assert.isTrue(await granted.hasActiveAuthorization())
     assert.isFalse(await pending.hasActiveAuthorization())

@@ -81,7 +81,10 @@ test.group('TwitchOAuthClient', (group) => {
   })
 
   test('an unreachable Twitch is transient', async ({ assert }) => {
-    const offline = new TwitchOAuthClient({ ...twitchConfig, oauthUrl: 'http://127.0.0.1:9/oauth2' })
+    const offline = new TwitchOAuthClient({
+      ...twitchConfig,
+      oauthUrl: 'http://127.0.0.1:9/oauth2',
+    })
 
     const error = await offline.refresh('whatever').catch((e) => e)
     assert.instanceOf(error, TwitchTransientError)

@@ -1,0 +1,78 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import { Clock } from '#services/clock'
+import { CampaignService } from '#services/campaigns/campaign_service'
+import { ReadinessService } from '#services/campaigns/readiness_service'
+import { connectionHealth } from '#services/campaigns/connection_health'
+import { findManagedCampaign, findVisibleCampaign } from '#policies/campaign_policy'
+import {
+  campaignValidator,
+  CAMPAIGN_DESCRIPTION_MAX,
+  CAMPAIGN_NAME_MAX,
+} from '#validators/campaign'
+
+/**
+ * A GM's campaigns: create, show, edit, delete. The campaign page shows the
+ * GM its members and the invite form, and an invited streamer their own
+ * membership (answer, grant, revoke, leave).
+ */
+@inject()
+export default class CampaignsController {
+  constructor(
+    private campaigns: CampaignService,
+    private readiness: ReadinessService,
+    private clock: Clock
+  ) {}
+
+  async create({ view }: HttpContext) {
+    return view.render('pages/campaigns/form', {
+      campaign: null,
+      limits: { name: CAMPAIGN_NAME_MAX, description: CAMPAIGN_DESCRIPTION_MAX },
+    })
+  }
+
+  async store({ auth, request, response, session }: HttpContext) {
+    const input = await request.validateUsing(campaignValidator)
+    const campaign = await this.campaigns.create(auth.getUserOrFail(), input)
+    session.flash('success', `Campaign "${campaign.name}" created. Invite its streamers below.`)
+    return response.redirect(`/campaigns/${campaign.id}`)
+  }
+
+  async show({ auth, params, view }: HttpContext) {
+    const user = auth.getUserOrFail()
+    const { campaign, membership, isOwner } = await findVisibleCampaign(user, params.id)
+    const now = this.clock.now()
+    if (membership) await membership.load('streamer')
+    return view.render('pages/campaigns/show', {
+      campaign,
+      isOwner,
+      membership,
+      rows: isOwner ? await this.readiness.rows(campaign) : [],
+      connection: membership ? connectionHealth(membership.streamer, now) : null,
+      now,
+    })
+  }
+
+  async edit({ auth, params, view }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    return view.render('pages/campaigns/form', {
+      campaign,
+      limits: { name: CAMPAIGN_NAME_MAX, description: CAMPAIGN_DESCRIPTION_MAX },
+    })
+  }
+
+  async update({ auth, params, request, response, session }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    const input = await request.validateUsing(campaignValidator)
+    await this.campaigns.update(campaign, input)
+    session.flash('success', 'Campaign saved.')
+    return response.redirect(`/campaigns/${campaign.id}`)
+  }
+
+  async destroy({ auth, params, response, session }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    await this.campaigns.delete(campaign)
+    session.flash('success', `Campaign "${campaign.name}" deleted.`)
+    return response.redirect('/dashboard')
+  }
+}

@@ -1,0 +1,59 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import { MembershipService } from '#services/campaigns/membership_service'
+import { PollAuthorizationService } from '#services/campaigns/poll_authorization_service'
+import { findOwnMembership } from '#policies/campaign_policy'
+
+/**
+ * The streamer's side: answer an invitation, grant or revoke the 12-hour
+ * poll authorization, leave. Only the signed-in user's own memberships are
+ * found; anyone else's answers 404.
+ */
+@inject()
+export default class MembershipsController {
+  constructor(
+    private memberships: MembershipService,
+    private authorizations: PollAuthorizationService
+  ) {}
+
+  async accept({ auth, params, response, session }: HttpContext) {
+    const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
+    await this.memberships.accept(membership)
+    session.flash(
+      'success',
+      `You joined "${membership.campaign.name}". Grant the poll authorization when the session starts.`
+    )
+    return response.redirect(`/campaigns/${membership.campaignId}`)
+  }
+
+  async decline({ auth, params, response, session }: HttpContext) {
+    const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
+    await this.memberships.decline(membership)
+    session.flash('success', `You declined the invitation to "${membership.campaign.name}".`)
+    return response.redirect('/dashboard')
+  }
+
+  async grant({ auth, params, response, session }: HttpContext) {
+    const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
+    await this.authorizations.grant(membership)
+    session.flash(
+      'success',
+      `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
+    )
+    return response.redirect(`/campaigns/${membership.campaignId}`)
+  }
+
+  async revoke({ auth, params, response, session }: HttpContext) {
+    const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
+    await this.authorizations.revoke(membership)
+    session.flash('success', `The poll authorization for "${membership.campaign.name}" has ended.`)
+    return response.redirect(`/campaigns/${membership.campaignId}`)
+  }
+
+  async leave({ auth, params, response, session }: HttpContext) {
+    const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
+    await this.memberships.leave(membership)
+    session.flash('success', `You left "${membership.campaign.name}".`)
+    return response.redirect('/dashboard')
+  }
+}

@@ -1,0 +1,37 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import {
+  NOTIFICATION_CATEGORIES,
+  NotificationPreferences,
+} from '#services/notifications/notification_preferences'
+import { notificationPreferencesValidator } from '#validators/notification_preferences'
+
+/**
+ * Which notifications are pushed to the user's browsers, and the "Enable
+ * notifications" control for this device. The in-app list gets everything.
+ */
+@inject()
+export default class NotificationPreferencesController {
+  constructor(private preferences: NotificationPreferences) {}
+
+  async edit({ auth, view }: HttpContext) {
+    const user = auth.getUserOrFail()
+    return view.render('pages/notifications/preferences', {
+      categories: NOTIFICATION_CATEGORIES,
+      choices: await this.preferences.choicesOf(user.id),
+    })
+  }
+
+  async update({ auth, request, response, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    const { push } = await request.validateUsing(notificationPreferencesValidator)
+    await this.preferences.save(
+      user.id,
+      Object.fromEntries(
+        NOTIFICATION_CATEGORIES.map((category) => [category.key, push?.[category.key] === true])
+      )
+    )
+    session.flash('success', 'Notification preferences saved.')
+    return response.redirect().toRoute('notifications.preferences')
+  }
+}

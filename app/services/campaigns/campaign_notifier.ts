@@ -1,0 +1,91 @@
+import { inject } from '@adonisjs/core'
+import logger from '@adonisjs/core/services/logger'
+import type Campaign from '#models/campaign'
+import type Streamer from '#models/streamer'
+import {
+  NotificationService,
+  type NotificationInput,
+} from '#services/notifications/notification_service'
+
+export const CAMPAIGN_NOTIFICATION_TYPES = {
+  /** To a streamer: a GM invited them. */
+  invited: 'campaign.invited',
+  /** To the GM: the streamer accepted. */
+  accepted: 'campaign.invitation_accepted',
+  /** To the GM: the streamer declined. */
+  declined: 'campaign.invitation_declined',
+  /** To the GM: a member left. */
+  left: 'campaign.member_left',
+  /** To a streamer: the GM removed them. */
+  removed: 'campaign.member_removed',
+} as const
+
+type CampaignEvent = keyof typeof CAMPAIGN_NOTIFICATION_TYPES
+
+/**
+ * Tells the other side of a campaign what just happened (in-app, and by web
+ * push where the person subscribed). The action is already done when this
+ * runs, so a failure to notify is logged, never passed on.
+ */
+@inject()
+export class CampaignNotifier {
+  constructor(private notifications: NotificationService) {}
+
+  async notify(event: CampaignEvent, campaign: Campaign, streamer: Streamer, gmName?: string) {
+    const name = streamer.twitchDisplayName || streamer.twitchLogin
+    const toGm = (title: string, body: string): NotificationInput => ({
+      userId: campaign.ownerId,
+      type: CAMPAIGN_NOTIFICATION_TYPES[event],
+      title,
+      body,
+      url: `/campaigns/${campaign.id}`,
+    })
+    const toStreamer = (title: string, body: string, url: string): NotificationInput => ({
+      userId: streamer.userId,
+      type: CAMPAIGN_NOTIFICATION_TYPES[event],
+      title,
+      body,
+      url,
+    })
+
+    const input = {
+      invited: () =>
+        toStreamer(
+          `Invitation to "${campaign.name}"`,
+          `${gmName ?? 'A GM'} invited you to stream "${campaign.name}" with Chorus polls. ` +
+            'Accept or decline it on your dashboard.',
+          '/dashboard'
+        ),
+      accepted: () =>
+        toGm(`${name} joined "${campaign.name}"`, `${name} accepted your invitation.`),
+      declined: () =>
+        toGm(
+          `${name} declined "${campaign.name}"`,
+          `${name} declined your invitation to "${campaign.name}".`
+        ),
+      left: () =>
+        toGm(
+          `${name} left "${campaign.name}"`,
+          `${name} is no longer a member of "${campaign.name}".`
+        ),
+      removed: () =>
+        toStreamer(
+          `You left "${campaign.name}"`,
+          `The GM removed you from "${campaign.name}"; polls no longer run on your channel for it.`,
+          '/dashboard'
+        ),
+    }[event]()
+
+    // Nobody needs to hear about their own action (a GM streaming their own campaign).
+    if (campaign.ownerId === streamer.userId) return
+
+    try {
+      await this.notifications.notify([input])
+    } catch (error) {
+      logger.warn(
+        { campaignId: campaign.id, event, error: error instanceof Error ? error.message : error },
+        '[Campaigns] could not write a notification'
+      )
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { inject } from '@adonisjs/core'
+import type User from '#models/user'
+import Campaign from '#models/campaign'
+import { Clock } from '#services/clock'
+import { membershipsOf } from '#policies/campaign_policy'
+
+export interface CampaignInput {
+  name: string
+  description?: string | null
+}
+
+/**
+ * A GM's campaigns, and the campaign lists of the dashboard.
+ */
+@inject()
+export class CampaignService {
+  constructor(private clock: Clock) {}
+
+  async create(owner: User, input: CampaignInput) {
+    return Campaign.create({
+      ownerId: owner.id,
+      name: input.name,
+      description: input.description ?? '',
+    })
+  }
+
+  async update(campaign: Campaign, input: CampaignInput) {
+    campaign.merge({ name: input.name, description: input.description ?? '' })
+    await campaign.save()
+    return campaign
+  }
+
+  /**
+   * Deletes the campaign with its memberships and invitations (cascade).
+   */
+  async delete(campaign: Campaign) {
+    await campaign.delete()
+  }
+
+  /**
+   * The GM's campaigns with how many members are in, invited and authorized now.
+   */
+  async ownedBy(user: User) {
+    const now = this.clock.now().toSQL()!
+    return Campaign.query()
+      .where('owner_id', user.id)
+      .withCount('memberships', (members) => members.where('status', 'active').as('membersCount'))
+      .withCount('memberships', (invited) => invited.where('status', 'pending').as('invitedCount'))
+      .withCount('memberships', (authorized) =>
+        authorized
+          .where('status', 'active')
+          .where('poll_authorization_expires_at', '>', now)
+          .as('authorizedCount')
+      )
+      .orderBy('created_at', 'desc')
+  }
+
+  /**
+   * The user's memberships as a streamer, `status` active (joined) or pending
+   * (invitations to answer), with their campaign and its GM.
+   */
+  async membershipsOf(user: User, status: 'active' | 'pending') {
+    return membershipsOf(user)
+      .where('campaign_memberships.status', status)
+      .preload('campaign', (campaign) => campaign.preload('owner'))
+      .preload('streamer')
+      .orderBy('campaign_memberships.invited_at', 'desc')
+  }
+}

@@ -1,0 +1,168 @@
+import { inject } from '@adonisjs/core'
+import type Campaign from '#models/campaign'
+import type User from '#models/user'
+import Streamer from '#models/streamer'
+import CampaignMembership from '#models/campaign_membership'
+import CampaignInvitation from '#models/campaign_invitation'
+import { Clock } from '#services/clock'
+import { TwitchHelixClient, type TwitchUser } from '#services/twitch/twitch_helix_client'
+import { TwitchError, TwitchPermanentError } from '#services/twitch/twitch_errors'
+import {
+  StreamerTokenRunner,
+  StreamerTokenUnavailableError,
+} from '#services/tokens/streamer_token_runner'
+import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
+import { CampaignActionException } from '#exceptions/campaign_action_exception'
+
+export type InvitationResult =
+  /** The streamer uses Chorus: a pending membership waits on their dashboard. */
+  | { kind: 'invited'; name: string }
+  /** Never signed in: the invitation waits for their first sign-in. */
+  | { kind: 'waiting_for_sign_in'; name: string }
+
+/**
+ * Inviting streamers by Twitch login, and cancelling an invitation.
+ */
+@inject()
+export class InvitationService {
+  constructor(
+    private clock: Clock,
+    private helix: TwitchHelixClient,
+    private tokenRunner: StreamerTokenRunner,
+    private notifier: CampaignNotifier
+  ) {}
+
+  /**
+   * Looks the login up on Twitch (`/users?login=`, with the GM's own token,
+   * renewed once on a 401), then invites that Twitch account: as a pending
+   * membership when it already uses Chorus, else as an invitation it gets on
+   * its first sign-in.
+   */
+  async invite(campaign: Campaign, gm: User, login: string): Promise<InvitationResult> {
+    const back = { redirectTo: `/campaigns/${campaign.id}` }
+    const twitchUser = await this.#lookUp(gm, login, back.redirectTo)
+    const name = twitchUser.displayName || twitchUser.login
+    const now = this.clock.now()
+
+    const streamer = await Streamer.findBy('twitch_user_id', twitchUser.id)
+    if (streamer) {
+      const existing = await CampaignMembership.query()
+        .where('campaign_id', campaign.id)
+        .where('streamer_id', streamer.id)
+        .first()
+      if (existing) {
+        throw new CampaignActionException(
+          existing.status === 'active'
+            ? `${name} is already a member of this campaign.`
+            : `${name} is already invited and has not answered yet.`,
+          back
+        )
+      }
+      await createOnce(
+        () =>
+          CampaignMembership.create({
+            campaignId: campaign.id,
+            streamerId: streamer.id,
+            status: 'pending',
+            invitedAt: now,
+          }),
+        `${name} is already invited.`,
+        back.redirectTo
+      )
+      await this.notifier.notify('invited', campaign, streamer, gm.displayName)
+      return { kind: 'invited', name }
+    }
+
+    await createOnce(
+      () =>
+        CampaignInvitation.create({
+          campaignId: campaign.id,
+          twitchUserId: twitchUser.id,
+          twitchLogin: twitchUser.login,
+          twitchDisplayName: twitchUser.displayName,
+          broadcasterType: twitchUser.broadcasterType,
+          invitedAt: now,
+        }),
+      `${name} is already invited; the invitation waits for their first sign-in.`,
+      back.redirectTo
+    )
+    return { kind: 'waiting_for_sign_in', name }
+  }
+
+  /**
+   * Withdraws an invitation that still waits for a first sign-in.
+   */
+  async cancelInvitation(campaign: Campaign, invitationId: number) {
+    const invitation = await CampaignInvitation.query()
+      .where('campaign_id', campaign.id)
+      .where('id', invitationId)
+      .firstOrFail()
+    await invitation.delete()
+    return invitation
+  }
+
+  async #lookUp(gm: User, login: string, redirectTo: string): Promise<TwitchUser> {
+    const gmStreamer = await Streamer.findBy('user_id', gm.id)
+    if (!gmStreamer) {
+      throw new CampaignActionException(
+        'Connect your Twitch account to invite streamers: Chorus looks logins up with it.',
+        { redirectTo, reconnect: true }
+      )
+    }
+
+    let users: TwitchUser[]
+    try {
+      users = await this.tokenRunner.run(gmStreamer, (token) =>
+        this.helix.getUsersByLogin(token, [login])
+      )
+    } catch (error) {
+      if (error instanceof StreamerTokenUnavailableError && error.needsReconnect) {
+        throw new CampaignActionException(
+          'Chorus could not use your Twitch connection to look the login up. ' +
+            'Reconnect your Twitch account, then invite again.',
+          { redirectTo, reconnect: true }
+        )
+      }
+      if (error instanceof TwitchPermanentError) {
+        // Twitch rejects some malformed logins with a 400 instead of an empty list.
+        users = []
+      } else if (error instanceof TwitchError || error instanceof StreamerTokenUnavailableError) {
+        throw new CampaignActionException(
+          'Twitch is not answering right now, so the login could not be checked. ' +
+            'Please try again in a minute.',
+          { redirectTo }
+        )
+      } else {
+        throw error
+      }
+    }
+
+    const found = users.find((user) => user.login.toLowerCase() === login.toLowerCase())
+    if (!found) {
+      throw new CampaignActionException(
+        `There is no Twitch account called "${login}". Check the spelling of the login.`,
+        { redirectTo }
+      )
+    }
+    return found
+  }
+}
+
+/**
+ * Creates a row guarded by a unique index: a double click (or two GMs'
+ * tabs) inviting the same streamer gets a friendly message, not a 500.
+ */
+async function createOnce<T>(
+  create: () => Promise<T>,
+  duplicateMessage: string,
+  redirectTo: string
+) {
+  try {
+    return await create()
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw new CampaignActionException(duplicateMessage, { redirectTo })
+    }
+    throw error
+  }
+}

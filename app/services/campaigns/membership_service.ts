@@ -1,0 +1,92 @@
+import { inject } from '@adonisjs/core'
+import type Campaign from '#models/campaign'
+import CampaignMembership from '#models/campaign_membership'
+import { Clock } from '#services/clock'
+import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
+import { CampaignPolicy } from '#policies/campaign_policy'
+import { CampaignActionException } from '#exceptions/campaign_action_exception'
+
+/**
+ * A streamer answering an invitation or leaving, and a GM removing a member.
+ * The membership passed in is already scoped to the person acting (see
+ * app/policies/campaign_policy.ts); these methods check its state.
+ */
+@inject()
+export class MembershipService {
+  constructor(
+    private clock: Clock,
+    private notifier: CampaignNotifier
+  ) {}
+
+  async accept(membership: CampaignMembership) {
+    this.#assertPending(membership)
+    membership.status = 'active'
+    membership.acceptedAt = this.clock.now()
+    await membership.save()
+    await this.#notify('accepted', membership)
+    return membership
+  }
+
+  async decline(membership: CampaignMembership) {
+    this.#assertPending(membership)
+    await this.#loadParties(membership)
+    await membership.delete()
+    await this.#notify('declined', membership)
+    return membership
+  }
+
+  /**
+   * Leaving ends the poll authorization with the membership.
+   */
+  async leave(membership: CampaignMembership) {
+    if (!CampaignPolicy.canActAsMember(membership)) {
+      throw new CampaignActionException(
+        'You have not joined this campaign yet: decline the invitation instead.',
+        { redirectTo: '/dashboard' }
+      )
+    }
+    await this.#loadParties(membership)
+    await membership.delete()
+    await this.#notify('left', membership)
+    return membership
+  }
+
+  /**
+   * The GM removes a member or withdraws an unanswered invitation.
+   */
+  async remove(campaign: Campaign, membershipId: number) {
+    const membership = await CampaignMembership.query()
+      .where('campaign_id', campaign.id)
+      .where('id', membershipId)
+      .preload('streamer')
+      .firstOrFail()
+    membership.$setRelated('campaign', campaign)
+    await membership.delete()
+    await this.#notify('removed', membership)
+    return membership
+  }
+
+  #assertPending(membership: CampaignMembership) {
+    if (!CampaignPolicy.canAnswerInvitation(membership)) {
+      throw new CampaignActionException('You already accepted this invitation.', {
+        redirectTo: `/campaigns/${membership.campaignId}`,
+      })
+    }
+  }
+
+  /**
+   * Both sides of the membership, loaded while the row still exists.
+   */
+  async #loadParties(membership: CampaignMembership) {
+    if (!membership.campaign) await membership.load('campaign')
+    if (!membership.streamer) await membership.load('streamer')
+  }
+
+  async #notify(
+    event: 'accepted' | 'declined' | 'left' | 'removed',
+    membership: CampaignMembership
+  ) {
+    await this.#loadParties(membership)
+    await this.notifier.notify(event, membership.campaign, membership.streamer)
+  }
+}

@@ -1,0 +1,134 @@
+import db from '@adonisjs/lucid/services/db'
+import { inject } from '@adonisjs/core'
+import { Clock } from '#services/clock'
+import { NOTIFICATION_TYPES } from '#services/notifications/notification_service'
+import { CAMPAIGN_NOTIFICATION_TYPES } from '#services/campaigns/campaign_notifier'
+
+/**
+ * A kind of notification a user can choose to receive as web push or not.
+ * Every notification is stored in-app whatever the user chose.
+ */
+export interface NotificationCategory {
+  key: string
+  label: string
+  description: string
+  /** The `notifications.type` values of this category. */
+  types: readonly string[]
+  /** How long a push service keeps it for an offline browser (default: config). */
+  ttlSeconds?: number
+}
+
+export const NOTIFICATION_CATEGORIES: readonly NotificationCategory[] = [
+  {
+    key: 'token_refresh_failed',
+    label: 'A Twitch connection stops working',
+    description:
+      'You must reconnect your Twitch account, or a streamer of a campaign you run was disconnected.',
+    types: [NOTIFICATION_TYPES.reconnectRequired, NOTIFICATION_TYPES.streamerDisconnected],
+  },
+  {
+    key: 'authorization_expiring',
+    label: 'Poll authorization ends soon',
+    description: '30 minutes before a campaign authorization you granted runs out.',
+    types: [NOTIFICATION_TYPES.authorizationExpiring],
+    // Useless once the authorization has ended.
+    ttlSeconds: 30 * 60,
+  },
+  {
+    key: 'invitation_received',
+    label: 'Campaign invitation received',
+    description: 'A GM invited you to stream their campaign.',
+    types: [CAMPAIGN_NOTIFICATION_TYPES.invited],
+  },
+  {
+    key: 'campaign_membership',
+    label: 'Campaign members change',
+    description:
+      'A streamer accepts or declines your invitation or leaves your campaign, or a GM removes you.',
+    types: [
+      CAMPAIGN_NOTIFICATION_TYPES.accepted,
+      CAMPAIGN_NOTIFICATION_TYPES.declined,
+      CAMPAIGN_NOTIFICATION_TYPES.left,
+      CAMPAIGN_NOTIFICATION_TYPES.removed,
+    ],
+  },
+  {
+    key: 'poll_started',
+    label: 'Poll started',
+    description: 'A poll of one of your campaigns went live on the channels.',
+    types: [NOTIFICATION_TYPES.pollStarted],
+    ttlSeconds: 30 * 60,
+  },
+  {
+    key: 'poll_ended',
+    label: 'Poll ended',
+    description: 'A poll of one of your campaigns ended and its combined result is ready.',
+    types: [NOTIFICATION_TYPES.pollEnded],
+  },
+]
+
+const CATEGORY_BY_TYPE = new Map(
+  NOTIFICATION_CATEGORIES.flatMap((category) => category.types.map((type) => [type, category]))
+)
+
+/** The category of a notification type; undefined for a type no switch governs. */
+export function categoryOfType(type: string): NotificationCategory | undefined {
+  return CATEGORY_BY_TYPE.get(type)
+}
+
+export type PushChoices = Record<string, boolean>
+
+/**
+ * Reads and writes each user's push choices (`notification_preferences`).
+ * A category without a row is pushed.
+ */
+@inject()
+export class NotificationPreferences {
+  constructor(private clock: Clock) {}
+
+  /** Every category with the user's choice. */
+  async choicesOf(userId: number): Promise<PushChoices> {
+    const rows: { category: string; push_enabled: boolean }[] = await db
+      .from('notification_preferences')
+      .where('user_id', userId)
+      .select('category', 'push_enabled')
+    const stored = new Map(rows.map((row) => [row.category, row.push_enabled]))
+    return Object.fromEntries(
+      NOTIFICATION_CATEGORIES.map((category) => [category.key, stored.get(category.key) ?? true])
+    )
+  }
+
+  /**
+   * Stores the user's choice for every known category (unknown keys are ignored).
+   */
+  async save(userId: number, choices: PushChoices) {
+    const now = this.clock.now().toJSDate()
+    await db
+      .knexQuery()
+      .table('notification_preferences')
+      .insert(
+        NOTIFICATION_CATEGORIES.map((category) => ({
+          user_id: userId,
+          category: category.key,
+          push_enabled: choices[category.key] === true,
+          created_at: now,
+          updated_at: now,
+        }))
+      )
+      .onConflict(['user_id', 'category'])
+      .merge(['push_enabled', 'updated_at'])
+  }
+
+  /**
+   * The `user:category` pairs, among those users, whose push is turned off.
+   */
+  async pushOffAmong(userIds: readonly number[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set()
+    const rows: { user_id: number; category: string }[] = await db
+      .from('notification_preferences')
+      .whereIn('user_id', [...new Set(userIds)])
+      .where('push_enabled', false)
+      .select('user_id', 'category')
+    return new Set(rows.map((row) => `${row.user_id}:${row.category}`))
+  }
+}

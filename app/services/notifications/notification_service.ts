@@ -1,0 +1,169 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import { appUrl } from '#config/app'
+import { Clock } from '#services/clock'
+import type Streamer from '#models/streamer'
+import {
+  notificationChannels,
+  type DeliverableNotification,
+  type NotificationUrgency,
+} from '#services/notifications/notification_channel'
+
+export const NOTIFICATION_TYPES = {
+  /** To the streamer: their Twitch connection is lost, reconnect. */
+  reconnectRequired: 'token.reconnect_required',
+  /** To a GM: a member of their campaign was disconnected. */
+  streamerDisconnected: 'campaign.streamer_disconnected',
+  /** To the streamer: a campaign's poll authorization ends in 30 minutes. */
+  authorizationExpiring: 'authorization.expiring_soon',
+  /** To a campaign's GM and streamers: a poll went live / ended. */
+  pollStarted: 'poll.started',
+  pollEnded: 'poll.ended',
+} as const
+
+export interface NotificationInput {
+  userId: number
+  type: string
+  title: string
+  body: string
+  /** A path under APP_URL ("/campaigns/3") or an absolute URL. */
+  url: string | null
+  urgency?: NotificationUrgency
+}
+
+interface NotificationRow {
+  id: number
+  user_id: number
+  type: string
+  title: string
+  body: string
+  url: string | null
+  created_at: Date | string
+}
+
+/** Deliveries still running in the background, so a process can wait before it exits. */
+const pendingDeliveries = new Set<Promise<void>>()
+
+/**
+ * Tells people what happened: every notification is first written to
+ * `notifications` (the in-app list, the record that survives a failed push),
+ * then handed to the registered delivery channels (web push) in the
+ * background. A channel failing or hanging never fails or delays the caller.
+ */
+@inject()
+export class NotificationService {
+  constructor(private clock: Clock) {}
+
+  /**
+   * Writes the rows in one insert, then starts delivery. Resolves with the
+   * stored notifications once the rows exist.
+   */
+  async notify(inputs: NotificationInput[]): Promise<DeliverableNotification[]> {
+    if (inputs.length === 0) return []
+    const createdAt = this.clock.now()
+    const rows: NotificationRow[] = await db
+      .table('notifications')
+      .multiInsert(
+        inputs.map((input) => ({
+          user_id: input.userId,
+          type: input.type,
+          title: input.title,
+          body: input.body,
+          url: input.url === null ? null : absoluteUrl(input.url),
+          created_at: createdAt.toJSDate(),
+        }))
+      )
+      .returning(['id', 'user_id', 'type', 'title', 'body', 'url', 'created_at'])
+
+    const stored = rows.map((row, index) => ({
+      id: row.id,
+      userId: row.user_id,
+      type: row.type,
+      title: row.title,
+      body: row.body,
+      url: row.url,
+      urgency: inputs[index].urgency ?? 'normal',
+      createdAt,
+    }))
+    this.#deliver(stored)
+    return stored
+  }
+
+  /**
+   * A streamer was deactivated after a second permanent refresh failure
+   * (SPEC §5.2): the streamer gets a reconnect link, the GM of every
+   * campaign the streamer is an active member of gets a link to it.
+   */
+  async notifyStreamerDeactivated(streamer: Streamer): Promise<DeliverableNotification[]> {
+    const campaigns: { id: number; name: string; owner_id: number }[] = await db
+      .from('campaign_memberships')
+      .join('campaigns', 'campaigns.id', 'campaign_memberships.campaign_id')
+      .where('campaign_memberships.streamer_id', streamer.id)
+      .where('campaign_memberships.status', 'active')
+      .select('campaigns.id', 'campaigns.name', 'campaigns.owner_id')
+      .orderBy('campaigns.id')
+
+    const name = streamer.twitchDisplayName || streamer.twitchLogin
+    const inputs: NotificationInput[] = [
+      {
+        userId: streamer.userId,
+        type: NOTIFICATION_TYPES.reconnectRequired,
+        title: 'Reconnect your Twitch account',
+        body:
+          'Chorus could not renew your Twitch authorization, so polls can no longer run on ' +
+          'your channel. Sign in with Twitch again to reconnect.',
+        url: '/auth/twitch/redirect',
+        urgency: 'high',
+      },
+      ...campaigns
+        // A GM who is this streamer already got the reconnect notification.
+        .filter((campaign) => campaign.owner_id !== streamer.userId)
+        .map((campaign): NotificationInput => ({
+          userId: campaign.owner_id,
+          type: NOTIFICATION_TYPES.streamerDisconnected,
+          title: `${name} must reconnect Twitch`,
+          body:
+            `${name} (${streamer.twitchLogin}) was disconnected: Twitch no longer accepts ` +
+            `their authorization. Polls in "${campaign.name}" skip their channel until ` +
+            'they sign in again.',
+          url: `/campaigns/${campaign.id}`,
+          urgency: 'high',
+        })),
+    ]
+    return this.notify(inputs)
+  }
+
+  /**
+   * Waits for deliveries started so far (a command before it exits, the
+   * scheduler on shutdown, tests).
+   */
+  static async settleDeliveries() {
+    while (pendingDeliveries.size > 0) {
+      await Promise.allSettled([...pendingDeliveries])
+    }
+  }
+
+  #deliver(notifications: DeliverableNotification[]) {
+    for (const channel of notificationChannels.list()) {
+      const delivery = Promise.resolve()
+        .then(() => channel.deliver(notifications))
+        .catch((error: unknown) => {
+          logger.warn(
+            {
+              channel: channel.name,
+              notificationIds: notifications.map((notification) => notification.id),
+              error: error instanceof Error ? error.message : String(error),
+            },
+            `[Notifications] delivery through ${channel.name} failed`
+          )
+        })
+        .finally(() => pendingDeliveries.delete(delivery))
+      pendingDeliveries.add(delivery)
+    }
+  }
+}
+
+function absoluteUrl(url: string) {
+  return /^https?:\/\//i.test(url) ? url : `${appUrl}${url.startsWith('/') ? '' : '/'}${url}`
+}

@@ -1,0 +1,230 @@
+import type { DateTime } from 'luxon'
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import Streamer from '#models/streamer'
+import CampaignMembership from '#models/campaign_membership'
+import { Clock } from '#services/clock'
+import { mapWithConcurrency } from '#services/concurrency'
+import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
+import { TwitchError } from '#services/twitch/twitch_errors'
+import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
+import { formatDuration } from '#services/tokens/token_refresh_policy'
+import type { RefreshOutcome, RefreshTrigger } from '#services/tokens/refresh_outcome'
+
+/**
+ * - `ready`: authorized, token valid (checked with Twitch);
+ * - `refreshed`: authorized, the token was due or refused and is now renewed;
+ * - `needs_reconnect`: deactivated, or Twitch refuses the token and the refresh failed;
+ * - `not_authorized`: no active poll authorization (for the campaign, or at all).
+ */
+export type StreamerHealthStatus = 'ready' | 'refreshed' | 'needs_reconnect' | 'not_authorized'
+
+export interface StreamerHealth {
+  streamerId: number
+  streamer: Streamer
+  status: StreamerHealthStatus
+  /** One human sentence, never a token. */
+  reason: string
+  /** Twitch could not be reached; a later check may succeed without reconnecting. */
+  retryable: boolean
+  tokenExpiresAt: DateTime | null
+  /** The refresh this check triggered, if any. */
+  refresh: RefreshOutcome | null
+}
+
+export interface HealthCheckOptions {
+  trigger?: Extract<RefreshTrigger, 'health_check' | 'validation'>
+  concurrency?: number
+}
+
+/**
+ * The token health of streamers before a poll launch, on the readiness page
+ * and in the hourly validation (SPEC §5.8). Expiry-aware (SPEC §11.4): a due
+ * or expired token is refreshed without asking Twitch first; any other one
+ * is checked with `/validate`, and a 401 leads to a refresh under the policy.
+ */
+@inject()
+export class HealthCheckService {
+  constructor(
+    private clock: Clock,
+    private settings: TokenRefreshSettings,
+    private oauth: TwitchOAuthClient,
+    private refreshService: TokenRefreshService
+  ) {}
+
+  /**
+   * Every member of a campaign; authorized means an active membership with
+   * a running poll authorization for this campaign.
+   */
+  async checkCampaign(campaignId: number, options: HealthCheckOptions = {}) {
+    const now = this.clock.now()
+    const memberships = await CampaignMembership.query()
+      .where('campaign_id', campaignId)
+      .preload('streamer')
+      .orderBy('id')
+    const authorized = new Set(
+      memberships
+        .filter((membership) => membership.hasActiveAuthorization(now))
+        .map((membership) => membership.streamerId)
+    )
+    return this.#checkAll(
+      memberships.map((membership) => membership.streamer),
+      authorized,
+      options
+    )
+  }
+
+  /**
+   * A list of streamers; authorized means active authorization in any campaign.
+   */
+  async checkStreamers(streamers: Streamer[], options: HealthCheckOptions = {}) {
+    if (streamers.length === 0) return []
+    const now = this.clock.now()
+    const rows: { id: number }[] = await Streamer.query()
+      .whereIn(
+        'id',
+        streamers.map((streamer) => streamer.id)
+      )
+      .withScopes((scopes) => scopes.withActiveAuthorization(now))
+      .select('id')
+      .pojo()
+    return this.#checkAll(streamers, new Set(rows.map((row) => row.id)), options)
+  }
+
+  async #checkAll(streamers: Streamer[], authorized: Set<number>, options: HealthCheckOptions) {
+    const nextTick = this.refreshService.nextTick()
+    return mapWithConcurrency(
+      streamers,
+      options.concurrency ?? this.settings.concurrency,
+      (streamer) =>
+        this.#check(
+          streamer,
+          authorized.has(streamer.id),
+          nextTick,
+          options.trigger ?? 'health_check'
+        )
+    )
+  }
+
+  async #check(
+    streamer: Streamer,
+    authorized: boolean,
+    nextTick: DateTime,
+    trigger: RefreshTrigger
+  ): Promise<StreamerHealth> {
+    if (!streamer.isActive) {
+      return health(streamer, 'needs_reconnect', 'deactivated: must sign in with Twitch again')
+    }
+    if (!authorized) {
+      return health(streamer, 'not_authorized', 'no active poll authorization')
+    }
+
+    const now = this.clock.now()
+    const due = this.refreshService.dueDecision(streamer, now, nextTick)
+    if (due.due) {
+      return this.#refresh(streamer, trigger, `token due (${due.reason})`, false)
+    }
+
+    const accessToken = streamer.accessToken
+    if (!accessToken) {
+      return this.#refresh(streamer, trigger, 'no access token stored', true)
+    }
+    const checkedCiphertext = streamer.accessTokenEncrypted
+    try {
+      const validation = await this.oauth.validate(accessToken)
+      if (validation === null) {
+        return this.#refresh(streamer, trigger, 'Twitch refused the token on /validate', true)
+      }
+      await this.#recordTwitchExpiry(streamer, checkedCiphertext, validation.expiresIn, now)
+      return health(
+        streamer,
+        'ready',
+        `token valid for ${formatDuration(streamer.tokenExpiresAt!.diff(now))}`
+      )
+    } catch (error) {
+      if (!(error instanceof TwitchError)) throw error
+      // Twitch unreachable: the token had time left by our records, so it is usable.
+      return {
+        ...health(streamer, 'ready', `not validated (${error.message}); ${due.reason}`),
+        retryable: true,
+      }
+    }
+  }
+
+  /**
+   * `tokenRejected`: the current token is known to be unusable (missing or
+   * refused by Twitch), so a failed refresh leaves nothing to poll with.
+   */
+  async #refresh(
+    streamer: Streamer,
+    trigger: RefreshTrigger,
+    why: string,
+    tokenRejected: boolean
+  ): Promise<StreamerHealth> {
+    const outcome = await this.refreshService.refreshStreamer(streamer, { force: true, trigger })
+    if (outcome.status === 'refreshed') {
+      return { ...health(streamer, 'refreshed', `${why}; ${outcome.reason}`), refresh: outcome }
+    }
+    if (outcome.status === 'failed' && outcome.kind === 'transient') {
+      const now = this.clock.now()
+      const usable = !tokenRejected && !streamer.isTokenExpired(now)
+      return {
+        ...health(
+          streamer,
+          usable ? 'ready' : 'needs_reconnect',
+          `${why}; refresh failed: ${outcome.reason}`
+        ),
+        retryable: true,
+        refresh: outcome,
+      }
+    }
+    return {
+      ...health(streamer, 'needs_reconnect', `${why}; refresh failed: ${outcome.reason}`),
+      refresh: outcome,
+    }
+  }
+
+  /**
+   * Twitch's own count wins when ours is missing or off by more than 5
+   * minutes — written only if the token checked is still the stored one.
+   */
+  async #recordTwitchExpiry(
+    streamer: Streamer,
+    checkedCiphertext: string | null,
+    expiresIn: number,
+    now: DateTime
+  ) {
+    const twitchExpiry = now.plus({ seconds: expiresIn })
+    const drift = streamer.tokenExpiresAt
+      ? Math.abs(streamer.tokenExpiresAt.toMillis() - twitchExpiry.toMillis())
+      : Number.POSITIVE_INFINITY
+    if (drift <= 5 * 60_000 || checkedCiphertext === null) return
+    const updated = await db
+      .from('streamers')
+      .where('id', streamer.id)
+      .where('access_token_encrypted', checkedCiphertext)
+      .update({ token_expires_at: twitchExpiry.toJSDate() })
+    if (Number(updated) > 0) {
+      streamer.tokenExpiresAt = twitchExpiry
+      streamer.$original.tokenExpiresAt = twitchExpiry
+      logger.debug(
+        { streamerId: streamer.id },
+        '[TokenRefresh] token expiry corrected by /validate'
+      )
+    }
+  }
+}
+
+function health(streamer: Streamer, status: StreamerHealthStatus, reason: string): StreamerHealth {
+  return {
+    streamerId: streamer.id,
+    streamer,
+    status,
+    reason,
+    retryable: false,
+    tokenExpiresAt: streamer.tokenExpiresAt,
+    refresh: null,
+  }
+}

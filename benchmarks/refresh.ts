@@ -1,0 +1,219 @@
+/*
+|--------------------------------------------------------------------------
+| Token refresh benchmark — npm run bench:refresh [-- --sizes=1000,5000]
+|--------------------------------------------------------------------------
+|
+| The emulator answers every token call after 50 ms; N streamers with active
+| authorization, all due, go through one refresh cycle. Prints the wall
+| time, the ideal N × 50 ms ÷ concurrency, their ratio, database queries per
+| streamer and peak memory. Targets: ratio ≤ 1.3, ≤ 4 queries per streamer.
+|
+| Uses its own database (BENCH_DB_DATABASE, default chorus_bench, created and
+| migrated here) and Redis database (BENCH_REDIS_DB, default 14): it never
+| touches development or test data. A first, unmeasured cycle over 200
+| streamers warms up the JIT, the connection pools and the emulator.
+| Exit code 1 when a target is missed.
+*/
+import 'reflect-metadata'
+import { parseArgs } from 'node:util'
+import { performance } from 'node:perf_hooks'
+import { Ignitor } from '@adonisjs/core'
+import { BenchEmulator } from './bench_emulator.js'
+
+const LATENCY_MS = 50
+const TARGET_RATIO = 1.3
+const TARGET_QUERIES = 4
+const WARMUP_SIZE = 200
+const CLIENT = { clientId: 'chorus-bench-client', clientSecret: 'chorus-bench-secret' }
+
+const { values } = parseArgs({ options: { sizes: { type: 'string' } } })
+const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? '1000,5000')
+  .split(',')
+  .map((size) => Number(size.trim()))
+  .filter((size) => Number.isInteger(size) && size > 0)
+
+const emulator = await BenchEmulator.start({ latencyMs: LATENCY_MS, ...CLIENT })
+
+// Process variables win over .env: the app under test talks to this
+// emulator, this database and this Redis database only.
+Object.assign(process.env, {
+  NODE_ENV: process.env.NODE_ENV ?? 'development',
+  HOST: process.env.HOST ?? '127.0.0.1',
+  APP_KEY: 'chorus-bench-key-only-for-the-benchmark-db',
+  LOG_LEVEL: 'warn',
+  SCHEDULER_ENABLED: 'false',
+  DB_DATABASE: process.env.BENCH_DB_DATABASE ?? 'chorus_bench',
+  REDIS_DB: process.env.BENCH_REDIS_DB ?? '14',
+  TWITCH_OAUTH_URL: emulator.oauthUrl,
+  TWITCH_HELIX_URL: emulator.helixUrl,
+  TWITCH_CLIENT_ID: CLIENT.clientId,
+  TWITCH_CLIENT_SECRET: CLIENT.clientSecret,
+})
+
+const APP_ROOT = new URL('../', import.meta.url)
+const ignitor = new Ignitor(APP_ROOT, {
+  importer: (filePath: string) =>
+    filePath.startsWith('./') || filePath.startsWith('../')
+      ? import(new URL(filePath, APP_ROOT).href)
+      : import(filePath),
+})
+const app = ignitor.createApp('console')
+app.booting(async () => {
+  await import('#start/env')
+})
+await app.init()
+await app.boot()
+await app.start(async () => {})
+
+const { DateTime } = await import('luxon')
+const { default: env } = await import('#start/env')
+const { default: db } = await import('@adonisjs/lucid/services/db')
+const { default: redis } = await import('@adonisjs/redis/services/main')
+const { MigrationRunner } = await import('@adonisjs/lucid/migration')
+const { TokenRefreshService } = await import('#services/tokens/token_refresh_service')
+const { TokenRefreshSettings } = await import('#services/tokens/token_refresh_settings')
+const { startQueryCounter } = await import('#tests/helpers/query_counter')
+const { ensureDatabase, emptyTables, seedStreamers } = await import('./bench_database.js')
+
+interface Result {
+  n: number
+  wallMs: number
+  idealMs: number
+  ratio: number
+  queriesPerStreamer: number
+  peakRssMb: number
+  peakHeapMb: number
+  success: number
+  failed: number
+  twitchCalls: number
+}
+
+async function prepare() {
+  await ensureDatabase({
+    host: env.get('DB_HOST', '127.0.0.1'),
+    port: env.get('DB_PORT', 5432),
+    user: env.get('DB_USER', 'postgres'),
+    password: env.get('DB_PASSWORD', ''),
+    database: env.get('DB_DATABASE', 'chorus_bench'),
+  })
+  const migrator = new MigrationRunner(db, app, { direction: 'up' })
+  await migrator.run()
+  if (migrator.error) throw migrator.error
+}
+
+async function measure(n: number, concurrency: number): Promise<Result> {
+  await emptyTables()
+  await emulator.reset()
+  const keys = await redis.keys('token-refresh:*')
+  if (keys.length > 0) await redis.del(...keys)
+
+  const tokens = await emulator.connectUsers(n, `bench${n}`)
+  await seedStreamers(tokens, DateTime.now())
+  const service = await app.container.make(TokenRefreshService)
+
+  let peakRss = process.memoryUsage().rss
+  let peakHeap = process.memoryUsage().heapUsed
+  const sample = () => {
+    const usage = process.memoryUsage()
+    peakRss = Math.max(peakRss, usage.rss)
+    peakHeap = Math.max(peakHeap, usage.heapUsed)
+  }
+  const sampler = setInterval(sample, 20)
+  const counter = startQueryCounter()
+
+  const started = performance.now()
+  const streamers = await service.findStreamersWithActiveAuthorization()
+  const report = await service.runCycle(streamers, { trigger: 'manual', concurrency })
+  const wallMs = performance.now() - started
+
+  counter.stop()
+  clearInterval(sampler)
+  sample()
+  const idealMs = (n * LATENCY_MS) / concurrency
+  const twitch = await emulator.refreshCalls()
+  return {
+    n,
+    wallMs,
+    idealMs,
+    ratio: wallMs / idealMs,
+    queriesPerStreamer: counter.count / n,
+    peakRssMb: peakRss / 2 ** 20,
+    peakHeapMb: peakHeap / 2 ** 20,
+    success: report.success,
+    failed: report.failed,
+    twitchCalls: twitch.calls,
+  }
+}
+
+function print(results: Result[], concurrency: number) {
+  const header = [
+    'N',
+    'wall',
+    'ideal',
+    'ratio',
+    'queries/streamer',
+    'peak RSS',
+    'peak heap',
+    'success',
+    'failed',
+    'Twitch calls',
+  ]
+  const rows = results.map((result) => [
+    String(result.n),
+    `${(result.wallMs / 1000).toFixed(2)} s`,
+    `${(result.idealMs / 1000).toFixed(2)} s`,
+    result.ratio.toFixed(3),
+    result.queriesPerStreamer.toFixed(3),
+    `${result.peakRssMb.toFixed(0)} MB`,
+    `${result.peakHeapMb.toFixed(0)} MB`,
+    String(result.success),
+    String(result.failed),
+    String(result.twitchCalls),
+  ])
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length))
+  )
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ')
+  console.log(
+    `\nToken refresh benchmark: ${LATENCY_MS} ms per token call, concurrency ${concurrency}, ` +
+      `ideal = N x ${LATENCY_MS} ms / ${concurrency}`
+  )
+  console.log(line(header))
+  for (const row of rows) console.log(line(row))
+  console.log(`Targets: ratio <= ${TARGET_RATIO}, queries per streamer <= ${TARGET_QUERIES}`)
+}
+
+let exitCode = 0
+try {
+  await prepare()
+  const concurrency = new TokenRefreshSettings().concurrency
+  console.log(`Warming up with ${WARMUP_SIZE} streamers…`)
+  await measure(WARMUP_SIZE, concurrency)
+  const results: Result[] = []
+  for (const n of sizes) {
+    console.log(`Seeding and refreshing ${n} streamers…`)
+    results.push(await measure(n, concurrency))
+  }
+  print(results, concurrency)
+  const missed = results.filter(
+    (result) =>
+      result.ratio > TARGET_RATIO ||
+      result.queriesPerStreamer > TARGET_QUERIES ||
+      result.failed > 0 ||
+      result.success !== result.n ||
+      result.twitchCalls !== result.n
+  )
+  if (missed.length > 0) {
+    console.log(`Missed for N = ${missed.map((result) => result.n).join(', ')}`)
+    exitCode = 1
+  } else {
+    console.log('All targets met.')
+  }
+} catch (error) {
+  console.error(error)
+  exitCode = 1
+} finally {
+  await app.terminate()
+  await emulator.stop()
+}
+process.exit(exitCode)

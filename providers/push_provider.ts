@@ -1,0 +1,44 @@
+import type { ApplicationService } from '@adonisjs/core/types'
+import type {
+  DeliverableNotification,
+  NotificationChannel,
+} from '#services/notifications/notification_channel'
+
+/**
+ * Plugs web push into the NotificationService, in every process that can
+ * notify (web server, `node ace token:refresh`, tests): the channel is
+ * resolved from the container at each delivery, so its settings
+ * (PushSettings) can be swapped in tests. Before the app terminates, the
+ * deliveries still running get to finish (each request has its timeout).
+ */
+export default class PushProvider {
+  #channel: NotificationChannel | null = null
+
+  constructor(protected app: ApplicationService) {}
+
+  async ready() {
+    const { notificationChannels } = await import('#services/notifications/notification_channel')
+    const { NotificationService } = await import('#services/notifications/notification_service')
+    const { WebPushChannel } = await import('#services/push/web_push_channel')
+
+    const container = this.app.container
+    this.#channel = {
+      name: 'web-push',
+      async deliver(notifications: readonly DeliverableNotification[]) {
+        const channel = await container.make(WebPushChannel)
+        await channel.deliver(notifications)
+      },
+    }
+    notificationChannels.register(this.#channel)
+
+    this.app.terminating(async () => {
+      await NotificationService.settleDeliveries()
+    })
+  }
+
+  async shutdown() {
+    if (!this.#channel) return
+    const { notificationChannels } = await import('#services/notifications/notification_channel')
+    notificationChannels.unregister(this.#channel)
+  }
+}

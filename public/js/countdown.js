@@ -1,0 +1,64 @@
+/*
+ * Live countdowns and local times (campaign, readiness and dashboard pages).
+ *
+ * - `[data-expires-at="<ISO time>"]`: shows the time left ("11 h 59 min 58 s left"),
+ *   updated every second, "expired" once the moment has passed.
+ * - `time[data-local-time]`: rewrites the server's UTC time in the reader's time zone.
+ * - `form[data-confirm]`: asks before submitting (delete, remove, leave).
+ */
+;(function () {
+  'use strict'
+
+  function pad(value) {
+    return String(value).padStart(2, '0')
+  }
+
+  function timeLeft(ms) {
+    if (ms <= 0) return 'expired'
+    var seconds = Math.floor(ms / 1000)
+    var hours = Math.floor(seconds / 3600)
+    var minutes = Math.floor((seconds % 3600) / 60)
+    var rest = seconds % 60
+    if (hours > 0) return hours + ' h ' + pad(minutes) + ' min ' + pad(rest) + ' s left'
+    return minutes + ' min ' + pad(rest) + ' s left'
+  }
+
+  function tick() {
+    var now = Date.now()
+    document.querySelectorAll('[data-expires-at]').forEach(function (element) {
+      var expiresAt = Date.parse(element.getAttribute('data-expires-at'))
+      if (Number.isNaN(expiresAt)) return
+      var left = expiresAt - now
+      element.textContent = timeLeft(left)
+      element.classList.toggle('is-expired', left <= 0)
+      element.classList.toggle('is-ending', left > 0 && left < 30 * 60 * 1000)
+    })
+  }
+
+  function localTimes() {
+    var format = new Intl.DateTimeFormat(undefined, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+    document.querySelectorAll('time[data-local-time]').forEach(function (element) {
+      var at = Date.parse(element.getAttribute('datetime'))
+      if (!Number.isNaN(at)) element.textContent = format.format(new Date(at))
+    })
+  }
+
+  function confirmations() {
+    document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+      form.addEventListener('submit', function (event) {
+        if (!window.confirm(form.getAttribute('data-confirm'))) event.preventDefault()
+      })
+    })
+  }
+
+  localTimes()
+  confirmations()
+  tick()
+  setInterval(tick, 1000)
+})()

@@ -1,0 +1,26 @@
+/*
+|--------------------------------------------------------------------------
+| Token refresh scheduler
+|--------------------------------------------------------------------------
+|
+| Preloaded for the `web` environment only (adonisrc.ts): the refresh
+| cycles, the retry sweep and the hourly validation run in the web process,
+| never in `node ace …` nor in tests. SCHEDULER_ENABLED=false turns it off
+| (the command's due rule still knows the schedule).
+*/
+import app from '@adonisjs/core/services/app'
+import env from '#start/env'
+import { TokenRefreshScheduler } from '#services/tokens/token_refresh_scheduler'
+import { AuthorizationExpiryTask } from '#services/notifications/authorization_expiry_task'
+
+if (env.get('SCHEDULER_ENABLED', true)) {
+  const scheduler = await app.container.make(TokenRefreshScheduler)
+  scheduler.start()
+  // "Your poll authorization ends in 30 minutes", checked every minute (issue 5)
+  const expiryNotices = await app.container.make(AuthorizationExpiryTask)
+  expiryNotices.start()
+  app.terminating(async () => {
+    await expiryNotices.stop()
+    await scheduler.stop()
+  })
+}

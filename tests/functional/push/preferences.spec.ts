@@ -1,0 +1,126 @@
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import NotificationPreference from '#models/notification_preference'
+import { UserFactory } from '#database/factories/user_factory'
+import { StreamerFactory } from '#database/factories/streamer_factory'
+import { emptyDatabase } from '#tests/helpers/empty_database'
+import {
+  NOTIFICATION_CATEGORIES,
+  NotificationPreferences,
+} from '#services/notifications/notification_preferences'
+
+/**
+ * The notification settings page: which categories are pushed, and the
+ * "Enable notifications" control.
+ */
+test.group('Notification settings page', (group) => {
+  group.each.setup(emptyDatabase)
+
+  test('lists every category, all pushed by default, with the device control', async ({
+    client,
+    assert,
+  }) => {
+    const user = await UserFactory.create()
+    const response = await client.get('/notifications/preferences').loginAs(user)
+
+    response.assertStatus(200)
+    const html = response.text()
+    for (const label of [
+      'A Twitch connection stops working',
+      'Poll authorization ends soon',
+      'Campaign invitation received',
+      'Poll started',
+      'Poll ended',
+    ]) {
+      assert.include(html, label)
+    }
+    for (const category of NOTIFICATION_CATEGORIES) {
+      assert.match(html, new RegExp(`name="push\\[${category.key}\\]" value="true" checked`))
+    }
+    assert.include(html, 'data-push-control')
+    assert.include(html, '<script src="/js/push.js" defer></script>')
+  })
+
+  test('saving stores the choices and the page shows them', async ({ client, assert }) => {
+    const user = await UserFactory.create()
+    const response = await client
+      .post('/notifications/preferences')
+      .form({ 'push[token_refresh_failed]': 'true', 'push[poll_ended]': 'true' })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertStatus(302)
+    response.assertHeader('location', '/notifications/preferences')
+    const preferences = await app.container.make(NotificationPreferences)
+    const choices = await preferences.choicesOf(user.id)
+    assert.isTrue(choices.token_refresh_failed)
+    assert.isTrue(choices.poll_ended)
+    assert.isFalse(choices.authorization_expiring)
+    assert.isFalse(choices.invitation_received)
+    assert.isFalse(choices.poll_started)
+
+    const page = await client.get('/notifications/preferences').loginAs(user)
+    assert.match(page.text(), /name="push\[poll_started\]" value="true" >/)
+    assert.match(page.text(), /name="push\[poll_ended\]" value="true" checked/)
+  })
+
+  test('saving again updates the same rows; other users are untouched', async ({
+    client,
+    assert,
+  }) => {
+    const [me, other] = await UserFactory.createMany(2)
+    await client.post('/notifications/preferences').form({}).loginAs(other).withCsrfToken()
+    await client.post('/notifications/preferences').form({}).loginAs(me).withCsrfToken()
+    await client
+      .post('/notifications/preferences')
+      .form({ 'push[invitation_received]': 'true' })
+      .loginAs(me)
+      .withCsrfToken()
+
+    const mine = await NotificationPreference.query().where('user_id', me.id)
+    assert.lengthOf(mine, NOTIFICATION_CATEGORIES.length)
+    assert.deepEqual(
+      mine.filter((row) => row.pushEnabled).map((row) => row.category),
+      ['invitation_received']
+    )
+    const theirs = await NotificationPreference.query().where('user_id', other.id)
+    assert.isTrue(theirs.every((row) => !row.pushEnabled))
+  })
+
+  test('the page needs a signed-in user, saving needs the CSRF token', async ({
+    client,
+    assert,
+  }) => {
+    const anonymous = await client.get('/notifications/preferences').redirects(0)
+    anonymous.assertStatus(302)
+    anonymous.assertHeader('location', '/')
+
+    const user = await UserFactory.create()
+    await client.post('/notifications/preferences').form({}).loginAs(user).redirects(0)
+    assert.lengthOf(await NotificationPreference.all(), 0)
+  })
+
+  test('the service worker and the control script are served as JavaScript', async ({
+    client,
+    assert,
+  }) => {
+    for (const path of ['/sw.js', '/js/push.js']) {
+      const response = await client.get(path)
+      response.assertStatus(200)
+      assert.match(response.header('content-type') ?? '', /^(application|text)\/javascript/, path)
+    }
+    const worker = await client.get('/sw.js')
+    assert.include(worker.text(), "addEventListener('notificationclick'")
+  })
+
+  test('the dashboard shows the control', async ({ client, assert }) => {
+    const streamer = await StreamerFactory.with('user').create()
+    await streamer.load('user')
+    const response = await client.get('/dashboard').loginAs(streamer.user)
+
+    response.assertStatus(200)
+    assert.include(response.text(), 'data-push-control')
+    assert.include(response.text(), 'href="/notifications/preferences"')
+  })
+})

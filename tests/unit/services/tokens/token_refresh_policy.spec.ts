@@ -1,0 +1,114 @@
+import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import { RefreshSchedule } from '#services/tokens/refresh_schedule'
+import {
+  decideDue,
+  decidePermanentFailure,
+  isInRetryWindow,
+  retryWindow,
+  transientRetryDelay,
+} from '#services/tokens/token_refresh_policy'
+
+const schedule = new RefreshSchedule('UTC')
+const at = (iso: string) => DateTime.fromISO(iso, { zone: 'UTC' })
+
+function due(nowIso: string, expiresAt: DateTime | null) {
+  const now = at(nowIso)
+  return decideDue({ expiresAt, now, nextTick: schedule.nextTickAfter(now) })
+}
+
+test.group('Due rule (SPEC §5.6)', () => {
+  test('the 21:00 → 00:00 → 03:30 case with a 4h10m token', ({ assert }) => {
+    // Refreshed at the 21:00 tick, the token lives until 01:10.
+    const expiresAt = at('2025-03-10T21:00:00').plus({ hours: 4, minutes: 10 })
+
+    // At 21:00 it outlives the next tick (00:00) + 10 min: skipped.
+    assert.isFalse(due('2025-03-10T21:00:00', expiresAt).due)
+    // At 00:00 it still has 1h10m (a "1 h left" rule would skip it) but it
+    // would be dead long before 03:30: refreshed now.
+    const atMidnight = due('2025-03-11T00:00:00', expiresAt)
+    assert.isTrue(atMidnight.due)
+    assert.include(atMidnight.reason, 'expires before the next tick (03:30)')
+  })
+
+  test('skipped only with more than 1 h left and valid past the next tick + 10 min', ({
+    assert,
+  }) => {
+    // next tick after 10:00 is 10:30
+    assert.isFalse(due('2025-03-11T10:00:00', at('2025-03-11T11:00:01')).due)
+    assert.isTrue(due('2025-03-11T10:00:00', at('2025-03-11T11:00:00')).due, 'exactly 1 h left')
+    // next tick after 11:00 is 14:00: 14:10 is the bound
+    assert.isTrue(due('2025-03-11T11:00:00', at('2025-03-11T14:10:00')).due, 'dies at tick + 10')
+    assert.isFalse(due('2025-03-11T11:00:00', at('2025-03-11T14:10:01')).due)
+  })
+
+  test('an expired token or an unknown expiry is due', ({ assert }) => {
+    assert.deepEqual(due('2025-03-11T11:00:00', at('2025-03-11T10:59:00')), {
+      due: true,
+      reason: 'expired',
+    })
+    assert.deepEqual(due('2025-03-11T11:00:00', null), { due: true, reason: 'expiry unknown' })
+  })
+})
+
+test.group('Permanent failures (SPEC §5.2)', () => {
+  const now = at('2025-03-11T12:00:00')
+
+  test('no earlier failure: a first failure, marked now', ({ assert }) => {
+    const decision = decidePermanentFailure(null, now)
+    assert.equal(decision.action, 'mark_first_failure')
+    assert.equal(
+      decision.action === 'mark_first_failure' && decision.tokenRefreshFailedAt.toISO(),
+      now.toISO()
+    )
+  })
+
+  test('an earlier failure {$self} seconds old deactivates')
+    .with([1, 600, 1799])
+    .run(({ assert }, seconds) => {
+      const decision = decidePermanentFailure(now.minus({ seconds }), now)
+      assert.equal(decision.action, 'deactivate')
+    })
+
+  test('an earlier failure 30 minutes old or more counts as a first again', ({ assert }) => {
+    assert.equal(
+      decidePermanentFailure(now.minus({ minutes: 30 }), now).action,
+      'mark_first_failure'
+    )
+    assert.equal(decidePermanentFailure(now.minus({ hours: 5 }), now).action, 'mark_first_failure')
+  })
+})
+
+test.group('Retry window (SPEC §5.4)', () => {
+  const now = at('2025-03-11T12:00:00')
+
+  test('first failures 15 to 30 minutes old, and only those', ({ assert }) => {
+    const ageInWindow = (minutes: number) => isInRetryWindow(now.minus({ minutes }), now)
+    assert.isFalse(ageInWindow(14.99))
+    assert.isTrue(ageInWindow(15))
+    assert.isTrue(ageInWindow(22))
+    assert.isTrue(ageInWindow(29.99))
+    assert.isFalse(ageInWindow(30))
+    assert.isFalse(ageInWindow(45))
+
+    const bounds = retryWindow(now)
+    assert.equal(bounds.failedAfter.toISO(), now.minus({ minutes: 30 }).toISO())
+    assert.equal(bounds.failedAtOrBefore.toISO(), now.minus({ minutes: 15 }).toISO())
+  })
+})
+
+test.group('Transient backoff (SPEC §5.3)', () => {
+  const settings = { attempts: 3, baseDelayMs: 500, maxDelayMs: 800, maxRetryAfterMs: 10_000 }
+
+  test('exponential without a hint, capped, and bounded in attempts', ({ assert }) => {
+    assert.equal(transientRetryDelay(1, null, settings), 500)
+    assert.equal(transientRetryDelay(2, null, settings), 800)
+    assert.isNull(transientRetryDelay(3, null, settings))
+  })
+
+  test("Twitch's Retry-After wins, unless it is longer than we may wait", ({ assert }) => {
+    assert.equal(transientRetryDelay(1, 2_000, settings), 2_000)
+    assert.equal(transientRetryDelay(1, 0, settings), 0)
+    assert.isNull(transientRetryDelay(1, 60_000, settings))
+  })
+})
