@@ -4,18 +4,38 @@ import User from '#models/user'
 import Streamer from '#models/streamer'
 import type { TwitchUser } from '#services/twitch/twitch_helix_client'
 import type { TwitchAllyToken } from '#services/twitch/twitch_ally_driver'
+import { inject } from '@adonisjs/core'
 import { claimCampaignInvitations } from '#services/campaigns/invitation_claims'
+import { StreamerLock } from '#services/tokens/streamer_lock'
 
 /**
  * Turns a completed Twitch sign-in into our users + streamers rows.
  */
+@inject()
 export class TwitchSignInService {
+  constructor(private streamerLock: StreamerLock) {}
+
   /**
    * Creates or updates the account in one transaction. A new sign-in is a
    * fresh grant from the streamer, so it re-activates a deactivated streamer
    * and clears any pending refresh failure.
+   *
+   * A known streamer's tokens are written under the same lock as refreshes:
+   * a refresh in flight with the old (possibly dead) refresh token must not
+   * land after this write and undo it, or count its failure against the
+   * fresh grant.
    */
   async signIn(twitchUser: TwitchUser, token: TwitchAllyToken, now: DateTime = DateTime.now()) {
+    const known = await Streamer.findBy('twitch_user_id', twitchUser.id)
+    if (!known) {
+      return this.save(twitchUser, token, now)
+    }
+    const locked = await this.streamerLock.run(known.id, () => this.save(twitchUser, token, now))
+    // A refresh stuck past the lock's wait: the sign-in still wins, it is the newer grant.
+    return locked.acquired ? locked.value : this.save(twitchUser, token, now)
+  }
+
+  private async save(twitchUser: TwitchUser, token: TwitchAllyToken, now: DateTime) {
     return db.transaction(async (trx) => {
       let streamer = await Streamer.query({ client: trx })
         .where('twitch_user_id', twitchUser.id)

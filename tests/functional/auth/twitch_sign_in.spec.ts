@@ -4,6 +4,8 @@ import db from '@adonisjs/lucid/services/db'
 import Streamer from '#models/streamer'
 import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import lock from '@adonisjs/lock/services/main'
+import { StreamerLock } from '#services/tokens/streamer_lock'
 
 /**
  * The whole sign-in over real HTTP: our server, the emulator's authorize
@@ -145,6 +147,30 @@ test.group('Sign in with Twitch', (group) => {
     assert.isNull(streamer.tokenRefreshFailedAt)
     assert.notEqual(streamer.accessToken, oldAccessToken)
     assert.lengthOf(await Streamer.query().where('twitch_user_id', '1003'), 1)
+  })
+
+  test('a new sign-in waits for a refresh in flight, then wins', async ({ assert }) => {
+    await signInWithTwitch(new HttpSession(), '1003')
+    const streamer = await Streamer.findByOrFail('twitch_user_id', '1003')
+
+    // A refresh holds the streamer's lock and is about to record a deactivation.
+    const refreshLock = lock.createLock(StreamerLock.key(streamer.id), '30s')
+    await refreshLock.acquire()
+    let signedIn = false
+    const secondSignIn = signInWithTwitch(new HttpSession(), '1003').then((response) => {
+      signedIn = true
+      return response
+    })
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    assert.isFalse(signedIn, 'the sign-in waits while the refresh holds the lock')
+
+    await Streamer.query().where('id', streamer.id).update({ is_active: false })
+    await refreshLock.release()
+
+    const callback = await secondSignIn
+    assert.equal(callback.headers.get('location'), '/dashboard')
+    await streamer.refresh()
+    assert.isTrue(streamer.isActive, 'the grant written after the refresh is the one that stays')
   })
 
   test('logout ends the session', async ({ assert }) => {
