@@ -4,7 +4,7 @@ import { getUsers } from './helix_users_routes.js'
 import type { Router } from './router.js'
 import type { EmulatorState } from './state.js'
 
-/** The Helix subset Chorus uses (api.twitch.tv/helix), mounted under /helix. */
+/** The Helix subset Chorus uses, mounted under /helix. */
 export function registerHelixRoutes(router: Router, state: EmulatorState): void {
   router
     .add(

@@ -4,7 +4,7 @@ import { exchangeToken } from './oauth_token.js'
 import type { Router } from './router.js'
 import type { EmulatorState } from './state.js'
 
-/** Twitch's OAuth server (id.twitch.tv/oauth2), mounted under /oauth2. */
+/** Twitch's OAuth server, mounted under /oauth2. */
 export function registerOauthRoutes(router: Router, state: EmulatorState): void {
   router
     .add('GET', '/oauth2/authorize', (ctx) => showAuthorizePage(ctx, state))

@@ -42,7 +42,7 @@ export function helixError(status: number, message: string, headers?: Record<str
   return jsonReply(status, { error: reasonPhrase(status), status, message }, headers)
 }
 
-/** OAuth (id.twitch.tv) error body: `{"status":400,"message":"…"}`. */
+/** OAuth error body: `{"status":400,"message":"…"}`. */
 export function oauthError(status: number, message: string, headers?: Record<string, string>) {
   return jsonReply(status, { status, message }, headers)
 }

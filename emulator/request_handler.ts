@@ -7,7 +7,7 @@ import { MalformedBodyError, RequestContext } from './request_context.js'
 import type { Router } from './router.js'
 import type { EmulatorState } from './state.js'
 
-/** OAuth errors have Twitch's id.twitch.tv shape; everything else the Helix shape. */
+/** OAuth errors have the shape of Twitch's OAuth server; everything else the Helix shape. */
 type Area = 'oauth' | 'helix' | 'other'
 
 function areaOf(path: string): Area {

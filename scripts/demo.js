@@ -63,7 +63,9 @@ async function ensureDatabase(env) {
  * real Twitch application configured, the demo talks to Twitch itself.
  */
 function emulatorPort(env) {
-  const url = new URL(env.TWITCH_OAUTH_URL || 'https://id.twitch.tv/oauth2')
+  // Unset means the app's default: the real Twitch.
+  if (!env.TWITCH_OAUTH_URL) return null
+  const url = new URL(env.TWITCH_OAUTH_URL)
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
   return local ? Number(url.port || 80) : null
 }
