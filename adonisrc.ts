@@ -27,6 +27,8 @@ export default defineConfig({
     () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/ally/ally_provider'),
     () => import('@adonisjs/lock/lock_provider'),
+    // Live poll results over SSE, fanned out through Redis (issue 6)
+    () => import('@adonisjs/transmit/transmit_provider'),
     // Web push as a delivery channel of the NotificationService (SPEC §8)
     () => import('#providers/push_provider'),
   ],
@@ -35,6 +37,9 @@ export default defineConfig({
     () => import('#start/routes'),
     () => import('#start/kernel'),
     { file: () => import('#start/scheduler'), environment: ['web'] },
+    // Transmit routes and channel authorization; the running polls' watcher (issue 6)
+    { file: () => import('#start/transmit'), environment: ['web', 'test'] },
+    { file: () => import('#start/polls'), environment: ['web'] },
   ],
 
   tests: {

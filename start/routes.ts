@@ -135,3 +135,46 @@ router
       .as('notifications.preferences.update')
   })
   .use(middleware.auth())
+
+/*
+|--------------------------------------------------------------------------
+| Polls: prepared polls, launch, live results, history (issue 6)
+|--------------------------------------------------------------------------
+|
+| The campaign's GM only (app/policies/campaign_policy.ts): a member gets a
+| 403, anybody else a 404. Live results travel over Transmit (SSE): its
+| routes (/__transmit/events|subscribe|unsubscribe) and the authorization
+| of each run's channel are registered by start/transmit.ts. The browser
+| client is served from the installed package at /vendor/transmit-client.js.
+*/
+const PollsController = () => import('#controllers/polls_controller')
+const PollRunsController = () => import('#controllers/poll_runs_controller')
+const TransmitClientController = () => import('#controllers/transmit_client_controller')
+
+router.get('/vendor/transmit-client.js', [TransmitClientController]).as('vendor.transmitClient')
+
+router
+  .group(() => {
+    // The prepared polls of a campaign (the show's running order)
+    router.get('/campaigns/:id/polls', [PollsController, 'index']).as('polls.index')
+    router.post('/campaigns/:id/polls', [PollsController, 'store']).as('polls.store')
+    router.get('/campaigns/:id/polls/:pollId/edit', [PollsController, 'edit']).as('polls.edit')
+    router.put('/campaigns/:id/polls/:pollId', [PollsController, 'update']).as('polls.update')
+    router.delete('/campaigns/:id/polls/:pollId', [PollsController, 'destroy']).as('polls.destroy')
+    router.post('/campaigns/:id/polls/:pollId/move', [PollsController, 'move']).as('polls.move')
+    router
+      .post('/campaigns/:id/polls/:pollId/launch', [PollsController, 'launch'])
+      .as('polls.launch')
+
+    // Launched polls: history, live page, its JSON snapshot, "End now"
+    router.get('/campaigns/:id/runs', [PollRunsController, 'index']).as('pollRuns.index')
+    router.get('/campaigns/:id/runs/:runId', [PollRunsController, 'show']).as('pollRuns.show')
+    router
+      .get('/campaigns/:id/runs/:runId/results', [PollRunsController, 'results'])
+      .as('pollRuns.results')
+    router.post('/campaigns/:id/runs/:runId/end', [PollRunsController, 'end']).as('pollRuns.end')
+  })
+  .where('id', router.matchers.number())
+  .where('pollId', router.matchers.number())
+  .where('runId', router.matchers.number())
+  .use(middleware.auth())

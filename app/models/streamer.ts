@@ -85,11 +85,11 @@ export default class Streamer extends BaseModel {
   })
 
   get accessToken(): string | null {
-    return decrypt(this.accessTokenEncrypted)
+    return decryptOnce(this, this.accessTokenEncrypted)
   }
 
   get refreshToken(): string | null {
-    return decrypt(this.refreshTokenEncrypted)
+    return decryptOnce(this, this.refreshTokenEncrypted)
   }
 
   /**
@@ -127,4 +127,27 @@ export default class Streamer extends BaseModel {
 function decrypt(value: string | null): string | null {
   if (!value) return null
   return encryption.decrypt<string>(value)
+}
+
+/**
+ * Decrypted tokens per model instance, by ciphertext: a poll launch reads a
+ * streamer's token several times (health check, create) and decrypting costs
+ * more than the rest of the work per channel. A new ciphertext (refresh) is a
+ * new key, so a stale token is never returned.
+ */
+const plainTokens = new WeakMap<Streamer, Map<string, string | null>>()
+
+function decryptOnce(streamer: Streamer, value: string | null): string | null {
+  if (!value) return null
+  let cache = plainTokens.get(streamer)
+  if (!cache) {
+    cache = new Map()
+    plainTokens.set(streamer, cache)
+  }
+  if (!cache.has(value)) {
+    // The current access and refresh tokens, plus the pair before a refresh.
+    if (cache.size >= 4) cache.clear()
+    cache.set(value, decrypt(value))
+  }
+  return cache.get(value)!
 }

@@ -37,6 +37,13 @@ export interface StreamerHealth {
 export interface HealthCheckOptions {
   trigger?: Extract<RefreshTrigger, 'health_check' | 'validation'>
   concurrency?: number
+  /**
+   * Called with each streamer's result as soon as it is known, inside that
+   * streamer's worker (awaited, so it counts toward `concurrency`): the poll
+   * launch creates a ready channel's poll right away instead of waiting for
+   * the slowest check.
+   */
+  onChecked?: (health: StreamerHealth) => Promise<void> | void
 }
 
 /**
@@ -98,13 +105,16 @@ export class HealthCheckService {
     return mapWithConcurrency(
       streamers,
       options.concurrency ?? this.settings.concurrency,
-      (streamer) =>
-        this.#check(
+      async (streamer) => {
+        const result = await this.#check(
           streamer,
           authorized.has(streamer.id),
           nextTick,
           options.trigger ?? 'health_check'
         )
+        await options.onChecked?.(result)
+        return result
+      }
     )
   }
 

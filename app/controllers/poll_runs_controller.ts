@@ -1,0 +1,114 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
+import type Campaign from '#models/campaign'
+import { findManagedCampaign } from '#policies/campaign_policy'
+import { Clock } from '#services/clock'
+import { buildSnapshot } from '#services/polls/poll_snapshot'
+import { PollEndService } from '#services/polls/poll_end_service'
+import { PollResultsPoller } from '#services/polls/poll_results_poller'
+
+const HISTORY_PAGE_SIZE = 10
+
+/**
+ * A campaign's poll runs: the live page (bars updated through Transmit), its
+ * JSON snapshot, "End now", and the history. GM only, like the polls.
+ */
+@inject()
+export default class PollRunsController {
+  constructor(
+    private clock: Clock,
+    private ender: PollEndService,
+    private poller: PollResultsPoller
+  ) {}
+
+  async index({ auth, params, request, view }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    const page = Math.max(1, Number.parseInt(String(request.input('page', 1)), 10) || 1)
+    const runs = await PollRun.query()
+      .where('campaign_id', campaign.id)
+      .whereNotIn('status', LIVE_RUN_STATUSES)
+      .preload('channels')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .paginate(page, HISTORY_PAGE_SIZE)
+    runs.baseUrl(`/campaigns/${campaign.id}/runs`)
+    const liveRun = await PollRun.query()
+      .where('campaign_id', campaign.id)
+      .whereIn('status', LIVE_RUN_STATUSES)
+      .first()
+    const now = this.clock.now().toJSDate()
+    return view.render('pages/polls/history', {
+      campaign,
+      liveRun,
+      runs: runs.all().map((run) => buildSnapshot(run, run.channels, now)),
+      pagination: runs.getMeta(),
+    })
+  }
+
+  async show({ auth, params, view }: HttpContext) {
+    const { campaign, run } = await this.#find(auth.getUserOrFail(), params)
+    await this.#keepPolled(run)
+    await run.load('channels')
+    const snapshot = buildSnapshot(run, run.channels, this.clock.now().toJSDate())
+    return view.render('pages/polls/run', {
+      campaign,
+      snapshot,
+      // Embedded in a <script type="application/json">: no "</script>" can close it early.
+      snapshotJson: JSON.stringify(snapshot).replace(/</g, '\\u003c'),
+    })
+  }
+
+  /**
+   * The run as JSON: the live page's catch-up after (re)subscribing, and its
+   * fallback when server-sent events cannot get through.
+   */
+  async results({ auth, params, response }: HttpContext) {
+    const { run } = await this.#find(auth.getUserOrFail(), params)
+    await this.#keepPolled(run)
+    await run.load('channels')
+    response.header('Cache-Control', 'no-store')
+    return buildSnapshot(run, run.channels, this.clock.now().toJSDate())
+  }
+
+  async end({ auth, params, response, session }: HttpContext) {
+    const { campaign, run } = await this.#find(auth.getUserOrFail(), params)
+    const result = await this.ender.endNow(run)
+    if (result.status === 'ended') {
+      session.flash(
+        result.failures === 0 ? 'success' : 'error',
+        result.failures === 0
+          ? `"${run.title}" ended on every channel.`
+          : `"${run.title}" ended; ${result.failures} channel${result.failures === 1 ? '' : 's'} could not be reached and end${result.failures === 1 ? 's' : ''} at the poll's duration.`
+      )
+    } else if (result.status === 'not_started') {
+      session.flash('error', 'The poll is still being launched: try again in a moment.')
+    } else {
+      session.flash('success', `"${run.title}" had already ended.`)
+    }
+    return response.redirect(`/campaigns/${campaign.id}/runs/${run.id}`)
+  }
+
+  /**
+   * The run of a campaign the user manages; anything else is a 404.
+   */
+  async #find(
+    user: Parameters<typeof findManagedCampaign>[0],
+    params: Record<string, unknown>
+  ): Promise<{ campaign: Campaign; run: PollRun }> {
+    const campaign = await findManagedCampaign(user, Number(params.id))
+    const run = await PollRun.query()
+      .where('campaign_id', campaign.id)
+      .where('id', Number(params.runId))
+      .firstOrFail()
+    return { campaign, run }
+  }
+
+  /**
+   * A running poll whose poller died with its instance is taken over here
+   * (the lock makes sure only one instance polls it).
+   */
+  async #keepPolled(run: PollRun) {
+    if (run.status === 'running') await this.poller.start(run.id)
+  }
+}

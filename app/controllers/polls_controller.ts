@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto'
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
+import { findManagedCampaign } from '#policies/campaign_policy'
+import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { PreparedPollService } from '#services/polls/prepared_poll_service'
+import { PollLaunchRefusedError, PollLaunchService } from '#services/polls/poll_launch_service'
+import {
+  launchPollValidator,
+  movePollValidator,
+  POLL_LIMITS,
+  pollValidator,
+} from '#validators/poll'
+
+/**
+ * The GM's prepared polls of a campaign (create, edit, reorder, delete) and
+ * their launch. Only the campaign's GM gets here: a member gets a 403,
+ * anybody else a 404 (findManagedCampaign).
+ */
+@inject()
+export default class PollsController {
+  constructor(
+    private polls: PreparedPollService,
+    private launcher: PollLaunchService
+  ) {}
+
+  async index({ auth, params, view }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    const polls = await this.polls.list(campaign)
+    const liveRun = await PollRun.query()
+      .where('campaign_id', campaign.id)
+      .whereIn('status', LIVE_RUN_STATUSES)
+      .first()
+    const pastRuns = await PollRun.query()
+      .where('campaign_id', campaign.id)
+      .whereNotIn('status', LIVE_RUN_STATUSES)
+      .count('* as total')
+      .first()
+    return view.render('pages/polls/index', {
+      campaign,
+      polls: polls.map((poll) => ({ poll, launchKey: newLaunchKey() })),
+      liveRun,
+      pastRunCount: Number(pastRuns?.$extras.total ?? 0),
+      limits: POLL_LIMITS,
+    })
+  }
+
+  async store({ auth, params, request, response, session }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    const input = await request.validateUsing(pollValidator)
+    const poll = await this.polls.create(campaign, input)
+    session.flash('success', `Poll "${poll.title}" added to the show.`)
+    return response.redirect(`/campaigns/${campaign.id}/polls`)
+  }
+
+  async edit({ auth, params, view }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    const poll = await this.polls.find(campaign, params.pollId)
+    return view.render('pages/polls/edit', { campaign, poll, limits: POLL_LIMITS })
+  }
+
+  async update({ auth, params, request, response, session }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    const poll = await this.polls.find(campaign, params.pollId)
+    const input = await request.validateUsing(pollValidator)
+    await this.polls.update(poll, input)
+    session.flash('success', `Poll "${poll.title}" saved.`)
+    return response.redirect(`/campaigns/${campaign.id}/polls`)
+  }
+
+  async destroy({ auth, params, response, session }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    const poll = await this.polls.find(campaign, params.pollId)
+    await this.polls.delete(poll)
+    session.flash('success', `Poll "${poll.title}" deleted.`)
+    return response.redirect(`/campaigns/${campaign.id}/polls`)
+  }
+
+  async move({ auth, params, request, response }: HttpContext) {
+    const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
+    const poll = await this.polls.find(campaign, params.pollId)
+    const { direction } = await request.validateUsing(movePollValidator)
+    await this.polls.move(poll, direction)
+    return response.redirect(`/campaigns/${campaign.id}/polls#poll-${poll.id}`)
+  }
+
+  /**
+   * Launches the poll on every ready channel, then opens its live page. A
+   * second submit of the same form opens the first launch.
+   */
+  async launch({ auth, params, request, response, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    const campaign = await findManagedCampaign(user, params.id)
+    const poll = await this.polls.find(campaign, params.pollId)
+    const { idempotency_key: key } = await request.validateUsing(launchPollValidator)
+
+    let result
+    try {
+      result = await this.launcher.launch(campaign, poll, user, key)
+    } catch (error) {
+      if (!(error instanceof PollLaunchRefusedError)) throw error
+      throw new CampaignActionException(error.message, {
+        redirectTo: error.liveRun
+          ? `/campaigns/${campaign.id}/runs/${error.liveRun.id}`
+          : `/campaigns/${campaign.id}/polls`,
+      })
+    }
+
+    const { run } = result
+    if (result.created) {
+      await run.load('channels')
+      const launched = run.channels.filter((channel) => channel.outcome === 'created').length
+      const total = run.channels.length
+      if (launched > 0) {
+        session.flash(
+          'success',
+          `"${run.title}" is live on ${launched} of ${total} channel${total === 1 ? '' : 's'}.`
+        )
+      } else {
+        session.flash(
+          'error',
+          total === 0
+            ? 'Nobody streams this campaign yet: invite streamers first.'
+            : 'No channel could run this poll: see why for each channel below.'
+        )
+      }
+    }
+    return response.redirect(`/campaigns/${campaign.id}/runs/${run.id}`)
+  }
+}
+
+/**
+ * The launch form's idempotency key, made when the page is rendered.
+ */
+function newLaunchKey() {
+  return randomBytes(16).toString('base64url')
+}

@@ -1,0 +1,90 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import PollRun from '#models/poll_run'
+import { jsonColumn } from '#models/json_column'
+import Streamer from '#models/streamer'
+import type { TwitchPollStatus } from '#services/twitch/twitch_helix_client'
+
+export type PollChannelOutcome = 'created' | 'skipped' | 'failed'
+
+/**
+ * Why a channel has no poll: left out before asking Twitch (`skipped`) or
+ * refused / not reached when creating it (`failed`).
+ */
+export type PollChannelReason =
+  'not_authorized' | 'needs_reconnect' | 'not_affiliate' | 'twitch_refused' | 'twitch_unreachable'
+
+/**
+ * A campaign member's channel in one run: its Twitch poll and votes, or the
+ * reason it was left out.
+ */
+export default class PollChannel extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare pollRunId: number
+
+  @column()
+  declare streamerId: number | null
+
+  @column()
+  declare twitchUserId: string
+
+  @column()
+  declare twitchLogin: string
+
+  @column()
+  declare displayName: string
+
+  @column()
+  declare outcome: PollChannelOutcome
+
+  @column()
+  declare reason: PollChannelReason | null
+
+  @column()
+  declare error: string | null
+
+  @column()
+  declare twitchPollId: string | null
+
+  @column()
+  declare twitchStatus: TwitchPollStatus | null
+
+  /** Votes per choice, in the order of the run's choices. */
+  @column(jsonColumn<number[] | null>(null))
+  declare votes: number[] | null
+
+  @column(jsonColumn<number[] | null>(null))
+  declare channelPointsVotes: number[] | null
+
+  @column()
+  declare totalVotes: number
+
+  @column.dateTime()
+  declare lastReadAt: DateTime | null
+
+  @column()
+  declare lastReadError: string | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @belongsTo(() => PollRun)
+  declare run: BelongsTo<typeof PollRun>
+
+  @belongsTo(() => Streamer)
+  declare streamer: BelongsTo<typeof Streamer>
+
+  /** A Twitch poll exists on this channel and has not ended yet. */
+  get isActive() {
+    return (
+      this.outcome === 'created' && (this.twitchStatus === null || this.twitchStatus === 'ACTIVE')
+    )
+  }
+}

@@ -1,0 +1,93 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
+import Campaign from '#models/campaign'
+import PollChannel from '#models/poll_channel'
+import { jsonColumn } from '#models/json_column'
+
+/**
+ * - `launching`: the run row exists, channels are being checked and polls created;
+ * - `running`: polls are live on Twitch, results are read until the end;
+ * - `ending`: the GM pressed "End now", the channels are being terminated;
+ * - `completed`: ended at its duration; `terminated`: ended early by the GM;
+ * - `failed`: no channel could run it (or the launch was interrupted).
+ */
+export type PollRunStatus =
+  'launching' | 'running' | 'ending' | 'completed' | 'terminated' | 'failed'
+
+/** Statuses during which the campaign cannot launch another poll. */
+export const LIVE_RUN_STATUSES: PollRunStatus[] = ['launching', 'running', 'ending']
+
+export type PollRunEndReason =
+  'duration' | 'ended_early' | 'ended_on_twitch' | 'no_channel' | 'interrupted'
+
+/**
+ * One launch of a poll on every ready channel of a campaign. The question is
+ * copied from the prepared poll, so history survives later edits.
+ */
+export default class PollRun extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare campaignId: number
+
+  @column()
+  declare pollId: number | null
+
+  @column()
+  declare launchedById: number | null
+
+  @column({ serializeAs: null })
+  declare idempotencyKey: string
+
+  @column()
+  declare status: PollRunStatus
+
+  @column()
+  declare title: string
+
+  @column(jsonColumn<string[]>([]))
+  declare choices: string[]
+
+  @column()
+  declare durationSeconds: number
+
+  @column()
+  declare channelPointsPerVote: number | null
+
+  @column.dateTime()
+  declare startedAt: DateTime | null
+
+  @column.dateTime()
+  declare endsAt: DateTime | null
+
+  @column.dateTime()
+  declare endedAt: DateTime | null
+
+  @column()
+  declare endReason: PollRunEndReason | null
+
+  /** Final combined votes per choice, in the order of `choices`; null while live. */
+  @column(jsonColumn<number[] | null>(null))
+  declare totals: number[] | null
+
+  @column()
+  declare totalVotes: number | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @belongsTo(() => Campaign)
+  declare campaign: BelongsTo<typeof Campaign>
+
+  @hasMany(() => PollChannel)
+  declare channels: HasMany<typeof PollChannel>
+
+  get isLive() {
+    return LIVE_RUN_STATUSES.includes(this.status)
+  }
+}

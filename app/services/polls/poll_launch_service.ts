@@ -1,0 +1,343 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type Campaign from '#models/campaign'
+import type Poll from '#models/poll'
+import type User from '#models/user'
+import type Streamer from '#models/streamer'
+import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
+import type PollChannel from '#models/poll_channel'
+import type { PollChannelReason } from '#models/poll_channel'
+import { Clock } from '#services/clock'
+import { TwitchHelixClient, type TwitchPoll } from '#services/twitch/twitch_helix_client'
+import {
+  TwitchPermanentError,
+  TwitchTransientError,
+  TwitchUnauthorizedError,
+} from '#services/twitch/twitch_errors'
+import { HealthCheckService, type StreamerHealth } from '#services/tokens/health_check_service'
+import {
+  StreamerTokenRunner,
+  StreamerTokenUnavailableError,
+} from '#services/tokens/streamer_token_runner'
+import { PollSettings } from '#services/polls/poll_settings'
+import { PollResultsPoller } from '#services/polls/poll_results_poller'
+import { PollRunStore } from '#services/polls/poll_run_store'
+
+/**
+ * The launch was refused before anything reached Twitch: the campaign
+ * already has a poll launching, running or ending (`liveRun`), or the form's
+ * key belongs elsewhere.
+ */
+export class PollLaunchRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly liveRun: PollRun | null = null
+  ) {
+    super(message)
+  }
+
+  static alreadyRunning(run: PollRun) {
+    return new PollLaunchRefusedError(
+      `"${run.title}" is still running in this campaign: end it before launching another poll.`,
+      run
+    )
+  }
+}
+
+export interface LaunchResult {
+  run: PollRun
+  /** False when the idempotency key found an earlier launch: nothing was done twice. */
+  created: boolean
+}
+
+/** What became of one member's channel at launch. */
+interface ChannelPlan {
+  streamer: Streamer
+  outcome: PollChannel['outcome']
+  reason: PollChannelReason | null
+  error: string | null
+  poll: TwitchPoll | null
+}
+
+const UNIQUE_VIOLATION = '23505'
+
+/**
+ * Launches a prepared poll on every ready channel of a campaign:
+ *
+ * 1. a run row in `launching` — its idempotency key is unique (a double
+ *    submit finds it) and a partial unique index allows one live run per
+ *    campaign (across every instance);
+ * 2. for every member at once (bounded by `launchConcurrency`): the health
+ *    check of an authorized one (refreshing its token where due), then the
+ *    Helix poll created on its channel if it is a ready affiliate/partner —
+ *    a 401 going through the reactive refresh and retried once;
+ * 3. one row per member: its Twitch poll, or why it was left out;
+ * 4. the run `running` (or `failed` when no channel took it), the results
+ *    poller started.
+ */
+@inject()
+export class PollLaunchService {
+  constructor(
+    private clock: Clock,
+    private settings: PollSettings,
+    private healthCheck: HealthCheckService,
+    private runner: StreamerTokenRunner,
+    private helix: TwitchHelixClient,
+    private poller: PollResultsPoller,
+    private store: PollRunStore
+  ) {}
+
+  async launch(
+    campaign: Campaign,
+    poll: Poll,
+    user: User,
+    idempotencyKey: string
+  ): Promise<LaunchResult> {
+    const claim = await this.#claim(campaign, poll, user, idempotencyKey)
+    if (!claim.created) return claim
+    const { run } = claim
+
+    try {
+      const plans = await this.#createPolls(campaign, run)
+      await this.#record(run, plans)
+    } catch (error) {
+      // Nothing half-launched may block the campaign: the run is closed.
+      // Polls already created on Twitch end at their duration.
+      logger.error(
+        { runId: run.id, error: error instanceof Error ? error.message : String(error) },
+        '[Polls] launch interrupted'
+      )
+      await this.store.transition(run.id, 'launching', 'failed', {
+        endReason: 'interrupted',
+        endedAt: this.clock.now(),
+      })
+      throw error
+    }
+
+    if (run.status === 'running') {
+      await this.poller.start(run.id)
+    }
+    return { run, created: true }
+  }
+
+  /**
+   * A launch made with this key (in this campaign), if any.
+   */
+  async #findByKey(campaign: Campaign, idempotencyKey: string) {
+    return PollRun.query()
+      .where('idempotency_key', idempotencyKey)
+      .where('campaign_id', campaign.id)
+      .first()
+  }
+
+  /**
+   * Inserts the run; the database decides, across instances: a used key
+   * finds the earlier launch, a live run refuses this one.
+   */
+  async #claim(
+    campaign: Campaign,
+    poll: Poll,
+    user: User,
+    idempotencyKey: string
+  ): Promise<LaunchResult> {
+    try {
+      const run = await PollRun.create({
+        campaignId: campaign.id,
+        pollId: poll.id,
+        launchedById: user.id,
+        idempotencyKey,
+        status: 'launching',
+        title: poll.title,
+        choices: poll.choices,
+        durationSeconds: poll.durationSeconds,
+        channelPointsPerVote: poll.channelPointsPerVote,
+      })
+      return { run, created: true }
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error
+      const earlier = await this.#findByKey(campaign, idempotencyKey)
+      if (earlier) return { run: earlier, created: false }
+      const live = await PollRun.query()
+        .where('campaign_id', campaign.id)
+        .whereIn('status', LIVE_RUN_STATUSES)
+        .first()
+      if (live) throw PollLaunchRefusedError.alreadyRunning(live)
+      throw new PollLaunchRefusedError(
+        'This launch form is out of date: reload the page and launch again.'
+      )
+    }
+  }
+
+  /**
+   * The health check of every member at once (bounded), and each ready
+   * affiliate/partner channel's poll created as soon as its own check is
+   * done: the launch takes one health check plus one create, not the
+   * slowest check followed by the slowest create.
+   */
+  async #createPolls(campaign: Campaign, run: PollRun): Promise<ChannelPlan[]> {
+    const plans: ChannelPlan[] = []
+    await this.healthCheck.checkCampaign(campaign.id, {
+      concurrency: this.settings.launchConcurrency,
+      onChecked: async (health) => {
+        plans.push(await this.#planChannel(health, run))
+      },
+    })
+    return plans
+  }
+
+  async #planChannel(health: StreamerHealth, run: PollRun): Promise<ChannelPlan> {
+    const { streamer } = health
+    if (health.status === 'not_authorized') return skipped(streamer, 'not_authorized')
+    if (health.status === 'needs_reconnect') {
+      return skipped(streamer, 'needs_reconnect', health.reason)
+    }
+    if (streamer.broadcasterType !== 'affiliate' && streamer.broadcasterType !== 'partner') {
+      return skipped(streamer, 'not_affiliate')
+    }
+
+    try {
+      const { data } = await this.runner.run(streamer, (accessToken) =>
+        this.helix.createPoll(accessToken, {
+          broadcasterId: streamer.twitchUserId,
+          title: run.title,
+          choices: run.choices,
+          durationSeconds: run.durationSeconds,
+          channelPointsPerVote: run.channelPointsPerVote,
+        })
+      )
+      return { streamer, outcome: 'created', reason: null, error: null, poll: data }
+    } catch (error) {
+      const failure = launchFailure(error)
+      if (failure.unexpected) {
+        logger.error(
+          { runId: run.id, streamerId: streamer.id, error: failure.error },
+          '[Polls] unexpected error while creating a poll'
+        )
+      }
+      return {
+        streamer,
+        outcome: 'failed',
+        reason: failure.reason,
+        error: failure.error,
+        poll: null,
+      }
+    }
+  }
+
+  /**
+   * The channel rows in one insert, then the run's new status.
+   */
+  async #record(run: PollRun, plans: ChannelPlan[]) {
+    const now = this.clock.now()
+    const choiceCount = run.choices.length
+    const rows = plans.map((plan) => {
+      const votes = plan.poll
+        ? Array.from({ length: choiceCount }, (_, index) => plan.poll!.choices[index]?.votes ?? 0)
+        : null
+      return {
+        poll_run_id: run.id,
+        streamer_id: plan.streamer.id,
+        twitch_user_id: plan.streamer.twitchUserId,
+        twitch_login: plan.streamer.twitchLogin,
+        display_name: plan.streamer.twitchDisplayName || plan.streamer.twitchLogin,
+        outcome: plan.outcome,
+        reason: plan.reason,
+        error: plan.error,
+        twitch_poll_id: plan.poll?.id ?? null,
+        twitch_status: plan.poll?.status ?? null,
+        votes: votes ? JSON.stringify(votes) : null,
+        channel_points_votes: votes ? JSON.stringify(votes.map(() => 0)) : null,
+        total_votes: votes ? votes.reduce((sum, count) => sum + count, 0) : 0,
+        last_read_at: plan.poll ? now.toJSDate() : null,
+        created_at: now.toJSDate(),
+        updated_at: now.toJSDate(),
+      }
+    })
+
+    if (plans.some((plan) => plan.outcome === 'created')) {
+      run.merge({
+        status: 'running',
+        startedAt: now,
+        endsAt: now.plus({ seconds: run.durationSeconds }),
+      })
+    } else {
+      run.merge({
+        status: 'failed',
+        endReason: 'no_channel',
+        endedAt: now,
+        totals: run.choices.map(() => 0),
+        totalVotes: 0,
+      })
+    }
+    run.updatedAt = now
+
+    // One statement, so one round trip and atomic: the run's new status and
+    // its channel rows (`WITH … UPDATE poll_runs … INSERT INTO poll_channels`).
+    const knex = db.connection().getWriteClient()
+    const update = knex('poll_runs')
+      .where('id', run.id)
+      .update({
+        status: run.status,
+        started_at: run.startedAt?.toJSDate() ?? null,
+        ends_at: run.endsAt?.toJSDate() ?? null,
+        ended_at: run.endedAt?.toJSDate() ?? null,
+        end_reason: run.endReason ?? null,
+        totals: run.totals ? JSON.stringify(run.totals) : null,
+        total_votes: run.totalVotes ?? null,
+        updated_at: now.toJSDate(),
+      })
+    await (rows.length
+      ? knex.with('run_update', update).insert(rows).into('poll_channels')
+      : update)
+    run.$hydrateOriginals()
+  }
+}
+
+function skipped(
+  streamer: Streamer,
+  reason: PollChannelReason,
+  error: string | null = null
+): ChannelPlan {
+  return { streamer, outcome: 'skipped', reason, error, poll: null }
+}
+
+/**
+ * Why a create failed, in the words the GM reads.
+ */
+function launchFailure(error: unknown): {
+  reason: PollChannelReason
+  error: string
+  unexpected?: boolean
+} {
+  if (error instanceof StreamerTokenUnavailableError) {
+    return error.needsReconnect
+      ? { reason: 'needs_reconnect', error: 'Twitch refused the token and it could not be renewed' }
+      : { reason: 'twitch_unreachable', error: 'Twitch could not be reached to renew the token' }
+  }
+  if (error instanceof TwitchUnauthorizedError) {
+    return { reason: 'needs_reconnect', error: 'Twitch refused the token even after renewing it' }
+  }
+  if (error instanceof TwitchPermanentError) {
+    return { reason: 'twitch_refused', error: error.twitchMessage ?? error.message }
+  }
+  if (error instanceof TwitchTransientError) {
+    return {
+      reason: 'twitch_unreachable',
+      error: error.status === 429 ? 'Twitch rate limit reached' : error.message,
+    }
+  }
+  return {
+    reason: 'twitch_unreachable',
+    error: error instanceof Error ? error.message : String(error),
+    unexpected: true,
+  }
+}
+
+function isUniqueViolation(error: unknown) {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: string }).code === UNIQUE_VIOLATION
+  )
+}

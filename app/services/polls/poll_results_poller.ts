@@ -1,0 +1,278 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { inject } from '@adonisjs/core'
+import lock from '@adonisjs/lock/services/main'
+import logger from '@adonisjs/core/services/logger'
+import Streamer from '#models/streamer'
+import type PollRun from '#models/poll_run'
+import type PollChannel from '#models/poll_channel'
+import { Clock } from '#services/clock'
+import { PollSettings } from '#services/polls/poll_settings'
+import { PollRunStore } from '#services/polls/poll_run_store'
+import { PollResultsReader } from '#services/polls/poll_results_reader'
+import { PollBroadcaster } from '#services/polls/poll_broadcaster'
+
+interface Loop {
+  runId: number
+  stop: AbortController
+  done: Promise<void>
+}
+
+/** When each channel is read next, and how many reads in a row saw no change. */
+interface ChannelPace {
+  nextReadAt: number
+  quietReads: number
+}
+
+export interface PollTickResult {
+  /** Helix requests this tick sent. */
+  requests: number
+  /** The run ended during this tick (or had already moved on). */
+  finished: boolean
+  run: PollRun | null
+}
+
+/**
+ * Reads a running poll's results from Twitch until it ends — one poller per
+ * run across every instance and process: whoever holds the run's lock
+ * (`@adonisjs/lock` on Redis, key `polls:run:<id>:poller`) polls, the others
+ * do nothing. The holder extends the lock before each read; if it dies, the
+ * lock expires and another instance takes over (the watcher, or the live page).
+ *
+ * The rate is bounded per run: `readsPerSecond` Helix calls at most, a
+ * channel every `minReadIntervalMs` at best, less often while its votes do
+ * not move, never while its Helix bucket is nearly empty; at the poll's
+ * duration one last read of every channel, then the run is closed with its
+ * final totals.
+ */
+/** This process's loops, by run id. */
+const loops = new Map<number, Loop>()
+
+@inject()
+export class PollResultsPoller {
+  constructor(
+    private clock: Clock,
+    private settings: PollSettings,
+    private store: PollRunStore,
+    private reader: PollResultsReader,
+    private broadcaster: PollBroadcaster
+  ) {}
+
+  static lockKey(runId: number) {
+    return `polls:run:${runId}:poller`
+  }
+
+  /** Is this process polling the run? */
+  static isPolling(runId: number) {
+    return loops.has(runId)
+  }
+
+  /**
+   * Stops this process's loop for the run (its lock is released once the
+   * step in flight, if any, is over: that step writes nothing to a run that
+   * is no longer running). `wait: false` does not wait for it.
+   */
+  static async stop(runId: number, options: { wait?: boolean } = {}) {
+    const loop = loops.get(runId)
+    if (!loop) return
+    loop.stop.abort()
+    if (options.wait !== false) await loop.done
+  }
+
+  /** Stops every loop of this process: shutdown, and between tests. */
+  static async stopAll() {
+    await Promise.all([...loops.keys()].map((id) => PollResultsPoller.stop(id)))
+  }
+
+  /**
+   * Starts polling the run here unless this process or another one already
+   * does. True when this process polls it now.
+   */
+  async start(runId: number): Promise<boolean> {
+    if (loops.has(runId)) return true
+    const runLock = lock.createLock(PollResultsPoller.lockKey(runId), this.settings.pollerLockTtlMs)
+    if (!(await runLock.acquireImmediately())) return false
+    if (loops.has(runId)) {
+      await runLock.release()
+      return true
+    }
+
+    const stop = new AbortController()
+    const loop: Loop = {
+      runId,
+      stop,
+      done: this.#loop(runId, runLock, stop.signal)
+        .catch((error: unknown) => {
+          logger.error({ runId, error: errorMessage(error) }, '[Polls] results poller crashed')
+        })
+        .finally(async () => {
+          loops.delete(runId)
+          await runLock.release().catch(() => {})
+        }),
+    }
+    loops.set(runId, loop)
+    return true
+  }
+
+  /**
+   * One read of every channel still live (ignoring the pace), saved and
+   * broadcast; closes the run when its time is up. The loop's step, also
+   * usable on its own.
+   */
+  async tick(runId: number): Promise<PollTickResult> {
+    const loaded = await this.store.load(runId)
+    if (!loaded || loaded.run.status !== 'running') {
+      return { requests: 0, finished: true, run: loaded?.run ?? null }
+    }
+    const streamers = await this.#streamers(loaded.channels)
+    return this.#step(loaded.run, loaded.channels, streamers, null)
+  }
+
+  async #loop(runId: number, runLock: ReturnType<typeof lock.createLock>, signal: AbortSignal) {
+    const loaded = await this.store.load(runId)
+    if (!loaded || loaded.run.status !== 'running') return
+    const { run, channels } = loaded
+    const streamers = await this.#streamers(channels)
+    const pace = new Map<number, ChannelPace>()
+    const interval = this.#baseInterval(channels)
+    for (const channel of channels) {
+      pace.set(channel.id, { nextReadAt: Date.now() + interval, quietReads: 0 })
+    }
+
+    while (!signal.aborted) {
+      try {
+        await runLock.extend()
+      } catch {
+        logger.warn({ runId }, '[Polls] lost the poller lock; another instance polls this run')
+        return
+      }
+      if ((await this.store.statusOf(runId)) !== 'running') return
+
+      try {
+        const result = await this.#step(run, channels, streamers, pace)
+        if (result.finished) return
+      } catch (error) {
+        logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
+      }
+
+      await sleep(this.#sleepMs(run, channels, pace, interval), undefined, { signal }).catch(
+        () => {}
+      )
+    }
+  }
+
+  /**
+   * Reads the channels that are due (all live ones when `pace` is null or
+   * the poll's time is up), saves, broadcasts, and closes the run when done.
+   */
+  async #step(
+    run: PollRun,
+    channels: PollChannel[],
+    streamers: Map<number, Streamer>,
+    pace: Map<number, ChannelPace> | null
+  ): Promise<PollTickResult> {
+    const now = this.clock.now()
+    const timeUp = run.endsAt !== null && now >= run.endsAt
+    const live = channels.filter((channel) => channel.isActive)
+    const nowMs = Date.now()
+    const due =
+      pace === null || timeUp
+        ? live
+        : live.filter((channel) => (pace.get(channel.id)?.nextReadAt ?? 0) <= nowMs)
+
+    const report = due.length
+      ? await this.reader.read(due, streamers, run.choices.length)
+      : { requests: 0, changed: [], held: [], failed: [] }
+    if (pace) this.#pace(due, report.changed, pace, this.#baseInterval(channels))
+
+    const stillLive = channels.filter((channel) => channel.isActive)
+    const graceOver =
+      run.endsAt !== null && now.toMillis() >= run.endsAt.toMillis() + this.settings.endGraceMs
+    if (stillLive.length === 0 || graceOver) {
+      const ended = await this.store.finalize(
+        run.id,
+        channels,
+        { status: 'completed', reason: timeUp ? 'duration' : 'ended_on_twitch' },
+        ['running']
+      )
+      if (ended) this.broadcaster.send(ended, channels)
+      return { requests: report.requests, finished: true, run: ended }
+    }
+
+    if (report.changed.length > 0) {
+      const saved = await this.store.saveChannels(run.id, report.changed)
+      if (!saved) return { requests: report.requests, finished: true, run: null }
+      this.broadcaster.send(saved, channels)
+      return { requests: report.requests, finished: false, run: saved }
+    }
+    return { requests: report.requests, finished: false, run }
+  }
+
+  /**
+   * Every channel once per interval, spread so the run stays within
+   * `readsPerSecond`; never faster than `minReadIntervalMs`.
+   */
+  #baseInterval(channels: PollChannel[]) {
+    const withPoll = channels.filter((channel) => channel.outcome === 'created').length
+    const spread = Math.ceil((withPoll / this.settings.readsPerSecond) * 1000)
+    return Math.min(
+      this.settings.maxReadIntervalMs,
+      Math.max(this.settings.minReadIntervalMs, spread)
+    )
+  }
+
+  /**
+   * A channel whose votes moved is read again after one interval; a quiet
+   * one waits twice as long after each unchanged read (up to the factor).
+   */
+  #pace(
+    read: PollChannel[],
+    changed: PollChannel[],
+    pace: Map<number, ChannelPace>,
+    interval: number
+  ) {
+    const changedIds = new Set(changed.map((channel) => channel.id))
+    const nowMs = Date.now()
+    for (const channel of read) {
+      const current = pace.get(channel.id) ?? { nextReadAt: 0, quietReads: 0 }
+      const quietReads = changedIds.has(channel.id) ? 0 : current.quietReads + 1
+      const factor = Math.min(2 ** quietReads, this.settings.quietBackoffFactor)
+      pace.set(channel.id, { nextReadAt: nowMs + interval * factor, quietReads })
+    }
+  }
+
+  /**
+   * Until the next channel is due, or the poll's end, whichever is first.
+   */
+  #sleepMs(
+    run: PollRun,
+    channels: PollChannel[],
+    pace: Map<number, ChannelPace>,
+    interval: number
+  ) {
+    const nowMs = Date.now()
+    const nextDue = Math.min(
+      ...channels
+        .filter((channel) => channel.isActive)
+        .map((channel) => pace.get(channel.id)?.nextReadAt ?? nowMs)
+    )
+    let wait = Math.min(interval, Math.max(0, nextDue - nowMs))
+    if (run.endsAt) {
+      const untilEnd = run.endsAt.toMillis() - this.clock.now().toMillis()
+      if (untilEnd > 0) wait = Math.min(wait, untilEnd + 250)
+      else wait = Math.min(wait, this.settings.minReadIntervalMs)
+    }
+    return Math.max(wait, 50)
+  }
+
+  async #streamers(channels: PollChannel[]) {
+    const ids = channels
+      .map((channel) => channel.streamerId)
+      .filter((id): id is number => id !== null)
+    const streamers = ids.length ? await Streamer.query().whereIn('id', ids) : []
+    return new Map(streamers.map((streamer) => [streamer.id, streamer]))
+  }
+}
+
+function errorMessage(error: unknown) {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,125 @@
+import type PollRun from '#models/poll_run'
+import type PollChannel from '#models/poll_channel'
+import type { PollChannelReason } from '#models/poll_channel'
+
+export const REASON_LABELS: Record<PollChannelReason, string> = {
+  not_authorized: 'No poll authorization',
+  needs_reconnect: 'Must reconnect Twitch',
+  not_affiliate: 'Not an affiliate or partner',
+  twitch_refused: 'Twitch refused',
+  twitch_unreachable: 'Twitch unreachable',
+}
+
+export const RUN_STATUS_LABELS: Record<PollRun['status'], string> = {
+  launching: 'Launching',
+  running: 'Live',
+  ending: 'Ending',
+  completed: 'Ended',
+  terminated: 'Ended early',
+  failed: 'Not launched',
+}
+
+export interface ChannelSnapshot {
+  id: number
+  displayName: string
+  login: string
+  outcome: PollChannel['outcome']
+  reason: PollChannelReason | null
+  /** "Twitch refused: The poll title failed automod check", for people. */
+  reasonText: string | null
+  twitchStatus: string | null
+  votes: number[]
+  total: number
+  /** The last read of this channel failed (Twitch unreachable, rate limited). */
+  readError: string | null
+}
+
+/**
+ * Everything the live page and history show about a run, JSON-ready: sent
+ * through Transmit, embedded in the page, and served as JSON.
+ */
+export interface RunSnapshot {
+  id: number
+  campaignId: number
+  status: PollRun['status']
+  statusLabel: string
+  title: string
+  choices: string[]
+  durationSeconds: number
+  startedAt: string | null
+  endsAt: string | null
+  endedAt: string | null
+  endReason: string | null
+  /** Combined votes per choice: the sum over every channel. */
+  totals: number[]
+  totalVotes: number
+  /** Channels with a Twitch poll (live or ended). */
+  channels: ChannelSnapshot[]
+  /** Channels left out, with their reason. */
+  leftOut: ChannelSnapshot[]
+  live: boolean
+  /** Server time, so the page's countdown does not depend on the device's clock. */
+  serverNow: string
+}
+
+/**
+ * Votes per choice summed over channels (missing counts are zeros).
+ */
+export function combineVotes(choiceCount: number, channels: Pick<PollChannel, 'votes'>[]) {
+  const totals = Array.from({ length: choiceCount }, () => 0)
+  for (const channel of channels) {
+    channel.votes?.forEach((votes, index) => {
+      if (index < choiceCount) totals[index] += votes
+    })
+  }
+  return totals
+}
+
+export function reasonText(channel: Pick<PollChannel, 'reason' | 'error'>) {
+  if (!channel.reason) return null
+  const label = REASON_LABELS[channel.reason]
+  return channel.error ? `${label}: ${channel.error}` : label
+}
+
+export function buildSnapshot(run: PollRun, channels: PollChannel[], now: Date): RunSnapshot {
+  const sorted = [...channels].sort((a, b) => a.displayName.localeCompare(b.displayName))
+  const withPoll = sorted.filter((channel) => channel.outcome === 'created')
+  const totals = run.totals ?? combineVotes(run.choices.length, withPoll)
+  return {
+    id: run.id,
+    campaignId: run.campaignId,
+    status: run.status,
+    statusLabel: RUN_STATUS_LABELS[run.status],
+    title: run.title,
+    choices: run.choices,
+    durationSeconds: run.durationSeconds,
+    startedAt: run.startedAt?.toUTC().toISO() ?? null,
+    endsAt: run.endsAt?.toUTC().toISO() ?? null,
+    endedAt: run.endedAt?.toUTC().toISO() ?? null,
+    endReason: run.endReason,
+    totals,
+    totalVotes: totals.reduce((sum, votes) => sum + votes, 0),
+    channels: withPoll.map((channel) => channelSnapshot(channel, run.choices.length)),
+    leftOut: sorted
+      .filter((channel) => channel.outcome !== 'created')
+      .map((channel) => channelSnapshot(channel, run.choices.length)),
+    live: run.isLive,
+    serverNow: now.toISOString(),
+  }
+}
+
+function channelSnapshot(channel: PollChannel, choiceCount: number): ChannelSnapshot {
+  const votes = combineVotes(choiceCount, [channel])
+  return {
+    id: channel.id,
+    displayName: channel.displayName,
+    login: channel.twitchLogin,
+    outcome: channel.outcome,
+    reason: channel.reason,
+    reasonText: reasonText(channel),
+    twitchStatus: channel.twitchStatus,
+    votes,
+    total: votes.reduce((sum, count) => sum + count, 0),
+    readError: channel.lastReadError,
+  }
+}

@@ -1,0 +1,100 @@
+import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+
+/**
+ * Twitch's rules for a poll (SPEC §9), checked before anything reaches Twitch.
+ */
+export const POLL_LIMITS = {
+  titleMax: 60,
+  choicesMin: 2,
+  choicesMax: 5,
+  choiceMax: 25,
+  durationMin: 15,
+  durationMax: 1800,
+  channelPointsMin: 1,
+  channelPointsMax: 1_000_000,
+} as const
+
+/**
+ * A form sends one field per choice line; the lines left blank are not choices.
+ */
+function dropBlankChoices(value: unknown) {
+  if (!Array.isArray(value)) return value
+  return value.filter(
+    (choice) => !(choice === null || (typeof choice === 'string' && choice.trim() === ''))
+  )
+}
+
+/** An empty "channel points" field means channel points voting is off. */
+function blankAsMissing(value: unknown) {
+  return value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value
+}
+
+/**
+ * A prepared poll, for create and edit.
+ */
+export const pollValidator = vine.create({
+  title: vine.string().trim().minLength(1).maxLength(POLL_LIMITS.titleMax),
+  choices: vine
+    .array(vine.string().trim().minLength(1).maxLength(POLL_LIMITS.choiceMax))
+    .parse(dropBlankChoices)
+    .minLength(POLL_LIMITS.choicesMin)
+    .maxLength(POLL_LIMITS.choicesMax),
+  duration_seconds: vine
+    .number()
+    .withoutDecimals()
+    .min(POLL_LIMITS.durationMin)
+    .max(POLL_LIMITS.durationMax),
+  channel_points_per_vote: vine
+    .number()
+    .withoutDecimals()
+    .min(POLL_LIMITS.channelPointsMin)
+    .max(POLL_LIMITS.channelPointsMax)
+    .parse(blankAsMissing)
+    .optional(),
+})
+
+pollValidator.messagesProvider = new SimpleMessagesProvider({
+  'title.required': 'Give the poll a question.',
+  'title.minLength': 'Give the poll a question.',
+  'title.maxLength': 'Twitch allows at most {{ max }} characters in a poll title.',
+  'choices.required': 'Give the poll at least 2 choices.',
+  'choices.array': 'Give the poll at least 2 choices.',
+  'choices.array.minLength': 'Give the poll at least {{ min }} choices.',
+  'choices.array.maxLength': 'Twitch allows at most {{ max }} choices.',
+  'choices.*.maxLength': 'Twitch allows at most {{ max }} characters per choice.',
+  'choices.*.minLength': 'A choice cannot be empty.',
+  'duration_seconds.required': 'Say how long the poll runs, in seconds (15 to 1800).',
+  'duration_seconds.number': 'The duration is a number of seconds, from 15 to 1800.',
+  'duration_seconds.withoutDecimals': 'The duration is a whole number of seconds.',
+  'duration_seconds.min': 'A poll runs at least {{ min }} seconds on Twitch.',
+  'duration_seconds.max': 'A poll runs at most {{ max }} seconds (30 minutes) on Twitch.',
+  'channel_points_per_vote.number': 'Channel points per vote is a whole number, or leave it empty.',
+  'channel_points_per_vote.withoutDecimals': 'Channel points per vote is a whole number.',
+  'channel_points_per_vote.min':
+    'Channel points per vote is at least {{ min }}, or leave it empty.',
+  'channel_points_per_vote.max': 'Channel points per vote is at most {{ max }}.',
+  'string': 'Please type some text here.',
+})
+
+/**
+ * "Move up" / "Move down" in the prepared list.
+ */
+export const movePollValidator = vine.create({
+  direction: vine.enum(['up', 'down'] as const),
+})
+
+/**
+ * The launch form carries a key made when the page was rendered: submitting
+ * it twice (double click, retry after a timeout) finds the first launch.
+ */
+export const launchPollValidator = vine.create({
+  idempotency_key: vine
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/),
+})
+
+launchPollValidator.messagesProvider = new SimpleMessagesProvider({
+  'idempotency_key.required': 'This launch form is out of date: reload the page and launch again.',
+  'idempotency_key.regex': 'This launch form is out of date: reload the page and launch again.',
+})

@@ -1,0 +1,169 @@
+/*
+ * The live results page of a poll run (pages/polls/run.edge).
+ *
+ * New results arrive through Transmit (server-sent events, channel
+ * `polls/runs/<id>`, GM only). After every (re)subscription, and every few
+ * seconds as a fallback when events cannot get through, the page reloads the
+ * run's JSON snapshot. Votes only grow and an ended run stays ended, so an
+ * older snapshot arriving late never moves the bars back.
+ */
+import { Transmit } from '/vendor/transmit-client.js'
+
+const root = document.querySelector('[data-poll-run]')
+const dataElement = document.getElementById('poll-run-data')
+
+if (root && dataElement) {
+  start(JSON.parse(dataElement.textContent))
+}
+
+function start(initial) {
+  const resultsUrl = `/campaigns/${root.dataset.campaignId}/runs/${root.dataset.runId}/results`
+  let current = initial
+  let clockOffset = Date.parse(initial.serverNow) - Date.now()
+  let transmit = null
+  const timers = []
+
+  function apply(snapshot) {
+    if (!snapshot || snapshot.id !== current.id) return
+    if (!current.live && snapshot.live) return
+    if (current.live === snapshot.live && snapshot.totalVotes < current.totalVotes) return
+    current = snapshot
+    const serverNow = Date.parse(snapshot.serverNow)
+    if (!Number.isNaN(serverNow)) clockOffset = serverNow - Date.now()
+    render(snapshot)
+    if (!snapshot.live) stop()
+  }
+
+  async function refresh() {
+    try {
+      const response = await fetch(resultsUrl, {
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+      })
+      if (response.ok) apply(await response.json())
+    } catch {
+      // Offline for a moment: the next refresh or event catches up.
+    }
+  }
+
+  function stop() {
+    timers.forEach((timer) => clearInterval(timer))
+    timers.length = 0
+    tickCountdown()
+    if (transmit) {
+      transmit.close()
+      transmit = null
+      setConnection('')
+    }
+  }
+
+  function tickCountdown() {
+    const element = root.querySelector('[data-countdown]')
+    if (!element) return
+    const endsAt = Date.parse(current.endsAt)
+    if (!current.live || Number.isNaN(endsAt)) {
+      element.textContent = ''
+      return
+    }
+    const left = endsAt - (Date.now() + clockOffset)
+    if (left <= 0) {
+      element.textContent = 'time is up, counting the last votes…'
+      return
+    }
+    const seconds = Math.ceil(left / 1000)
+    element.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} left`
+  }
+
+  function setConnection(text) {
+    const element = root.querySelector('[data-connection]')
+    if (element) element.textContent = text
+  }
+
+  render(current)
+  if (!current.live) return
+
+  tickCountdown()
+  timers.push(setInterval(tickCountdown, 1000))
+  // Fallback: the JSON snapshot, more often once the time is up.
+  let lastRefresh = Date.now()
+  timers.push(
+    setInterval(() => {
+      const timeUp = Date.parse(current.endsAt) <= Date.now() + clockOffset
+      if (Date.now() - lastRefresh >= (timeUp ? 2000 : 10000)) {
+        lastRefresh = Date.now()
+        void refresh()
+      }
+    }, 1000)
+  )
+
+  try {
+    transmit = new Transmit({
+      baseUrl: window.location.origin,
+      maxReconnectAttempts: 1000,
+      uidGenerator: newUid,
+    })
+    transmit.on('connected', () => setConnection('· live updates on'))
+    transmit.on('reconnecting', () => setConnection('· reconnecting…'))
+    const subscription = transmit.subscription(root.dataset.channel)
+    subscription.onMessage((message) => {
+      if (message && message.type === 'results') apply(message.run)
+    })
+    subscription
+      .create()
+      .then(() => refresh())
+      .catch(() => setConnection('· live updates unavailable, refreshing every 10 s'))
+  } catch {
+    setConnection('· live updates unavailable, refreshing every 10 s')
+  }
+}
+
+function render(run) {
+  const root = document.querySelector('[data-poll-run]')
+  root.dataset.live = run.live ? 'true' : 'false'
+  setText(root, '[data-status-label]', run.statusLabel)
+  root.querySelector('[data-status-label]')?.classList.toggle('badge-ok', run.live)
+  setText(root, '[data-total-votes]', run.totalVotes)
+  root.querySelectorAll('[data-live-only]').forEach((element) => (element.hidden = !run.live))
+  root.querySelectorAll('[data-ended-only]').forEach((element) => (element.hidden = run.live))
+
+  const bars = root.querySelector('[data-bars]')
+  if (bars) renderVotes(bars, run.totals, run.totalVotes, true)
+
+  for (const channel of run.channels) {
+    const row = root.querySelector(`[data-channel-id="${channel.id}"]`)
+    if (!row) continue
+    renderVotes(row, channel.votes, channel.total, false)
+    setText(row, '[data-total]', channel.total)
+    setText(row, '[data-twitch-status]', (channel.twitchStatus || '').toLowerCase())
+    setText(row, '[data-read-error]', channel.readError || '')
+  }
+}
+
+function renderVotes(container, votes, total, withWords) {
+  votes.forEach((count, index) => {
+    const cell = container.querySelector(`[data-choice-index="${index}"]`)
+    if (!cell) return
+    const share = total ? Math.round((count * 100) / total) : 0
+    setText(cell, '[data-votes]', count)
+    if (withWords) {
+      setText(cell, '[data-votes-word]', count === 1 ? 'vote' : 'votes')
+      setText(cell, '[data-share]', share)
+      cell.querySelector('[role="progressbar"]')?.setAttribute('aria-valuenow', String(share))
+    }
+    const fill = cell.querySelector('[data-fill]')
+    if (fill) fill.style.width = `${share}%`
+  })
+}
+
+function setText(container, selector, value) {
+  const element = container.querySelector(selector)
+  if (element && element.textContent !== String(value)) element.textContent = String(value)
+}
+
+function newUid() {
+  if (window.crypto && typeof window.crypto.randomUUID === 'function') {
+    return window.crypto.randomUUID()
+  }
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}

@@ -1,0 +1,154 @@
+import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
+import type User from '#models/user'
+import type Campaign from '#models/campaign'
+import PollRun from '#models/poll_run'
+import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
+import { PollResultsPoller } from '#services/polls/poll_results_poller'
+import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import {
+  channelOf,
+  emulatorVotes,
+  helixCount,
+  launchedPoll,
+  pollTestSetup,
+  runWithChannels,
+  SEEDED,
+  waitUntil,
+} from '#tests/helpers/polls'
+
+const CHANNELS = [SEEDED.aria, SEEDED.bram, SEEDED.cass]
+
+function endNow(client: ApiClient, gm: User, campaign: Campaign, run: PollRun) {
+  return client
+    .post(`/campaigns/${campaign.id}/runs/${run.id}/end`)
+    .loginAs(gm)
+    .withCsrfToken()
+    .redirects(0)
+}
+
+/**
+ * "End now": every channel's poll terminated on Twitch, final totals stored.
+ */
+test.group('Polls: End now', (group) => {
+  pollTestSetup(group)
+
+  test('ending early terminates the poll on every channel and keeps the final totals', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, run, pollIdOf } = await launchedPoll(client, CHANNELS)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 5)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 1, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.cass), 1, 3)
+    assert.isTrue(PollResultsPoller.isPolling(run.id))
+
+    const response = await endNow(client, gm, campaign, run)
+
+    response.assertStatus(302)
+    response.assertHeader('location', `/campaigns/${campaign.id}/runs/${run.id}`)
+    response.assertFlashMessage('success', `"${run.title}" ended on every channel.`)
+    assert.equal(helixCount('polls.update'), 3)
+    for (const account of CHANNELS) {
+      assert.equal(twitchEmulator.state.getPoll(pollIdOf(account))!.status, 'TERMINATED')
+    }
+    await waitUntil(() => !PollResultsPoller.isPolling(run.id))
+
+    const ended = await runWithChannels(run.id)
+    assert.equal(ended.status, 'terminated')
+    assert.equal(ended.endReason, 'ended_early')
+    assert.isNotNull(ended.endedAt)
+    const sums = [0, 1, 2].map((choice) =>
+      CHANNELS.reduce((sum, account) => sum + emulatorVotes(pollIdOf(account))[choice], 0)
+    )
+    assert.deepEqual(ended.totals, sums)
+    assert.deepEqual(ended.totals, [5, 5, 0])
+    assert.equal(ended.totalVotes, 10)
+    for (const account of CHANNELS) {
+      assert.equal(channelOf(ended, account).twitchStatus, 'TERMINATED')
+      assert.deepEqual(channelOf(ended, account).votes, emulatorVotes(pollIdOf(account)))
+    }
+
+    // The history has it, with its bars and the per-channel breakdown.
+    const history = await client.get(`/campaigns/${campaign.id}/runs`).loginAs(gm)
+    history.assertStatus(200)
+    history.assertTextIncludes(run.title)
+    history.assertTextIncludes('Ended early')
+    history.assertTextIncludes('Bram_Rolls')
+  })
+
+  test('pressing it twice ends the poll once', async ({ client, assert }) => {
+    const { gm, campaign, run } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
+
+    const [first, second] = await Promise.all([
+      endNow(client, gm, campaign, run),
+      endNow(client, gm, campaign, run),
+    ])
+    const again = await endNow(client, gm, campaign, run)
+
+    const messages = [first, second].map((response) => response.flashMessage('success'))
+    assert.sameMembers(messages, [
+      `"${run.title}" ended on every channel.`,
+      `"${run.title}" had already ended.`,
+    ])
+    again.assertFlashMessage('success', `"${run.title}" had already ended.`)
+    assert.equal(helixCount('polls.update'), 2)
+    const stored = await PollRun.findOrFail(run.id)
+    assert.equal(stored.status, 'terminated')
+  })
+
+  test('a channel whose poll already ended on Twitch is read instead of terminated', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, run, streamers, pollIdOf } = await launchedPoll(client, [
+      SEEDED.aria,
+      SEEDED.bram,
+    ])
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 4)
+    await new TwitchHelixClient().endPoll(
+      streamers.bram_rolls.accessToken!,
+      SEEDED.bram.id,
+      pollIdOf(SEEDED.bram)
+    )
+
+    const response = await endNow(client, gm, campaign, run)
+
+    response.assertFlashMessage('success', `"${run.title}" ended on every channel.`)
+    const ended = await runWithChannels(run.id)
+    assert.deepEqual(ended.totals, [0, 0, 4])
+    assert.equal(channelOf(ended, SEEDED.bram).twitchStatus, 'TERMINATED')
+  })
+
+  test('a channel Twitch cannot be reached for is reported; the others end', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
+    twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 503 })
+
+    const response = await endNow(client, gm, campaign, run)
+
+    response.assertFlashMessage(
+      'error',
+      `"${run.title}" ended; 1 channel could not be reached and ends at the poll's duration.`
+    )
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.aria))!.status, 'TERMINATED')
+    const ended = await runWithChannels(run.id)
+    assert.equal(ended.status, 'terminated')
+    assert.equal(channelOf(ended, SEEDED.bram).lastReadError, 'Twitch unreachable')
+  })
+
+  test('a 401 while ending goes through the reactive refresh and is retried once', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.bram])
+    twitchEmulator.state.invalidateAccess(SEEDED.bram.id)
+
+    await endNow(client, gm, campaign, run)
+
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'TERMINATED')
+    assert.equal(twitchEmulator.state.stats().byUser[SEEDED.bram.id]['token.refresh_token'], 1)
+  })
+})

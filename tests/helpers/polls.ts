@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import app from '@adonisjs/core/services/app'
+import redis from '@adonisjs/redis/services/main'
+import type { Group } from '@japa/runner/core'
+import type { ApiClient } from '@japa/api-client'
+import type User from '#models/user'
+import type Campaign from '#models/campaign'
+import type Streamer from '#models/streamer'
+import Poll from '#models/poll'
+import PollRun from '#models/poll_run'
+import { UserFactory } from '#database/factories/user_factory'
+import { CampaignFactory } from '#database/factories/campaign_factory'
+import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
+import { PollSettings } from '#services/polls/poll_settings'
+import { PollResultsPoller } from '#services/polls/poll_results_poller'
+import { helixRateBook } from '#services/polls/helix_rate_book'
+import { campaignTestSetup, connectedStreamer, SEEDED } from '#tests/helpers/campaigns'
+import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+
+export type SeededAccount = (typeof SEEDED)[keyof typeof SEEDED]
+
+/**
+ * Poll tests: empty tables, a fresh emulator and a fixed clock (from
+ * campaignTestSetup), no poller or lock left by an earlier test, and poll
+ * settings whose background reads are slow unless a test asks otherwise
+ * (tests read with `poller.tick()` to stay deterministic).
+ */
+export function pollTestSetup(group: Group, overrides: Partial<PollSettings> = {}) {
+  const clock = campaignTestSetup(group)
+  group.each.setup(async () => {
+    usePollSettings(overrides)
+    helixRateBook.clear()
+    await clearPollKeys()
+    return async () => {
+      await PollResultsPoller.stopAll()
+      app.container.restore(PollSettings)
+    }
+  })
+  return clock
+}
+
+/**
+ * Poll settings for the running test (restored by pollTestSetup).
+ */
+export function usePollSettings(overrides: Partial<PollSettings> = {}) {
+  const settings = Object.assign(new PollSettings(), {
+    minReadIntervalMs: 60_000,
+    maxReadIntervalMs: 60_000,
+    endGraceMs: 5_000,
+    ...overrides,
+  })
+  app.container.swap(PollSettings, () => settings)
+  return settings
+}
+
+export async function clearPollKeys() {
+  const keys = await redis.keys('polls:*')
+  if (keys.length > 0) await redis.del(...keys)
+}
+
+/**
+ * A GM's campaign whose members are emulator accounts holding real tokens,
+ * each with an active poll authorization.
+ */
+export async function campaignWithChannels(accounts: SeededAccount[]) {
+  const gm = await UserFactory.create()
+  const campaign = await CampaignFactory.merge({ ownerId: gm.id }).create()
+  const streamers: Record<string, Streamer> = {}
+  for (const account of accounts) {
+    const streamer = await connectedStreamer(account)
+    await CampaignMembershipFactory.merge({
+      campaignId: campaign.id,
+      streamerId: streamer.id,
+    }).create()
+    streamers[account.login] = streamer
+  }
+  return { gm, campaign, streamers }
+}
+
+export async function preparedPoll(campaign: Campaign, overrides: Partial<Poll> = {}) {
+  const count = await Poll.query().where('campaign_id', campaign.id).count('* as total').first()
+  return Poll.create({
+    campaignId: campaign.id,
+    position: Number(count?.$extras.total ?? 0) + 1,
+    title: 'Does the party trust the innkeeper?',
+    choices: ['Yes', 'No', 'Roll for it'],
+    durationSeconds: 120,
+    channelPointsPerVote: null,
+    ...overrides,
+  })
+}
+
+export function launchKey() {
+  return randomBytes(16).toString('base64url')
+}
+
+export async function runWithChannels(runId: number) {
+  const run = await PollRun.findOrFail(runId)
+  await run.load('channels')
+  return run
+}
+
+/**
+ * The run's channel row for a seeded account.
+ */
+export function channelOf(run: PollRun, account: SeededAccount) {
+  const channel = run.channels.find((candidate) => candidate.twitchUserId === account.id)
+  if (!channel) throw new Error(`no channel row for ${account.login}`)
+  return channel
+}
+
+/**
+ * Votes per choice as the emulator counts them for a poll.
+ */
+export function emulatorVotes(twitchPollId: string) {
+  const poll = twitchEmulator.state.getPoll(twitchPollId)
+  if (!poll) throw new Error(`the emulator has no poll ${twitchPollId}`)
+  return poll.choices.map((choice) => choice.votes)
+}
+
+export function helixCount(key: 'polls.create' | 'polls.get' | 'polls.update') {
+  return twitchEmulator.state.stats().counts[key]
+}
+
+/**
+ * The launch form posted by the GM.
+ */
+export function launchRequest(
+  client: ApiClient,
+  gm: User,
+  campaign: Campaign,
+  poll: Poll,
+  key = launchKey()
+) {
+  return client
+    .post(`/campaigns/${campaign.id}/polls/${poll.id}/launch`)
+    .loginAs(gm)
+    .withCsrfToken()
+    .form({ idempotency_key: key })
+    .redirects(0)
+}
+
+/**
+ * A campaign with a poll running on the given channels, launched over HTTP.
+ */
+export async function launchedPoll(client: ApiClient, accounts: SeededAccount[]) {
+  const { gm, campaign, streamers } = await campaignWithChannels(accounts)
+  const poll = await preparedPoll(campaign)
+  await launchRequest(client, gm, campaign, poll)
+  const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+  const run = await runWithChannels(id)
+  const pollIdOf = (account: SeededAccount) => channelOf(run, account).twitchPollId!
+  return { gm, campaign, streamers, poll, run, pollIdOf }
+}
+
+/**
+ * Waits until `check` holds (polling every 20 ms), or fails after `timeoutMs`.
+ */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
+    await sleep(20)
+  }
+}
+
+export { SEEDED }
