@@ -24,14 +24,13 @@ import 'reflect-metadata'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Ignitor } from '@adonisjs/core'
-import { BenchEmulator, type BenchTokens } from './bench_emulator.js'
+import { startBenchApp } from './bench_app.js'
+import type { BenchTokens } from './bench_emulator.js'
 
 const LATENCY_MS = 100
 const TARGET_RATIO = 1.5
 const NAIVE_READS_PER_CHANNEL_PER_MINUTE = 20
 const LAUNCHES = 5
-const CLIENT = { clientId: 'chorus-bench-client', clientSecret: 'chorus-bench-secret' }
 
 const { values } = parseArgs({
   options: { channels: { type: 'string' }, seconds: { type: 'string' } },
@@ -39,36 +38,11 @@ const { values } = parseArgs({
 const channelCount = Number(values.channels ?? 50)
 const windowSeconds = Number(values.seconds ?? 60)
 
-const emulator = await BenchEmulator.start({ latencyMs: LATENCY_MS, ...CLIENT })
-
-// Process variables win over .env: this emulator, this database, this Redis database.
-Object.assign(process.env, {
-  NODE_ENV: process.env.NODE_ENV ?? 'development',
-  HOST: process.env.HOST ?? '127.0.0.1',
-  APP_KEY: 'chorus-bench-key-only-for-the-benchmark-db',
-  LOG_LEVEL: 'warn',
-  SCHEDULER_ENABLED: 'false',
-  DB_DATABASE: process.env.BENCH_LAUNCH_DB_DATABASE ?? 'chorus_bench_launch',
-  REDIS_DB: process.env.BENCH_LAUNCH_REDIS_DB ?? '13',
-  TWITCH_OAUTH_URL: emulator.oauthUrl,
-  TWITCH_HELIX_URL: emulator.helixUrl,
-  TWITCH_CLIENT_ID: CLIENT.clientId,
-  TWITCH_CLIENT_SECRET: CLIENT.clientSecret,
+const { app, emulator } = await startBenchApp({
+  latencyMs: LATENCY_MS,
+  database: process.env.BENCH_LAUNCH_DB_DATABASE ?? 'chorus_bench_launch',
+  redisDb: process.env.BENCH_LAUNCH_REDIS_DB ?? '13',
 })
-
-const APP_ROOT = new URL('../', import.meta.url)
-const app = new Ignitor(APP_ROOT, {
-  importer: (filePath: string) =>
-    filePath.startsWith('./') || filePath.startsWith('../')
-      ? import(new URL(filePath, APP_ROOT).href)
-      : import(filePath),
-}).createApp('console')
-app.booting(async () => {
-  await import('#start/env')
-})
-await app.init()
-await app.boot()
-await app.start(async () => {})
 
 const { DateTime } = await import('luxon')
 const { default: env } = await import('#start/env')

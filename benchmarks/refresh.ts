@@ -17,14 +17,12 @@
 import 'reflect-metadata'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
-import { Ignitor } from '@adonisjs/core'
-import { BenchEmulator } from './bench_emulator.js'
+import { startBenchApp } from './bench_app.js'
 
 const LATENCY_MS = 50
 const TARGET_RATIO = 1.3
 const TARGET_QUERIES = 4
 const WARMUP_SIZE = 200
-const CLIENT = { clientId: 'chorus-bench-client', clientSecret: 'chorus-bench-secret' }
 
 const { values } = parseArgs({ options: { sizes: { type: 'string' } } })
 const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? '1000,5000')
@@ -32,38 +30,11 @@ const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? '1000,5000')
   .map((size) => Number(size.trim()))
   .filter((size) => Number.isInteger(size) && size > 0)
 
-const emulator = await BenchEmulator.start({ latencyMs: LATENCY_MS, ...CLIENT })
-
-// Process variables win over .env: the app under test talks to this
-// emulator, this database and this Redis database only.
-Object.assign(process.env, {
-  NODE_ENV: process.env.NODE_ENV ?? 'development',
-  HOST: process.env.HOST ?? '127.0.0.1',
-  APP_KEY: 'chorus-bench-key-only-for-the-benchmark-db',
-  LOG_LEVEL: 'warn',
-  SCHEDULER_ENABLED: 'false',
-  DB_DATABASE: process.env.BENCH_DB_DATABASE ?? 'chorus_bench',
-  REDIS_DB: process.env.BENCH_REDIS_DB ?? '14',
-  TWITCH_OAUTH_URL: emulator.oauthUrl,
-  TWITCH_HELIX_URL: emulator.helixUrl,
-  TWITCH_CLIENT_ID: CLIENT.clientId,
-  TWITCH_CLIENT_SECRET: CLIENT.clientSecret,
+const { app, emulator } = await startBenchApp({
+  latencyMs: LATENCY_MS,
+  database: process.env.BENCH_DB_DATABASE ?? 'chorus_bench',
+  redisDb: process.env.BENCH_REDIS_DB ?? '14',
 })
-
-const APP_ROOT = new URL('../', import.meta.url)
-const ignitor = new Ignitor(APP_ROOT, {
-  importer: (filePath: string) =>
-    filePath.startsWith('./') || filePath.startsWith('../')
-      ? import(new URL(filePath, APP_ROOT).href)
-      : import(filePath),
-})
-const app = ignitor.createApp('console')
-app.booting(async () => {
-  await import('#start/env')
-})
-await app.init()
-await app.boot()
-await app.start(async () => {})
 
 const { DateTime } = await import('luxon')
 const { default: env } = await import('#start/env')
