@@ -1,3 +1,3 @@
 import { configApp } from '@adonisjs/eslint-config'
 
-export default configApp({ ignores: ['build/**', 'tmp/**', 'public/js/vendor/**'] })
+export default configApp({ ignores: ['build/**', 'tmp/**', '.adonisjs/**', 'database/schema.ts'] })

@@ -24,7 +24,7 @@ export class BenchEmulator {
     const child = spawn(
       process.execPath,
       [
-        '--import=ts-node-maintained/register/esm',
+        '--import=@poppinss/ts-exec',
         'emulator/main.ts',
         '--port=0',
         `--latency=${options.latencyMs}`,

@@ -23,6 +23,11 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.booting(async () => {
       await import('#start/env')
     })
+    // One line that tells operators which runtime this instance runs on.
+    app.ready(async () => {
+      const logger = await app.container.make('logger')
+      logger.info(`Chorus started on Node ${process.version}`)
+    })
     app.listen('SIGTERM', () => app.terminate())
     app.listenIf(app.managedByPm2, 'SIGINT', () => app.terminate())
   })

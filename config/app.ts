@@ -1,12 +1,6 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
-import { Secret } from '@adonisjs/core/helpers'
 import { defineConfig } from '@adonisjs/core/http'
-
-/**
- * The app key encrypts cookies, sessions and the Twitch tokens at rest.
- */
-export const appKey = new Secret(env.get('APP_KEY'))
 
 /**
  * Public base URL: the OAuth callback and links in notifications use it.

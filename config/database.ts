@@ -14,6 +14,12 @@ const dbConfig = defineConfig({
         database: env.get('DB_DATABASE', 'chorus'),
       },
       pool: { min: 0, max: 10 },
+      // Models extend the classes generated into database/schema.ts after
+      // each migration (database/schema_rules.ts steers the generation).
+      schemaGeneration: {
+        enabled: true,
+        rulesPaths: ['./database/schema_rules.js'],
+      },
       migrations: {
         naturalSort: true,
         paths: ['database/migrations'],

@@ -11,6 +11,9 @@ const redisConfig = defineConfig({
       password: env.get('REDIS_PASSWORD', ''),
       db: env.get('REDIS_DB', 0),
       keyPrefix: '',
+      // Connect on the first command: a boot that never talks to Redis (the
+      // warm-up boot of `node ace codegen`) opens no connection.
+      lazyConnect: true,
       retryStrategy(times) {
         return times > 10 ? null : times * 50
       },

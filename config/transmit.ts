@@ -1,6 +1,7 @@
 import env from '#start/env'
+import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/transmit'
-import { redis } from '@adonisjs/transmit/transports'
+import { redis } from '@adonisjs/transmit/transports/redis'
 
 /**
  * Server-Sent Events for live poll results. The Redis transport carries
@@ -12,16 +13,20 @@ import { redis } from '@adonisjs/transmit/transports'
  */
 const transmitConfig = defineConfig({
   pingInterval: '30s',
-  transport: {
-    driver: redis({
-      host: env.get('REDIS_HOST', '127.0.0.1'),
-      port: env.get('REDIS_PORT', 6379),
-      password: env.get('REDIS_PASSWORD', ''),
-      db: env.get('REDIS_DB', 0),
-      keyPrefix: '',
-    }),
-    channel: `chorus:transmit:db${env.get('REDIS_DB', 0)}`,
-  },
+  // A warm-up boot (`node ace codegen`) only reads the routes: no Redis.
+  transport:
+    app.getMode() === 'warmup'
+      ? null
+      : {
+          driver: redis({
+            host: env.get('REDIS_HOST', '127.0.0.1'),
+            port: env.get('REDIS_PORT', 6379),
+            password: env.get('REDIS_PASSWORD', ''),
+            db: env.get('REDIS_DB', 0),
+            keyPrefix: '',
+          }),
+          channel: `chorus:transmit:db${env.get('REDIS_DB', 0)}`,
+        },
 })
 
 export default transmitConfig

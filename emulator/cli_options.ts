@@ -11,7 +11,7 @@ export interface CliSettings {
   help: boolean
 }
 
-export const USAGE = `Usage: node --import=ts-node-maintained/register/esm emulator/main.ts [options]
+export const USAGE = `Usage: node --import=@poppinss/ts-exec emulator/main.ts [options]
 
   --port <n>            port to listen on (default $TWITCH_EMULATOR_PORT or ${DEFAULT_PORT}; 0 = any free port)
   --host <addr>         address to bind (default 127.0.0.1)

@@ -1,7 +1,7 @@
 /**
  * Runs the Twitch emulator as a standalone process (the demo, manual testing):
  *
- *   node --import=ts-node-maintained/register/esm emulator/main.ts --port 3390
+ *   node --import=@poppinss/ts-exec emulator/main.ts --port 3390
  *
  * Point the app at it with TWITCH_OAUTH_URL=<url>/oauth2 and
  * TWITCH_HELIX_URL=<url>/helix.

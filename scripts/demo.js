@@ -15,7 +15,7 @@ import pg from 'pg'
 
 const root = new URL('../', import.meta.url)
 const envPath = new URL('.env', root)
-const TS_LOADER = ['--import=ts-node-maintained/register/esm']
+const TS_LOADER = ['--import=@poppinss/ts-exec']
 
 function step(message) {
   console.log(`\x1b[35m›\x1b[0m ${message}`)
@@ -87,7 +87,7 @@ ensureEnvFile()
 ace('push:vapid')
 const env = { ...parseEnv(readFileSync(envPath, 'utf8')), ...process.env }
 await ensureDatabase(env)
-ace('migration:run', '--force')
+ace('migration:run', '--force', '--no-schema-generate')
 
 const children = []
 const port = emulatorPort(env)

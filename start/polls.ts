@@ -10,8 +10,12 @@
 import app from '@adonisjs/core/services/app'
 import { PollRunWatcher } from '#services/polls/poll_run_watcher'
 
-const watcher = await app.container.make(PollRunWatcher)
-watcher.start()
-app.terminating(async () => {
-  await watcher.stop()
+// Started once the app is ready, so that a warm-up boot (`node ace codegen`)
+// never starts long-running tasks.
+app.ready(async () => {
+  const watcher = await app.container.make(PollRunWatcher)
+  watcher.start()
+  app.terminating(async () => {
+    await watcher.stop()
+  })
 })

@@ -13,14 +13,18 @@ import env from '#start/env'
 import { TokenRefreshScheduler } from '#services/tokens/token_refresh_scheduler'
 import { AuthorizationExpiryTask } from '#services/notifications/authorization_expiry_task'
 
+// Started once the app is ready, so that a warm-up boot (`node ace codegen`)
+// never starts long-running tasks.
 if (env.get('SCHEDULER_ENABLED', true)) {
-  const scheduler = await app.container.make(TokenRefreshScheduler)
-  scheduler.start()
-  // "Your poll authorization ends in 30 minutes", checked every minute (issue 5)
-  const expiryNotices = await app.container.make(AuthorizationExpiryTask)
-  expiryNotices.start()
-  app.terminating(async () => {
-    await expiryNotices.stop()
-    await scheduler.stop()
+  app.ready(async () => {
+    const scheduler = await app.container.make(TokenRefreshScheduler)
+    scheduler.start()
+    // "Your poll authorization ends in 30 minutes", checked every minute
+    const expiryNotices = await app.container.make(AuthorizationExpiryTask)
+    expiryNotices.start()
+    app.terminating(async () => {
+      await expiryNotices.stop()
+      await scheduler.stop()
+    })
   })
 }

@@ -1,31 +1,13 @@
-import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { belongsTo, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import CampaignMembership from '#models/campaign_membership'
+import { CampaignSchema } from '#database/schema'
 
 /**
  * A tabletop campaign; its owner is its GM.
  */
-export default class Campaign extends BaseModel {
-  @column({ isPrimary: true })
-  declare id: number
-
-  @column()
-  declare ownerId: number
-
-  @column()
-  declare name: string
-
-  @column()
-  declare description: string
-
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
-
+export default class Campaign extends CampaignSchema {
   @belongsTo(() => User, { foreignKey: 'ownerId' })
   declare owner: BelongsTo<typeof User>
 

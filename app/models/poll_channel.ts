@@ -1,10 +1,10 @@
-import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import PollRun from '#models/poll_run'
 import { jsonColumn } from '#models/json_column'
 import Streamer from '#models/streamer'
 import type { TwitchPollStatus } from '#services/twitch/twitch_helix_client'
+import { PollChannelSchema } from '#database/schema'
 
 export type PollChannelOutcome = 'created' | 'skipped' | 'failed'
 
@@ -19,36 +19,12 @@ export type PollChannelReason =
  * A campaign member's channel in one run: its Twitch poll and votes, or the
  * reason it was left out.
  */
-export default class PollChannel extends BaseModel {
-  @column({ isPrimary: true })
-  declare id: number
-
-  @column()
-  declare pollRunId: number
-
-  @column()
-  declare streamerId: number | null
-
-  @column()
-  declare twitchUserId: string
-
-  @column()
-  declare twitchLogin: string
-
-  @column()
-  declare displayName: string
-
+export default class PollChannel extends PollChannelSchema {
   @column()
   declare outcome: PollChannelOutcome
 
   @column()
   declare reason: PollChannelReason | null
-
-  @column()
-  declare error: string | null
-
-  @column()
-  declare twitchPollId: string | null
 
   @column()
   declare twitchStatus: TwitchPollStatus | null
@@ -59,21 +35,6 @@ export default class PollChannel extends BaseModel {
 
   @column(jsonColumn<number[] | null>(null))
   declare channelPointsVotes: number[] | null
-
-  @column()
-  declare totalVotes: number
-
-  @column.dateTime()
-  declare lastReadAt: DateTime | null
-
-  @column()
-  declare lastReadError: string | null
-
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => PollRun)
   declare run: BelongsTo<typeof PollRun>

@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Campaign from '#models/campaign'
 import PollChannel from '#models/poll_channel'
 import { jsonColumn } from '#models/json_column'
+import { PollRunSchema } from '#database/schema'
 
 /**
  * - `launching`: the run row exists, channels are being checked and polls created;
@@ -25,45 +25,15 @@ export type PollRunEndReason =
  * One launch of a poll on every ready channel of a campaign. The question is
  * copied from the prepared poll, so history survives later edits.
  */
-export default class PollRun extends BaseModel {
-  @column({ isPrimary: true })
-  declare id: number
-
-  @column()
-  declare campaignId: number
-
-  @column()
-  declare pollId: number | null
-
-  @column()
-  declare launchedById: number | null
-
+export default class PollRun extends PollRunSchema {
   @column({ serializeAs: null })
   declare idempotencyKey: string
 
   @column()
   declare status: PollRunStatus
 
-  @column()
-  declare title: string
-
   @column(jsonColumn<string[]>([]))
   declare choices: string[]
-
-  @column()
-  declare durationSeconds: number
-
-  @column()
-  declare channelPointsPerVote: number | null
-
-  @column.dateTime()
-  declare startedAt: DateTime | null
-
-  @column.dateTime()
-  declare endsAt: DateTime | null
-
-  @column.dateTime()
-  declare endedAt: DateTime | null
 
   @column()
   declare endReason: PollRunEndReason | null
@@ -71,15 +41,6 @@ export default class PollRun extends BaseModel {
   /** Final combined votes per choice, in the order of `choices`; null while live. */
   @column(jsonColumn<number[] | null>(null))
   declare totals: number[] | null
-
-  @column()
-  declare totalVotes: number | null
-
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Campaign)
   declare campaign: BelongsTo<typeof Campaign>

@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon'
 import encryption from '@adonisjs/core/services/encryption'
-import { BaseModel, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import { belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import CampaignMembership from '#models/campaign_membership'
+import { StreamerSchema } from '#database/schema'
 
 export type BroadcasterType = '' | 'affiliate' | 'partner'
 
@@ -12,27 +13,9 @@ export type BroadcasterType = '' | 'affiliate' | 'partner'
  * the app key and are never serialized: read them through `accessToken` /
  * `refreshToken`, write them through `setTokens()`.
  */
-export default class Streamer extends BaseModel {
-  @column({ isPrimary: true })
-  declare id: number
-
-  @column()
-  declare userId: number
-
-  @column()
-  declare twitchUserId: string
-
-  @column()
-  declare twitchLogin: string
-
-  @column()
-  declare twitchDisplayName: string
-
+export default class Streamer extends StreamerSchema {
   @column()
   declare broadcasterType: BroadcasterType
-
-  @column()
-  declare profileImageUrl: string
 
   @column({
     prepare: (value: string[]) => JSON.stringify(value ?? []),
@@ -45,24 +28,6 @@ export default class Streamer extends BaseModel {
 
   @column({ serializeAs: null })
   declare refreshTokenEncrypted: string | null
-
-  @column()
-  declare isActive: boolean
-
-  @column.dateTime()
-  declare tokenExpiresAt: DateTime | null
-
-  @column.dateTime()
-  declare lastTokenRefreshAt: DateTime | null
-
-  @column.dateTime()
-  declare tokenRefreshFailedAt: DateTime | null
-
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
@@ -124,9 +89,14 @@ export default class Streamer extends BaseModel {
   }
 }
 
+/**
+ * Tokens stored before the move to AdonisJS 7 are in the previous format,
+ * which the default driver refuses (null): those are read with the `legacy`
+ * driver. The next refresh rewrites them in the current format.
+ */
 function decrypt(value: string | null): string | null {
   if (!value) return null
-  return encryption.decrypt<string>(value)
+  return encryption.decrypt<string>(value) ?? encryption.use('legacy').decrypt<string>(value)
 }
 
 /**

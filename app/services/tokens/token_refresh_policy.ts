@@ -1,4 +1,4 @@
-import { DateTime, Duration } from 'luxon'
+import { type DateTime, Duration } from 'luxon'
 
 /**
  * The pure rules of SPEC §5, with every time passed in: no clock, no I/O.

@@ -6,6 +6,7 @@ import { StreamerFactory } from '#database/factories/streamer_factory'
 import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import { campaignTestSetup, submit } from '#tests/helpers/campaigns'
+import { assertInputError } from '#tests/helpers/validation'
 
 /**
  * A campaign (named `name` when given) with its GM and one authorized member.
@@ -77,7 +78,7 @@ test.group('Campaigns: create, show, edit, delete', (group) => {
 
     response.assertStatus(302)
     response.assertHeader('location', '/campaigns/create')
-    response.assertValidationError('name', 'Give the campaign a name.')
+    assertInputError(response, 'name', 'Give the campaign a name.')
     response.assertFlashMessage('description', 'kept')
     assert.lengthOf(await Campaign.all(), 0)
   })
@@ -87,7 +88,7 @@ test.group('Campaigns: create, show, edit, delete', (group) => {
     const response = await submit(client, 'post', '/campaigns', user, { name: 'x'.repeat(300) })
 
     response.assertStatus(302)
-    response.assertValidationError('name', 'Keep the name to 120 characters or fewer.')
+    assertInputError(response, 'name', 'Keep the name to 120 characters or fewer.')
     assert.lengthOf(await Campaign.all(), 0)
   })
 
@@ -188,7 +189,7 @@ test.group('Campaigns: create, show, edit, delete', (group) => {
     const response = await submit(client, 'put', `/campaigns/${campaign.id}`, campaign.owner, {
       name: 'y'.repeat(300),
     })
-    response.assertValidationError('name', 'Keep the name to 120 characters or fewer.')
+    assertInputError(response, 'name', 'Keep the name to 120 characters or fewer.')
     await campaign.refresh()
     assert.equal(campaign.name, 'Original')
   })

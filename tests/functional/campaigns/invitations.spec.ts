@@ -12,6 +12,7 @@ import { CampaignMembershipFactory } from '#database/factories/campaign_membersh
 import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { SEEDED, campaignTestSetup, connectedStreamer, submit } from '#tests/helpers/campaigns'
+import { assertInputError } from '#tests/helpers/validation'
 
 function invite(client: ApiClient, campaign: Campaign, user: User, login: string) {
   return submit(client, 'post', `/campaigns/${campaign.id}/invitations`, user, { login })
@@ -142,10 +143,11 @@ test.group('Campaigns: invitations and members', (group) => {
     const empty = await submit(client, 'post', `/campaigns/${campaign.id}/invitations`, gm.user, {
       login: '  ',
     })
-    empty.assertValidationError('login', "Type the streamer's Twitch login.")
+    assertInputError(empty, 'login', "Type the streamer's Twitch login.")
 
     const malformed = await invite(client, campaign, gm.user, 'not a login!')
-    malformed.assertValidationError(
+    assertInputError(
+      malformed,
       'login',
       'A Twitch login is 1 to 25 letters, digits or underscores, e.g. aria_plays.'
     )

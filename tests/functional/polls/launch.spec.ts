@@ -366,12 +366,23 @@ test.group('Polls: launch', (group) => {
     assert.lengthOf(await PollRun.query().where('campaign_id', campaign.id), 1)
   })
 
-  test('live results: only the GM may subscribe to the run’s channel', async ({ client }) => {
+  test('live results: only the GM may subscribe to the run’s channel', async ({
+    client,
+    assert,
+  }) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.bram])
     const poll = await preparedPoll(campaign)
     await launchRequest(client, gm, campaign, poll)
     const run = await onlyRun(campaign)
     const otherGm = await UserFactory.create()
+    // Transmit keeps subscriptions with the client's open stream: open one
+    // for the uid first, as the browser client does before subscribing.
+    const stream = new AbortController()
+    const events = await fetch(
+      `http://${process.env.HOST}:${process.env.PORT}/__transmit/events?uid=test-uid`,
+      { signal: stream.signal }
+    )
+    assert.equal(events.status, 200)
     const subscribe = (user: User | null, channel: string) => {
       const request = client
         .post('/__transmit/subscribe')
@@ -386,9 +397,13 @@ test.group('Polls: launch', (group) => {
       [null, `polls/runs/${run.id}`, 400],
       [gm, 'polls/runs/not-a-number', 400],
     ] as const
-    for (const [user, channel, status] of cases) {
-      const response = await subscribe(user, channel)
-      response.assertStatus(status)
+    try {
+      for (const [user, channel, status] of cases) {
+        const response = await subscribe(user, channel)
+        response.assertStatus(status)
+      }
+    } finally {
+      stream.abort()
     }
   })
 })

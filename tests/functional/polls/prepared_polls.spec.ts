@@ -5,6 +5,7 @@ import { StreamerFactory } from '#database/factories/streamer_factory'
 import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import { pollTestSetup, preparedPoll } from '#tests/helpers/polls'
+import { assertInputError } from '#tests/helpers/validation'
 
 const VALID = {
   'title': 'Does the party trust the innkeeper?',
@@ -206,7 +207,7 @@ test.group('Polls: prepared polls of a campaign', (group) => {
 
       response.assertStatus(302)
       response.assertHeader('location', `/campaigns/${campaign.id}/polls`)
-      response.assertValidationError(row.field, row.message)
+      assertInputError(response, row.field, row.message)
       assert.lengthOf(await Poll.all(), 0)
     })
 

@@ -7,7 +7,7 @@ import { spawnApp, stripAnsi } from '#tests/helpers/child_process'
  * says `needle`, or until it has started without saying it.
  */
 async function bootWebProcess(schedulerEnabled: boolean) {
-  const child = spawnApp(['--import=ts-node-maintained/register/esm', 'bin/server.ts'], {
+  const child = spawnApp(['--import=@poppinss/ts-exec', 'bin/server.ts'], {
     SCHEDULER_ENABLED: String(schedulerEnabled),
     SCHEDULER_TIMEZONE: 'Europe/Paris',
     LOG_LEVEL: 'info',
@@ -57,6 +57,7 @@ test.group('Scheduler preload (web environment only)', (group) => {
     const code = await web.stop()
 
     assert.include(web.output(), '[Scheduler] Token refresh scheduler started')
+    assert.match(web.output(), /Chorus started on Node v(2[4-9]|[3-9]\d)\./)
     assert.equal(code, 0)
   })
 
