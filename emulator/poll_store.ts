@@ -21,7 +21,11 @@ export class PollStore {
   #polls = new Map<string, PollRecord>()
   #sequence = 0
 
-  constructor(private readonly clock: PollStoreClock) {}
+  readonly #clock: PollStoreClock
+
+  constructor(clock: PollStoreClock) {
+    this.#clock = clock
+  }
 
   reset(): void {
     this.#polls.clear()
@@ -29,7 +33,7 @@ export class PollStore {
   }
 
   create(broadcasterId: string, draft: PollDraft): PollRecord {
-    const now = this.clock.now()
+    const now = this.#clock.now()
     const poll: PollRecord = {
       id: randomUUID(),
       sequence: ++this.#sequence,
@@ -47,7 +51,7 @@ export class PollStore {
       duration: draft.duration,
       startedAt: now,
       endedAt: null,
-      audience: newAudience(draft.choiceTitles.length, now, this.clock.random),
+      audience: newAudience(draft.choiceTitles.length, now, this.#clock.random),
     }
     this.#polls.set(poll.id, poll)
     return poll
@@ -74,7 +78,7 @@ export class PollStore {
   end(poll: PollRecord, status: 'TERMINATED' | 'ARCHIVED'): PollRecord {
     this.#settle(poll)
     poll.status = status
-    poll.endedAt = this.clock.now()
+    poll.endedAt = this.#clock.now()
     return poll
   }
 
@@ -100,11 +104,11 @@ export class PollStore {
     if (poll.status !== 'ACTIVE') {
       return poll
     }
-    const now = this.clock.now()
+    const now = this.#clock.now()
     const endsAt = poll.startedAt + poll.duration * 1000
     const until = Math.min(now, endsAt)
-    if (this.clock.autoVotesEnabled()) {
-      addAutomaticVotes(poll, until, this.clock.random)
+    if (this.#clock.autoVotesEnabled()) {
+      addAutomaticVotes(poll, until, this.#clock.random)
     } else {
       skipAutomaticVotes(poll, until)
     }

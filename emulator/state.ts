@@ -59,7 +59,10 @@ export class EmulatorState {
 
   #settings: EmulatorSettings
 
-  constructor(private readonly options: ResolvedEmulatorOptions) {
+  private readonly options: ResolvedEmulatorOptions
+
+  constructor(options: ResolvedEmulatorOptions) {
+    this.options = options
     this.users = new UserDirectory(options.seed)
     this.rateLimiter = new RateLimiter(options.rateLimit)
     this.#settings = this.#initialSettings()
