@@ -158,6 +158,11 @@ export class EventSubDispatcher {
       if (retry >= retryDelaysMs.length) {
         break
       }
+      // Deleted, revoked or reset while this send was out: no redelivery,
+      // and no wait that cancelAll() (already past) could not cut short.
+      if (!this.#enabled(subscription, generation)) {
+        return
+      }
       await this.#sleeper.sleep(retryDelaysMs[retry])
     }
     if (this.#enabled(subscription, generation)) {
