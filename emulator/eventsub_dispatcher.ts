@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import type { DeliveryFaults } from './delivery_faults.js'
 import type { DeliveryLog } from './delivery_log.js'
 import { toWireSubscription } from './eventsub_serializers.js'
@@ -37,6 +38,13 @@ interface Message {
   accepts: (answer: WebhookAnswer) => boolean
 }
 
+/** One signal is shared by every send in flight, possibly thousands: no listener limit. */
+function cancelController(): AbortController {
+  const controller = new AbortController()
+  setMaxListeners(0, controller.signal)
+  return controller
+}
+
 const isSuccess = (answer: WebhookAnswer) =>
   answer.status !== null && answer.status >= 200 && answer.status < 300
 
@@ -50,7 +58,7 @@ export class EventSubDispatcher {
   #deps: DispatcherDeps
   #tasks = new Set<Promise<void>>()
   #sleeper = new Sleeper()
-  #cancel = new AbortController()
+  #cancel = cancelController()
   #generation = 0
 
   constructor(deps: DispatcherDeps) {
@@ -131,7 +139,7 @@ export class EventSubDispatcher {
   cancelAll(): void {
     this.#generation++
     this.#cancel.abort()
-    this.#cancel = new AbortController()
+    this.#cancel = cancelController()
     this.#sleeper.wakeAll()
   }
 
