@@ -71,7 +71,9 @@ export function registerControlChatRoutes(router: Router, state: EmulatorState):
         return ok({ settings: state.settings })
       })
     )
-    .add('GET', '/_emulator/shared-chat', () => jsonReply(200, { data: state.sharedChat.list() }))
+    .add('GET', '/_emulator/shared-chat', () =>
+      jsonReply(200, { data: state.chat.sessions.list() })
+    )
     .add(
       'POST',
       '/_emulator/shared-chat',

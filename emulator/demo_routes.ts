@@ -21,7 +21,7 @@ function buildView(state: EmulatorState, error: string | null): DemoView {
   const stats = state.stats()
   return {
     users: state.users.list().map((user) => {
-      const window = state.chatVotes.get(user.id)
+      const window = state.chat.votes.get(user.id)
       return {
         user,
         connected: state.tokens.grantedScopes(clientId, user.id).length > 0,

@@ -5,6 +5,7 @@ import type { DeliveryLog } from './delivery_log.js'
 import { toWireSubscription } from './eventsub_serializers.js'
 import type { MessageType, SubscriptionRecord } from './eventsub_types.js'
 import { nanoTimestamp } from './rfc3339.js'
+import { SendSlots } from './send_slots.js'
 import { Sleeper } from './sleeper.js'
 import type { DeliveryStatKey } from './stats_recorder.js'
 import { postWebhook } from './webhook_post.js'
@@ -38,6 +39,9 @@ interface Message {
   accepts: (answer: WebhookAnswer) => boolean
 }
 
+/** Messages in flight at once, all callbacks together; the rest wait their turn. */
+export const MAX_SENDS_IN_FLIGHT = 64
+
 /** One signal is shared by every send in flight, possibly thousands: no listener limit. */
 function cancelController(): AbortController {
   const controller = new AbortController()
@@ -58,6 +62,7 @@ export class EventSubDispatcher {
   #deps: DispatcherDeps
   #tasks = new Set<Promise<void>>()
   #sleeper = new Sleeper()
+  #slots = new SendSlots(MAX_SENDS_IN_FLIGHT)
   #cancel = cancelController()
   #generation = 0
 
@@ -179,6 +184,20 @@ export class EventSubDispatcher {
   }
 
   async #send(
+    subscription: SubscriptionRecord,
+    message: Message,
+    retry: number,
+    duplicate: boolean
+  ): Promise<boolean> {
+    const release = await this.#slots.take()
+    try {
+      return await this.#sendNow(subscription, message, retry, duplicate)
+    } finally {
+      release()
+    }
+  }
+
+  async #sendNow(
     subscription: SubscriptionRecord,
     message: Message,
     retry: number,

@@ -12,12 +12,8 @@ import { Ticker } from './ticker.js'
 export type { EmulatorOptions } from './options.js'
 export { DEMO_CLIENT, DEFAULT_TOKEN_LIFETIME_SECONDS } from './options.js'
 export { EmulatorState, DEFAULT_USER_SCOPES } from './state.js'
-export type {
-  DisconnectOutcome,
-  EmulatorSettings,
-  ListedSubscription,
-  ViewerMessageInput,
-} from './state.js'
+export type { DisconnectOutcome, EmulatorSettings, ListedSubscription } from './state.js'
+export type { ViewerMessageInput } from './chat_simulation.js'
 export type {
   DeliveryCounts,
   DeliveryStatKey,

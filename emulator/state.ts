@@ -1,13 +1,6 @@
-import { autoChatLines } from './auto_chatters.js'
-import { ChatRoom } from './chat_room.js'
-import { toChatLogEntry } from './chat_types.js'
+import { ChatSimulation } from './chat_simulation.js'
+import type { ViewerMessageInput } from './chat_simulation.js'
 import type { ChatLogEntry, ChatMessageRecord } from './chat_types.js'
-import { ChatterDirectory, participantOf } from './chatter_directory.js'
-import {
-  ChatVoteWindows,
-  DEFAULT_CHAT_VOTE_SECONDS,
-  readAnnouncement,
-} from './chat_vote_windows.js'
 import type { ChatVoteWindow } from './chat_vote_windows.js'
 import type { DeliveryFaultSettings } from './delivery_faults.js'
 import type { DeliveryFilter } from './delivery_log.js'
@@ -25,7 +18,6 @@ import { checkRetryDelays } from './options.js'
 import type { ResolvedEmulatorOptions } from './options.js'
 import { pollEventPublisher } from './poll_events.js'
 import { PollStore } from './poll_store.js'
-import { SharedChatSessions } from './shared_chat.js'
 import { RateLimiter } from './rate_limiter.js'
 import { StatsRecorder } from './stats_recorder.js'
 import type { EmulatorStats } from './stats_recorder.js'
@@ -67,15 +59,6 @@ export interface ListedSubscription extends WireSubscription {
   clientId: string
 }
 
-export interface ViewerMessageInput {
-  broadcasterId: string
-  chatterLogin?: string
-  chatterId?: string
-  text: string
-  /** Simulates Shared Chat: the message is sent in this channel and shared into broadcasterId. */
-  sourceBroadcasterId?: string
-}
-
 export interface DisconnectOutcome {
   tokensKilled: number
   subscriptionsRevoked: number
@@ -103,10 +86,7 @@ export class EmulatorState {
   readonly rateLimiter: RateLimiter
   readonly statsRecorder = new StatsRecorder()
   readonly eventsub: EventSubBroker
-  readonly chat: ChatRoom
-  readonly chatters: ChatterDirectory
-  readonly sharedChat = new SharedChatSessions()
-  readonly chatVotes = new ChatVoteWindows()
+  readonly chat: ChatSimulation
 
   #settings: EmulatorSettings
 
@@ -135,11 +115,16 @@ export class EmulatorState {
       },
       pollEventPublisher(this.eventsub, this.users)
     )
-    this.chatters = new ChatterDirectory(this.users)
-    this.chat = new ChatRoom({
+    this.chat = new ChatSimulation({
       now: () => this.now(),
+      random: options.random,
       users: this.users,
-      sessions: this.sharedChat,
+      autoChatEnabled: () => this.#settings.autoChat,
+      isListened: (broadcasterId) =>
+        this.eventsub.subscriptions.enabled(
+          'channel.chat.message',
+          (condition) => condition.broadcaster_user_id === broadcasterId
+        ).length > 0,
       onMessage: (message) => this.#publishChatMessage(message),
     })
   }
@@ -337,7 +322,7 @@ export class EmulatorState {
    */
   tick(): void {
     this.polls.settleAll()
-    this.#settleAutoChat()
+    this.chat.settle()
   }
 
   // ---- EventSub -------------------------------------------------------
@@ -429,64 +414,24 @@ export class EmulatorState {
 
   // ---- Chat -----------------------------------------------------------
 
-  /**
-   * A message the app sent (Send Chat Message, already checked). An
-   * announcement of a chat vote opens a vote for the auto-chatters; a message
-   * about results closes it.
-   */
+  /** A message the app sent through Send Chat Message (already checked). */
   postAppChatMessage(
     broadcasterId: string,
     senderId: string,
     text: string,
     forSourceOnly: boolean | null
   ): ChatMessageRecord {
-    const [original] = this.chat.post({
-      broadcasterId,
-      chatter: participantOf(this.users.require(senderId)),
-      text,
-      origin: 'app',
-      forSourceOnly,
-    })
-    const reading = readAnnouncement(text)
-    if (reading?.kind === 'results') {
-      this.chatVotes.close(broadcasterId)
-    } else if (reading?.kind === 'vote') {
-      const seconds = reading.seconds ?? DEFAULT_CHAT_VOTE_SECONDS
-      this.chatVotes.open(broadcasterId, reading.choices, seconds, this.now(), this.options.random)
-    }
-    return original
+    return this.chat.postFromApp(broadcasterId, senderId, text, forSourceOnly)
   }
 
   /** A viewer's message (chatter made up on the fly when unknown). All copies, original first. */
   postViewerMessage(input: ViewerMessageInput): ChatLogEntry[] {
-    if (input.text.length === 0) {
-      throw new EmulatorInputError('"text" must not be empty')
-    }
-    this.users.require(input.broadcasterId)
-    const chatter = this.chatters.resolve(input)
-    const source = input.sourceBroadcasterId
-    const posted =
-      source === undefined || source === input.broadcasterId
-        ? this.chat.post({
-            broadcasterId: input.broadcasterId,
-            chatter,
-            text: input.text,
-            origin: 'viewer',
-          })
-        : this.chat.post({
-            broadcasterId: source,
-            chatter,
-            text: input.text,
-            origin: 'viewer',
-            alsoInto: [input.broadcasterId],
-          })
-    return posted.map(toChatLogEntry)
+    return this.chat.postFromViewer(input)
   }
 
   /** The channel's chat, oldest first; `limit` keeps the last ones. */
   chatLog(broadcasterId: string, limit?: number): ChatLogEntry[] {
-    this.users.require(broadcasterId)
-    return this.chat.log(broadcasterId, limit).map(toChatLogEntry)
+    return this.chat.log(broadcasterId, limit)
   }
 
   setAutoChat(enabled: boolean): void {
@@ -495,21 +440,19 @@ export class EmulatorState {
 
   /** Opens a chat vote for the auto-chatters by hand (as an announcement would). */
   openChatVote(broadcasterId: string, choices: number, seconds: number): ChatVoteWindow {
-    this.users.require(broadcasterId)
-    return this.chatVotes.open(broadcasterId, choices, seconds, this.now(), this.options.random)
+    return this.chat.openVote(broadcasterId, choices, seconds)
   }
 
   closeChatVote(broadcasterId: string): boolean {
-    return this.chatVotes.close(broadcasterId)
+    return this.chat.votes.close(broadcasterId)
   }
 
   startSharedChat(broadcasterIds: readonly string[]): string[] {
-    broadcasterIds.forEach((id) => this.users.require(id))
-    return this.sharedChat.start(broadcasterIds)
+    return this.chat.startSharedChat(broadcasterIds)
   }
 
   endSharedChat(broadcasterId: string): boolean {
-    return this.sharedChat.end(broadcasterId)
+    return this.chat.sessions.end(broadcasterId)
   }
 
   stats(): EmulatorStats {
@@ -531,9 +474,6 @@ export class EmulatorState {
     this.polls.reset()
     this.eventsub.reset()
     this.chat.reset()
-    this.chatters.reset()
-    this.sharedChat.reset()
-    this.chatVotes.reset()
     this.refreshFaults.clearAll()
     this.helixFaults.clearAll()
     this.statsRecorder.reset()
@@ -552,38 +492,6 @@ export class EmulatorState {
       (condition) => condition.broadcaster_user_id === message.broadcaster.id,
       chatMessageEvent(message)
     )
-  }
-
-  /**
-   * Auto-chatters speak only where someone listens: a channel with an open
-   * chat vote and an enabled channel.chat.message subscription. Elsewhere the
-   * vote's clock just moves on, so no burst follows a late subscription.
-   */
-  #settleAutoChat(): void {
-    const now = this.now()
-    for (const window of this.chatVotes.list()) {
-      const listened =
-        this.eventsub.subscriptions.enabled(
-          'channel.chat.message',
-          (condition) => condition.broadcaster_user_id === window.broadcasterId
-        ).length > 0
-      if (this.#settings.autoChat && listened && this.users.get(window.broadcasterId)) {
-        for (const line of autoChatLines(window, now, this.options.random)) {
-          this.chat.post({
-            broadcasterId: window.broadcasterId,
-            chatter: this.chatters.byLogin(line.login),
-            text: line.text,
-            origin: 'auto',
-          })
-        }
-      } else {
-        window.countedUntil = Math.max(window.countedUntil, Math.min(now, window.closesAt))
-        window.carry = 0
-      }
-      if (now >= window.closesAt) {
-        this.chatVotes.close(window.broadcasterId)
-      }
-    }
   }
 
   #present(poll: PollRecord): HelixPoll {

@@ -234,7 +234,7 @@ test.group('Twitch emulator | channel.chat.message events', (group) => {
     clock.advance(10_000)
     emulator.state.tick()
     assert.lengthOf(emulator.state.chatLog(ARIA), settledCount)
-    assert.isUndefined(emulator.state.chatVotes.get(ARIA))
+    assert.isUndefined(emulator.state.chat.votes.get(ARIA))
   })
 
   test('auto-chatters stay quiet without a subscription, when off, and after results', async ({
@@ -251,7 +251,7 @@ test.group('Twitch emulator | channel.chat.message events', (group) => {
 
     emulator.state.setAutoChat(true)
     await announce('Results: 1 = yes wins')
-    assert.isUndefined(emulator.state.chatVotes.get(BRAM))
+    assert.isUndefined(emulator.state.chat.votes.get(BRAM))
     clock.advance(10_000)
     emulator.state.tick()
     assert.lengthOf(emulator.state.chatLog(BRAM), 2)

@@ -293,6 +293,26 @@ test.group('Twitch emulator | EventSub deliveries', (group) => {
     assert.lengthOf(receiver.ofType('notification'), 0)
   })
 
+  test('at most 64 messages are in flight at once; the rest wait their turn', async ({
+    assert,
+  }) => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    receiver.respondWith(() => ({ status: 204, until: gate }))
+    for (let index = 0; index < 100; index++) {
+      causeEvent(`message ${index}`)
+    }
+    await receiver.received(64)
+    // A negative can only be observed by waiting a little: nothing more may arrive.
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    assert.lengthOf(receiver.messages, 64)
+
+    release()
+    await emulator.state.eventsub.idle()
+    assert.lengthOf(receiver.messages, 100)
+    assert.equal(emulator.state.stats().deliveries.failed, 0)
+  })
+
   test('reset abandons a redelivery that is waiting', async ({ assert }) => {
     emulator.state.setEventSubSettings({ retryDelaysMs: [60_000] })
     receiver.respondWith(() => ({ status: 500 }))
