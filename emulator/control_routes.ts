@@ -155,6 +155,15 @@ export function registerControlRoutes(router: Router, state: EmulatorState): voi
       )
     )
     .add(
+      'POST',
+      '/_emulator/app-token/invalidate',
+      control((ctx) =>
+        ok({
+          invalidated: state.invalidateAppTokens(readOptionalString(bodyOf(ctx), 'clientId')),
+        })
+      )
+    )
+    .add(
       'GET',
       '/_emulator/polls/:id',
       control((ctx) => {

@@ -189,6 +189,14 @@ export class EmulatorState {
     return { accessToken: record.token, expiresIn: APP_TOKEN_LIFETIME_SECONDS }
   }
 
+  /** The client's app access tokens answer 401 from now on (a new grant works again). */
+  invalidateAppTokens(clientId: string = this.options.clients[0].clientId): number {
+    if (!this.findClient(clientId)) {
+      throw new EmulatorInputError(`Unknown client id: ${clientId}`)
+    }
+    return this.tokens.revokeAppTokensOf(clientId)
+  }
+
   /** Kills every live refresh token of the user (400 Invalid refresh token from now on). */
   revokeRefresh(userId: string): number {
     this.users.require(userId)

@@ -196,6 +196,18 @@ export class TokenStore {
     return killed
   }
 
+  /** Every live app access token of the client answers 401 from now on. */
+  revokeAppTokensOf(clientId: string): number {
+    let revoked = 0
+    for (const record of this.#access.values()) {
+      if (record.userId === null && record.clientId === clientId && !record.revoked) {
+        record.revoked = true
+        revoked++
+      }
+    }
+    return revoked
+  }
+
   revokeAccessTokensOf(userId: string): number {
     let revoked = 0
     for (const record of this.#access.values()) {
