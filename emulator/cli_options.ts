@@ -20,6 +20,10 @@ export const USAGE = `Usage: node --import=@poppinss/ts-exec emulator/main.ts [o
   --lifetime <s>        access token lifetime in seconds (default 14400)
   --latency <ms>        latency added to every /oauth2 and /helix answer (default 0)
   --auto-votes          active polls receive random votes over their duration
+  --auto-chat           simulated viewers vote in chat while a chat vote runs
+  --tick-ms <ms>        how often polls, votes and auto-chatters move on (default 1000)
+  --eventsub-retry-delays <ms,ms,…>
+                        waits before each EventSub redelivery (default 1000,4000)
   --help                show this text
 `
 
@@ -34,6 +38,15 @@ function integerOption(name: string, raw: string | undefined, min: number): numb
   return value
 }
 
+/** `1000,4000` → [1000, 4000]; an empty value means "never redeliver". */
+function delayList(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) {
+    return undefined
+  }
+  const parts = raw.split(',').filter((part) => part.trim().length > 0)
+  return parts.map((part) => integerOption('eventsub-retry-delays', part.trim(), 0) as number)
+}
+
 /** Command line first, then the environment, then the demo defaults. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
   const { values } = parseArgs({
@@ -46,6 +59,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
       'lifetime': { type: 'string' },
       'latency': { type: 'string' },
       'auto-votes': { type: 'boolean' },
+      'auto-chat': { type: 'boolean' },
+      'tick-ms': { type: 'string' },
+      'eventsub-retry-delays': { type: 'string' },
       'help': { type: 'boolean' },
     },
     strict: true,
@@ -62,6 +78,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
       tokenLifetimeSeconds: integerOption('lifetime', values.lifetime, 1),
       latencyMs: integerOption('latency', values.latency, 0),
       autoVotes: values['auto-votes'] ?? false,
+      autoChat: values['auto-chat'] ?? false,
+      tickMs: integerOption('tick-ms', values['tick-ms'], 0),
+      eventsubRetryDelaysMs: delayList(values['eventsub-retry-delays']),
     },
   }
 }

@@ -72,3 +72,37 @@ export function readFault(body: Record<string, unknown>): FaultInput | null {
     retryAfterSeconds: readOptionalNumber(body, 'retryAfterSeconds'),
   }
 }
+
+export function readOptionalBoolean(
+  body: Record<string, unknown>,
+  name: string
+): boolean | undefined {
+  return body[name] === undefined || body[name] === null ? undefined : readBoolean(body, name)
+}
+
+export function readOptionalNumberArray(
+  body: Record<string, unknown>,
+  name: string
+): number[] | undefined {
+  const value = body[name]
+  if (value === undefined || value === null) {
+    return undefined
+  }
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'number')) {
+    throw new EmulatorInputError(`"${name}" must be an array of numbers`)
+  }
+  return value as number[]
+}
+
+/** A query parameter as a positive integer, or undefined when absent. */
+export function readQueryLimit(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name)
+  if (raw === null) {
+    return undefined
+  }
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EmulatorInputError(`"${name}" must be a positive integer`)
+  }
+  return value
+}

@@ -5,38 +5,14 @@ import {
   readOptionalString,
   readOptionalStringArray,
 } from './control_input.js'
+import { bodyOf, control, ok } from './control_handler.js'
+import { registerControlChatRoutes } from './control_chat_routes.js'
+import { registerControlEventSubRoutes } from './control_eventsub_routes.js'
 import { EmulatorInputError } from './emulator_error.js'
 import { isBroadcasterType } from './user_directory.js'
 import { helixError, jsonReply } from './replies.js'
-import type { Reply } from './replies.js'
-import { MalformedBodyError } from './request_context.js'
-import type { RequestContext } from './request_context.js'
-import type { Handler, Router } from './router.js'
+import type { Router } from './router.js'
 import type { EmulatorState } from './state.js'
-
-/** A control body may be absent (`{}`), but when present it must be a JSON object. */
-function bodyOf(ctx: RequestContext): Record<string, unknown> {
-  return ctx.rawBody.trim().length === 0 ? {} : ctx.jsonObject()
-}
-
-/** Control handlers throw EmulatorInputError / MalformedBodyError; both become JSON errors. */
-function control(action: (ctx: RequestContext) => Reply): Handler {
-  return (ctx) => {
-    try {
-      return action(ctx)
-    } catch (error) {
-      if (error instanceof EmulatorInputError) {
-        return helixError(error.status, error.message)
-      }
-      if (error instanceof MalformedBodyError) {
-        return helixError(400, error.message)
-      }
-      throw error
-    }
-  }
-}
-
-const ok = (extra: Record<string, unknown> = {}) => jsonReply(200, { ok: true, ...extra })
 
 /**
  * The emulator's own API for tests and the demo, under /_emulator. JSON in,
@@ -75,6 +51,13 @@ export function registerControlRoutes(router: Router, state: EmulatorState): voi
         )
         return jsonReply(201, tokens)
       })
+    )
+    .add(
+      'POST',
+      '/_emulator/users/:id/disconnect',
+      control((ctx) =>
+        ok({ ...state.disconnectUser(ctx.params.id, readOptionalString(bodyOf(ctx), 'clientId')) })
+      )
     )
     .add(
       'POST',
@@ -172,6 +155,15 @@ export function registerControlRoutes(router: Router, state: EmulatorState): voi
       )
     )
     .add(
+      'POST',
+      '/_emulator/app-token/invalidate',
+      control((ctx) =>
+        ok({
+          invalidated: state.invalidateAppTokens(readOptionalString(bodyOf(ctx), 'clientId')),
+        })
+      )
+    )
+    .add(
       'GET',
       '/_emulator/polls/:id',
       control((ctx) => {
@@ -201,4 +193,10 @@ export function registerControlRoutes(router: Router, state: EmulatorState): voi
       state.reset()
       return ok()
     })
+    .add('POST', '/_emulator/tick', () => {
+      state.tick()
+      return ok()
+    })
+  registerControlEventSubRoutes(router, state)
+  registerControlChatRoutes(router, state)
 }

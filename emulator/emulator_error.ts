@@ -5,11 +5,11 @@
  * `status`; in-process callers simply see the exception.
  */
 export class EmulatorInputError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 400
-  ) {
+  readonly status: 400 | 404 | 409
+
+  constructor(message: string, status: 400 | 404 | 409 = 400) {
     super(message)
     this.name = 'EmulatorInputError'
+    this.status = status
   }
 }

@@ -1,6 +1,7 @@
 import { failsAutomod } from './automod.js'
 import { missingScope } from './helix_gate.js'
 import type { HelixCaller } from './helix_gate.js'
+import { decodeCursor, encodeCursor } from './helix_cursor.js'
 import { readPollDraft } from './poll_validation.js'
 import { helixError, jsonReply } from './replies.js'
 import type { Reply } from './replies.js'
@@ -21,26 +22,6 @@ function checkBroadcaster(value: unknown, caller: HelixCaller): Reply | undefine
     return helixError(403, 'The broadcaster_id must match the user ID in the OAuth token')
   }
   return undefined
-}
-
-/** Opaque to clients; here simply the offset of the next page. */
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64url')
-}
-
-function decodeCursor(cursor: string): number | undefined {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (typeof decoded === 'object' && decoded !== null && 'offset' in decoded) {
-      const { offset } = decoded
-      return typeof offset === 'number' && Number.isInteger(offset) && offset >= 0
-        ? offset
-        : undefined
-    }
-    return undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** GET /helix/polls?broadcaster_id&id…&first&after: the channel's polls, newest first. */

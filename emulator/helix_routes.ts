@@ -1,3 +1,9 @@
+import { sendChatMessage } from './helix_chat_routes.js'
+import {
+  createSubscription,
+  deleteSubscription,
+  listSubscriptions,
+} from './helix_eventsub_routes.js'
 import { helixEndpoint } from './helix_gate.js'
 import { createPoll, endPoll, getPolls } from './helix_polls_routes.js'
 import { getUsers } from './helix_users_routes.js'
@@ -26,5 +32,29 @@ export function registerHelixRoutes(router: Router, state: EmulatorState): void 
       'PATCH',
       '/helix/polls',
       helixEndpoint(state, 'polls.update', (ctx, caller) => endPoll(ctx, caller, state))
+    )
+    .add(
+      'POST',
+      '/helix/eventsub/subscriptions',
+      helixEndpoint(state, 'eventsub.create', (ctx, caller) =>
+        createSubscription(ctx, caller, state)
+      )
+    )
+    .add(
+      'GET',
+      '/helix/eventsub/subscriptions',
+      helixEndpoint(state, 'eventsub.list', (ctx, caller) => listSubscriptions(ctx, caller, state))
+    )
+    .add(
+      'DELETE',
+      '/helix/eventsub/subscriptions',
+      helixEndpoint(state, 'eventsub.delete', (ctx, caller) =>
+        deleteSubscription(ctx, caller, state)
+      )
+    )
+    .add(
+      'POST',
+      '/helix/chat/messages',
+      helixEndpoint(state, 'chat.send', (ctx, caller) => sendChatMessage(ctx, caller, state))
     )
 }

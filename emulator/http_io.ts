@@ -58,6 +58,15 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
       res.writeHead(302, { 'Location': reply.location, 'Content-Length': 0 })
       res.end()
       return
+    case 'bytes':
+      res.writeHead(reply.status, {
+        'Cache-Control': 'public, max-age=86400',
+        ...reply.headers,
+        'Content-Type': reply.contentType,
+        'Content-Length': Buffer.byteLength(reply.body),
+      })
+      res.end(reply.body)
+      return
     case 'empty':
       res.writeHead(reply.status, { ...reply.headers, 'Content-Length': 0 })
       res.end()

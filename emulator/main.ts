@@ -41,6 +41,7 @@ console.log(`Twitch emulator listening on ${emulator.url}`)
 console.log(`  TWITCH_OAUTH_URL=${emulator.oauthUrl}`)
 console.log(`  TWITCH_HELIX_URL=${emulator.helixUrl}`)
 console.log(`  control API: ${emulator.url}/_emulator`)
+console.log(`  home page (users, live polls, chat, EventSub): ${emulator.url}/`)
 console.log(`Seeded users:\n${logins.join('\n')}`)
 
 let stopping = false

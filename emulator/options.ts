@@ -19,8 +19,22 @@ export interface EmulatorOptions {
   rateLimit?: number
   /** Words the emulated AutoMod rejects in poll titles. Default ['badword', 'slur', 'scam']. */
   automodWords?: string[]
-  /** Randomness for automatic votes (tests may pin it). Default Math.random. */
+  /** Randomness for automatic votes and auto-chatters (tests may pin it). Default Math.random. */
   random?: () => number
+  /**
+   * How often (real ms) the emulator brings time-driven things up to its clock
+   * while listening: polls complete, automatic votes and auto-chatters arrive,
+   * and their events go out. Default 1000; 0 = never (call `state.tick()`).
+   */
+  tickMs?: number
+  /** Simulated viewers vote (and chatter) during a chat vote. Default false. */
+  autoChat?: boolean
+  /** Waits before each EventSub redelivery (ms); length + 1 attempts in all. Default [1000, 4000]. */
+  eventsubRetryDelaysMs?: number[]
+  /** An EventSub callback slower than this (ms) has not answered. Default 3000. */
+  eventsubTimeoutMs?: number
+  /** Page size of Get EventSub Subscriptions. Default 100. */
+  eventsubPageSize?: number
 }
 
 export const DEMO_CLIENT: EmulatorClient = {
@@ -29,6 +43,11 @@ export const DEMO_CLIENT: EmulatorClient = {
 }
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 14_400
+
+export const DEFAULT_TICK_MS = 1000
+export const DEFAULT_EVENTSUB_RETRY_DELAYS_MS: readonly number[] = [1000, 4000]
+export const DEFAULT_EVENTSUB_TIMEOUT_MS = 3000
+export const DEFAULT_EVENTSUB_PAGE_SIZE = 100
 
 /** Options with every default filled in; `reset()` returns the emulator to these. */
 export interface ResolvedEmulatorOptions {
@@ -41,6 +60,30 @@ export interface ResolvedEmulatorOptions {
   rateLimit: number
   automodWords: string[]
   random: () => number
+  tickMs: number
+  autoChat: boolean
+  eventsubRetryDelaysMs: number[]
+  eventsubTimeoutMs: number
+  eventsubPageSize: number
+}
+
+/** Also used by the run-time setters, hence the plain TypeError: callers wrap it. */
+export function checkRetryDelays(delays: unknown): number[] {
+  if (
+    !Array.isArray(delays) ||
+    delays.length > 10 ||
+    !delays.every((delay) => typeof delay === 'number' && Number.isFinite(delay) && delay >= 0)
+  ) {
+    throw new TypeError('retry delays must be a list of at most 10 numbers >= 0 (ms)')
+  }
+  return [...(delays as number[])]
+}
+
+function requirePositiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a positive integer, got ${value}`)
+  }
+  return value
 }
 
 function requireNonNegative(name: string, value: number): number {
@@ -73,5 +116,18 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
     rateLimit,
     automodWords: [...(options.automodWords ?? DEFAULT_AUTOMOD_WORDS)],
     random: options.random ?? Math.random,
+    tickMs: requireNonNegative('tickMs', options.tickMs ?? DEFAULT_TICK_MS),
+    autoChat: options.autoChat ?? false,
+    eventsubRetryDelaysMs: checkRetryDelays(
+      options.eventsubRetryDelaysMs ?? DEFAULT_EVENTSUB_RETRY_DELAYS_MS
+    ),
+    eventsubTimeoutMs: requirePositiveInteger(
+      'eventsubTimeoutMs',
+      options.eventsubTimeoutMs ?? DEFAULT_EVENTSUB_TIMEOUT_MS
+    ),
+    eventsubPageSize: requirePositiveInteger(
+      'eventsubPageSize',
+      options.eventsubPageSize ?? DEFAULT_EVENTSUB_PAGE_SIZE
+    ),
   }
 }

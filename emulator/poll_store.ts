@@ -11,17 +11,38 @@ export interface PollStoreClock {
   random: RandomSource
 }
 
+/** Told when a poll starts, gains votes and ends (EventSub's channel.poll.* events). */
+export interface PollEvents {
+  begin: (poll: PollRecord) => void
+  progress: (poll: PollRecord) => void
+  end: (poll: PollRecord) => void
+}
+
+const NO_EVENTS: PollEvents = { begin: () => {}, progress: () => {}, end: () => {} }
+
+function totalVotes(poll: PollRecord): number {
+  return poll.choices.reduce((sum, choice) => sum + choice.votes + choice.channelPointsVotes, 0)
+}
+
 /**
  * The polls of every channel. A poll's state is brought up to date lazily
- * ("settled") whenever it is read: automatic votes up to now, then ACTIVE →
- * COMPLETED once `duration` has elapsed by the emulator's clock. No timers,
- * so a fake clock in tests moves polls forward exactly.
+ * ("settled") whenever it is read, or for all polls at once by `settleAll`
+ * (the emulator's ticker): automatic votes up to now, then ACTIVE →
+ * COMPLETED once `duration` has elapsed by the emulator's clock. Time never
+ * moves a poll by itself, so a fake clock in tests moves polls exactly.
+ * Settling is also what reports new votes and completions to `events`.
  */
 export class PollStore {
   #polls = new Map<string, PollRecord>()
   #sequence = 0
 
-  constructor(private readonly clock: PollStoreClock) {}
+  readonly #clock: PollStoreClock
+  readonly #events: PollEvents
+
+  constructor(clock: PollStoreClock, events: PollEvents = NO_EVENTS) {
+    this.#clock = clock
+    this.#events = events
+  }
 
   reset(): void {
     this.#polls.clear()
@@ -29,7 +50,7 @@ export class PollStore {
   }
 
   create(broadcasterId: string, draft: PollDraft): PollRecord {
-    const now = this.clock.now()
+    const now = this.#clock.now()
     const poll: PollRecord = {
       id: randomUUID(),
       sequence: ++this.#sequence,
@@ -47,10 +68,18 @@ export class PollStore {
       duration: draft.duration,
       startedAt: now,
       endedAt: null,
-      audience: newAudience(draft.choiceTitles.length, now, this.clock.random),
+      audience: newAudience(draft.choiceTitles.length, now, this.#clock.random),
     }
     this.#polls.set(poll.id, poll)
+    this.#events.begin(poll)
     return poll
+  }
+
+  /** Brings every ACTIVE poll up to the clock (votes, completion). */
+  settleAll(): void {
+    for (const poll of this.#polls.values()) {
+      this.#settle(poll)
+    }
   }
 
   get(id: string): PollRecord | undefined {
@@ -73,8 +102,13 @@ export class PollStore {
   /** Ends an ACTIVE poll early; the caller checked it is active. */
   end(poll: PollRecord, status: 'TERMINATED' | 'ARCHIVED'): PollRecord {
     this.#settle(poll)
+    if (poll.status !== 'ACTIVE') {
+      // It completed by the clock meanwhile; that end was already reported.
+      return poll
+    }
     poll.status = status
-    poll.endedAt = this.clock.now()
+    poll.endedAt = this.#clock.now()
+    this.#events.end(poll)
     return poll
   }
 
@@ -93,6 +127,7 @@ export class PollStore {
       throw new EmulatorInputError('count must be a positive integer')
     }
     poll.choices[choiceIndex].votes += count
+    this.#events.progress(poll)
     return poll
   }
 
@@ -100,17 +135,21 @@ export class PollStore {
     if (poll.status !== 'ACTIVE') {
       return poll
     }
-    const now = this.clock.now()
+    const now = this.#clock.now()
     const endsAt = poll.startedAt + poll.duration * 1000
     const until = Math.min(now, endsAt)
-    if (this.clock.autoVotesEnabled()) {
-      addAutomaticVotes(poll, until, this.clock.random)
+    const votesBefore = totalVotes(poll)
+    if (this.#clock.autoVotesEnabled()) {
+      addAutomaticVotes(poll, until, this.#clock.random)
     } else {
       skipAutomaticVotes(poll, until)
     }
     if (now >= endsAt) {
       poll.status = 'COMPLETED'
       poll.endedAt = endsAt
+      this.#events.end(poll)
+    } else if (totalVotes(poll) !== votesBefore) {
+      this.#events.progress(poll)
     }
     return poll
   }

@@ -23,7 +23,11 @@ interface Bucket {
 export class RateLimiter {
   #buckets = new Map<string, Bucket>()
 
-  constructor(private limit: number = DEFAULT_RATE_LIMIT) {}
+  private limit: number
+
+  constructor(limit: number = DEFAULT_RATE_LIMIT) {
+    this.limit = limit
+  }
 
   get currentLimit(): number {
     return this.limit

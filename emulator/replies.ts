@@ -10,6 +10,14 @@ export type Reply =
   | { kind: 'html'; status: number; html: string; headers?: Record<string, string> }
   | { kind: 'redirect'; location: string }
   | { kind: 'empty'; status: number; headers?: Record<string, string> }
+  /** Any other body (an icon…), with its content type. */
+  | {
+      kind: 'bytes'
+      status: number
+      contentType: string
+      body: string | Buffer
+      headers?: Record<string, string>
+    }
   /** Never answer: the socket stays open until the client gives up or the emulator closes. */
   | { kind: 'hang' }
 
@@ -23,6 +31,10 @@ export function htmlReply(status: number, html: string): Reply {
 
 export function redirectReply(location: string): Reply {
   return { kind: 'redirect', location }
+}
+
+export function bytesReply(status: number, contentType: string, body: string | Buffer): Reply {
+  return { kind: 'bytes', status, contentType, body }
 }
 
 export function emptyReply(status: number = 200, headers?: Record<string, string>): Reply {

@@ -18,13 +18,25 @@ export class RequestContext {
    */
   userId: string | null = null
 
+  readonly method: string
+  readonly path: string
+  readonly query: URLSearchParams
+  readonly headers: IncomingHttpHeaders
+  readonly rawBody: string
+
   constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly query: URLSearchParams,
-    readonly headers: IncomingHttpHeaders,
-    readonly rawBody: string
-  ) {}
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    headers: IncomingHttpHeaders,
+    rawBody: string
+  ) {
+    this.method = method
+    this.path = path
+    this.query = query
+    this.headers = headers
+    this.rawBody = rawBody
+  }
 
   header(name: string): string | undefined {
     const value = this.headers[name.toLowerCase()]

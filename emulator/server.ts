@@ -7,12 +7,30 @@ import { PendingWork } from './pending_work.js'
 import { createRequestListener } from './request_handler.js'
 import { buildRouter } from './routes.js'
 import { EmulatorState } from './state.js'
+import { Ticker } from './ticker.js'
 
 export type { EmulatorOptions } from './options.js'
 export { DEMO_CLIENT, DEFAULT_TOKEN_LIFETIME_SECONDS } from './options.js'
 export { EmulatorState, DEFAULT_USER_SCOPES } from './state.js'
-export type { EmulatorSettings } from './state.js'
-export type { EmulatorStats, StatKey, StatCounts } from './stats_recorder.js'
+export type { DisconnectOutcome, EmulatorSettings, ListedSubscription } from './state.js'
+export type { ViewerMessageInput } from './chat_simulation.js'
+export type {
+  DeliveryCounts,
+  DeliveryStatKey,
+  EmulatorStats,
+  StatKey,
+  StatCounts,
+} from './stats_recorder.js'
+export type { WireSubscription } from './eventsub_serializers.js'
+export type { DeliveryFaultSettings } from './delivery_faults.js'
+export type {
+  DeliveryOutcome,
+  DeliveryRecord,
+  MessageType,
+  SubscriptionStatus,
+} from './eventsub_types.js'
+export type { ChatLogEntry, ChatOrigin } from './chat_types.js'
+export { signMessage } from './webhook_signature.js'
 export type { HelixPoll, HelixPollChoice, HelixUser } from './helix_serializers.js'
 export { EmulatorInputError } from './emulator_error.js'
 export type {
@@ -53,10 +71,13 @@ class HttpTwitchEmulator implements TwitchEmulator {
   readonly state: EmulatorState
   #pending = new PendingWork()
   #server: Server
+  #ticker: Ticker
   #url: string | null = null
 
   constructor(options: EmulatorOptions) {
-    this.state = new EmulatorState(resolveOptions(options))
+    const resolved = resolveOptions(options)
+    this.state = new EmulatorState(resolved)
+    this.#ticker = new Ticker(resolved.tickMs, () => this.state.tick())
     this.#server = createServer(
       createRequestListener(buildRouter(this.state), this.state, this.#pending)
     )
@@ -85,6 +106,7 @@ class HttpTwitchEmulator implements TwitchEmulator {
       server.listen(port, host, () => {
         server.off('error', onError)
         this.#url = urlFor(server.address() as AddressInfo)
+        this.#ticker.start()
         resolve()
       })
     })
@@ -92,6 +114,8 @@ class HttpTwitchEmulator implements TwitchEmulator {
 
   close(): Promise<void> {
     const server = this.#server
+    this.#ticker.stop()
+    this.state.shutdown()
     this.#pending.releaseAll()
     if (!server.listening) {
       return Promise.resolve()

@@ -1,8 +1,22 @@
+import { ChatSimulation } from './chat_simulation.js'
+import type { ViewerMessageInput } from './chat_simulation.js'
+import type { ChatLogEntry, ChatMessageRecord } from './chat_types.js'
+import type { ChatVoteWindow } from './chat_vote_windows.js'
+import type { DeliveryFaultSettings } from './delivery_faults.js'
+import type { DeliveryFilter } from './delivery_log.js'
 import { EmulatorInputError } from './emulator_error.js'
+import { authorizationRevokeEvent, chatMessageEvent } from './event_payloads.js'
+import { EventSubBroker } from './eventsub_broker.js'
+import { toWireSubscription } from './eventsub_serializers.js'
+import type { WireSubscription } from './eventsub_serializers.js'
+import { REVOCATION_STATUSES } from './eventsub_types.js'
+import type { DeliveryRecord, SubscriptionStatus } from './eventsub_types.js'
 import { FaultBook } from './fault_book.js'
 import { toHelixPoll } from './helix_serializers.js'
 import type { HelixPoll } from './helix_serializers.js'
+import { checkRetryDelays } from './options.js'
 import type { ResolvedEmulatorOptions } from './options.js'
+import { pollEventPublisher } from './poll_events.js'
 import { PollStore } from './poll_store.js'
 import { RateLimiter } from './rate_limiter.js'
 import { StatsRecorder } from './stats_recorder.js'
@@ -34,6 +48,21 @@ export interface EmulatorSettings {
   rateLimit: number
   automodWords: string[]
   autoVotes: boolean
+  autoChat: boolean
+  eventsubRetryDelaysMs: number[]
+  eventsubTimeoutMs: number
+  eventsubPageSize: number
+}
+
+/** A subscription as the control API lists it: the Helix shape plus its owner. */
+export interface ListedSubscription extends WireSubscription {
+  clientId: string
+}
+
+export interface DisconnectOutcome {
+  tokensKilled: number
+  subscriptionsRevoked: number
+  notificationsQueued: number
 }
 
 function checkMilliseconds(ms: number): void {
@@ -56,17 +85,47 @@ export class EmulatorState {
   readonly helixFaults = new FaultBook()
   readonly rateLimiter: RateLimiter
   readonly statsRecorder = new StatsRecorder()
+  readonly eventsub: EventSubBroker
+  readonly chat: ChatSimulation
 
   #settings: EmulatorSettings
 
-  constructor(private readonly options: ResolvedEmulatorOptions) {
+  private readonly options: ResolvedEmulatorOptions
+
+  constructor(options: ResolvedEmulatorOptions) {
+    this.options = options
     this.users = new UserDirectory(options.seed)
     this.rateLimiter = new RateLimiter(options.rateLimit)
     this.#settings = this.#initialSettings()
-    this.polls = new PollStore({
+    this.eventsub = new EventSubBroker({
       now: () => this.now(),
-      autoVotesEnabled: () => this.#settings.autoVotes,
+      settings: () => ({
+        retryDelaysMs: this.#settings.eventsubRetryDelaysMs,
+        timeoutMs: this.#settings.eventsubTimeoutMs,
+      }),
+      count: (key) => this.statsRecorder.recordDelivery(key),
+      userExists: (userId) => this.users.get(userId) !== undefined,
+      hasGranted: (clientId, userId, scopes) => this.tokens.hasGranted(clientId, userId, scopes),
+    })
+    this.polls = new PollStore(
+      {
+        now: () => this.now(),
+        autoVotesEnabled: () => this.#settings.autoVotes,
+        random: options.random,
+      },
+      pollEventPublisher(this.eventsub, this.users)
+    )
+    this.chat = new ChatSimulation({
+      now: () => this.now(),
       random: options.random,
+      users: this.users,
+      autoChatEnabled: () => this.#settings.autoChat,
+      isListened: (broadcasterId) =>
+        this.eventsub.subscriptions.enabled(
+          'channel.chat.message',
+          (condition) => condition.broadcaster_user_id === broadcasterId
+        ).length > 0,
+      onMessage: (message) => this.#publishChatMessage(message),
     })
   }
 
@@ -88,6 +147,7 @@ export class EmulatorState {
       ...this.#settings,
       userLatencyMs: { ...this.#settings.userLatencyMs },
       automodWords: [...this.#settings.automodWords],
+      eventsubRetryDelaysMs: [...this.#settings.eventsubRetryDelaysMs],
     }
   }
 
@@ -127,6 +187,14 @@ export class EmulatorState {
     }
     const record = this.tokens.issueAppToken(clientId, this.now())
     return { accessToken: record.token, expiresIn: APP_TOKEN_LIFETIME_SECONDS }
+  }
+
+  /** The client's app access tokens answer 401 from now on (a new grant works again). */
+  invalidateAppTokens(clientId: string = this.options.clients[0].clientId): number {
+    if (!this.findClient(clientId)) {
+      throw new EmulatorInputError(`Unknown client id: ${clientId}`)
+    }
+    return this.tokens.revokeAppTokensOf(clientId)
   }
 
   /** Kills every live refresh token of the user (400 Invalid refresh token from now on). */
@@ -254,6 +322,147 @@ export class EmulatorState {
     return this.polls.listFor(broadcasterId).map((poll) => this.#present(poll))
   }
 
+  /**
+   * Brings what time drives up to the clock, and sends the events it causes:
+   * polls gain automatic votes or complete, auto-chatters post. The ticker
+   * calls it while the emulator listens; tests with a fake clock call it after
+   * moving the clock (reads of a poll also settle that poll).
+   */
+  tick(): void {
+    this.polls.settleAll()
+    this.chat.settle()
+  }
+
+  // ---- EventSub -------------------------------------------------------
+
+  /** Every client's subscriptions, oldest first (the Helix shape plus clientId). */
+  listSubscriptions(): ListedSubscription[] {
+    return this.eventsub.subscriptions
+      .all()
+      .map((record) => ({ ...toWireSubscription(record), clientId: record.clientId }))
+  }
+
+  listDeliveries(filter: DeliveryFilter = {}): DeliveryRecord[] {
+    return this.eventsub.deliveries(filter)
+  }
+
+  /** Drop or duplicate the next notifications, or delay every one; fields left out keep their value. */
+  setDeliveryFaults(input: Partial<DeliveryFaultSettings>): DeliveryFaultSettings {
+    this.eventsub.faults.set(input)
+    return this.eventsub.faults.settings
+  }
+
+  /** Ends a subscription as Twitch would (for `status`) and sends the revocation message. */
+  revokeSubscription(id: string, status: SubscriptionStatus): ListedSubscription {
+    if (!REVOCATION_STATUSES.includes(status)) {
+      throw new EmulatorInputError(`"status" must be one of: ${REVOCATION_STATUSES.join(', ')}`)
+    }
+    const record = this.eventsub.subscriptions.get(id)
+    if (!record) {
+      throw new EmulatorInputError(`Unknown subscription id: ${id}`, 404)
+    }
+    this.eventsub.revoke(record, status)
+    return { ...toWireSubscription(record), clientId: record.clientId }
+  }
+
+  setEventSubSettings(input: {
+    retryDelaysMs?: number[]
+    timeoutMs?: number
+    pageSize?: number
+  }): void {
+    const positive = (name: string, value: number | undefined) => {
+      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+        throw new EmulatorInputError(`"${name}" must be a positive integer`)
+      }
+    }
+    positive('timeoutMs', input.timeoutMs)
+    positive('pageSize', input.pageSize)
+    let delays = this.#settings.eventsubRetryDelaysMs
+    if (input.retryDelaysMs !== undefined) {
+      try {
+        delays = checkRetryDelays(input.retryDelaysMs)
+      } catch (error) {
+        throw new EmulatorInputError(error instanceof Error ? error.message : String(error))
+      }
+    }
+    this.#settings.eventsubRetryDelaysMs = delays
+    this.#settings.eventsubTimeoutMs = input.timeoutMs ?? this.#settings.eventsubTimeoutMs
+    this.#settings.eventsubPageSize = input.pageSize ?? this.#settings.eventsubPageSize
+  }
+
+  /**
+   * The user removes the client from their Twitch connections: their tokens
+   * for it die (access and refresh), subscriptions resting on their
+   * authorization are revoked (`authorization_revoked`), and the client's
+   * `user.authorization.revoke` subscriptions hear about it.
+   */
+  disconnectUser(
+    userId: string,
+    clientId: string = this.options.clients[0].clientId
+  ): DisconnectOutcome {
+    const user = this.users.require(userId)
+    if (!this.findClient(clientId)) {
+      throw new EmulatorInputError(`Unknown client id: ${clientId}`)
+    }
+    const tokensKilled = this.tokens.disconnect(clientId, userId)
+    const notificationsQueued = this.eventsub.publish(
+      'user.authorization.revoke',
+      (condition) => condition.client_id === clientId,
+      authorizationRevokeEvent(clientId, user, userId)
+    )
+    const live = this.eventsub
+      .restingOn(clientId, userId)
+      .filter(
+        (record) =>
+          record.status === 'enabled' || record.status === 'webhook_callback_verification_pending'
+      )
+    live.forEach((record) => this.eventsub.revoke(record, 'authorization_revoked'))
+    return { tokensKilled, subscriptionsRevoked: live.length, notificationsQueued }
+  }
+
+  // ---- Chat -----------------------------------------------------------
+
+  /** A message the app sent through Send Chat Message (already checked). */
+  postAppChatMessage(
+    broadcasterId: string,
+    senderId: string,
+    text: string,
+    forSourceOnly: boolean | null
+  ): ChatMessageRecord {
+    return this.chat.postFromApp(broadcasterId, senderId, text, forSourceOnly)
+  }
+
+  /** A viewer's message (chatter made up on the fly when unknown). All copies, original first. */
+  postViewerMessage(input: ViewerMessageInput): ChatLogEntry[] {
+    return this.chat.postFromViewer(input)
+  }
+
+  /** The channel's chat, oldest first; `limit` keeps the last ones. */
+  chatLog(broadcasterId: string, limit?: number): ChatLogEntry[] {
+    return this.chat.log(broadcasterId, limit)
+  }
+
+  setAutoChat(enabled: boolean): void {
+    this.#settings.autoChat = enabled
+  }
+
+  /** Opens a chat vote for the auto-chatters by hand (as an announcement would). */
+  openChatVote(broadcasterId: string, choices: number, seconds: number): ChatVoteWindow {
+    return this.chat.openVote(broadcasterId, choices, seconds)
+  }
+
+  closeChatVote(broadcasterId: string): boolean {
+    return this.chat.votes.close(broadcasterId)
+  }
+
+  startSharedChat(broadcasterIds: readonly string[]): string[] {
+    return this.chat.startSharedChat(broadcasterIds)
+  }
+
+  endSharedChat(broadcasterId: string): boolean {
+    return this.chat.sessions.end(broadcasterId)
+  }
+
   stats(): EmulatorStats {
     return this.statsRecorder.snapshot()
   }
@@ -271,11 +480,26 @@ export class EmulatorState {
     this.users.reset()
     this.tokens.reset()
     this.polls.reset()
+    this.eventsub.reset()
+    this.chat.reset()
     this.refreshFaults.clearAll()
     this.helixFaults.clearAll()
     this.statsRecorder.reset()
     this.#settings = this.#initialSettings()
     this.rateLimiter.setLimit(this.#settings.rateLimit)
+  }
+
+  /** Abandons pending EventSub sends (the emulator is closing). */
+  shutdown(): void {
+    this.eventsub.shutdown()
+  }
+
+  #publishChatMessage(message: ChatMessageRecord): void {
+    this.eventsub.publish(
+      'channel.chat.message',
+      (condition) => condition.broadcaster_user_id === message.broadcaster.id,
+      chatMessageEvent(message)
+    )
   }
 
   #present(poll: PollRecord): HelixPoll {
@@ -291,6 +515,10 @@ export class EmulatorState {
       rateLimit: this.options.rateLimit,
       automodWords: [...this.options.automodWords],
       autoVotes: this.options.autoVotes,
+      autoChat: this.options.autoChat,
+      eventsubRetryDelaysMs: [...this.options.eventsubRetryDelaysMs],
+      eventsubTimeoutMs: this.options.eventsubTimeoutMs,
+      eventsubPageSize: this.options.eventsubPageSize,
     }
   }
 }

@@ -10,11 +10,34 @@ export const STAT_KEYS = [
   'polls.create',
   'polls.get',
   'polls.update',
+  'eventsub.create',
+  'eventsub.list',
+  'eventsub.delete',
+  'chat.send',
 ] as const
 
 export type StatKey = (typeof STAT_KEYS)[number]
 
 export type StatCounts = Record<StatKey, number>
+
+/**
+ * EventSub message sends: per message type (every HTTP POST, redeliveries and
+ * duplicates included), then how many were redeliveries, duplicates, not
+ * accepted by the callback, or dropped by a fault (never sent).
+ */
+export const DELIVERY_STAT_KEYS = [
+  'verification',
+  'notification',
+  'revocation',
+  'redelivered',
+  'duplicated',
+  'failed',
+  'dropped',
+] as const
+
+export type DeliveryStatKey = (typeof DELIVERY_STAT_KEYS)[number]
+
+export type DeliveryCounts = Record<DeliveryStatKey, number>
 
 export interface EmulatorStats {
   /** All calls, whatever their outcome (faults and errors included). */
@@ -25,10 +48,16 @@ export interface EmulatorStats {
   helixCalls: number
   /** Calls answered with a status >= 400, per kind (faults included). */
   failures: StatCounts
+  /** EventSub messages the emulator sent (or dropped). */
+  deliveries: DeliveryCounts
 }
 
 function zeroCounts(): StatCounts {
   return Object.fromEntries(STAT_KEYS.map((key) => [key, 0])) as StatCounts
+}
+
+function zeroDeliveries(): DeliveryCounts {
+  return Object.fromEntries(DELIVERY_STAT_KEYS.map((key) => [key, 0])) as DeliveryCounts
 }
 
 /**
@@ -40,6 +69,11 @@ export class StatsRecorder {
   #failures = zeroCounts()
   #byUser = new Map<string, StatCounts>()
   #helixCalls = 0
+  #deliveries = zeroDeliveries()
+
+  recordDelivery(key: DeliveryStatKey): void {
+    this.#deliveries[key]++
+  }
 
   record(key: StatKey, userId: string | null): void {
     this.#counts[key]++
@@ -69,6 +103,7 @@ export class StatsRecorder {
       ),
       helixCalls: this.#helixCalls,
       failures: { ...this.#failures },
+      deliveries: { ...this.#deliveries },
     }
   }
 
@@ -77,5 +112,6 @@ export class StatsRecorder {
     this.#failures = zeroCounts()
     this.#byUser.clear()
     this.#helixCalls = 0
+    this.#deliveries = zeroDeliveries()
   }
 }

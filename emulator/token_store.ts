@@ -15,20 +15,63 @@ export const APP_TOKEN_LIFETIME_SECONDS = 60 * 24 * 60 * 60
 export type RefreshOutcome =
   { ok: true; tokens: IssuedTokens } | { ok: false; reason: 'unknown' | 'dead' | 'wrong_client' }
 
+function grantKey(clientId: string, userId: string): string {
+  return `${clientId}:${userId}`
+}
+
 /**
  * Every code and token the emulator handed out. Refresh tokens rotate: a
  * refresh kills the refresh token it used and issues a new pair, while the
  * previous access token stays valid until it expires, as on Twitch.
+ *
+ * It also remembers what each user authorized each client to do (the union of
+ * the scopes of every token issued to them): EventSub and app-token chat check
+ * that authorization, not a token. Only a disconnect takes it away.
  */
 export class TokenStore {
   #access = new Map<string, AccessTokenRecord>()
   #refresh = new Map<string, RefreshTokenRecord>()
   #codes = new Map<string, AuthorizationCodeRecord>()
+  #grants = new Map<string, Set<string>>()
 
   reset(): void {
     this.#access.clear()
     this.#refresh.clear()
     this.#codes.clear()
+    this.#grants.clear()
+  }
+
+  /** True when the user authorized the client with every one of `scopes`. */
+  hasGranted(clientId: string, userId: string, scopes: readonly string[]): boolean {
+    const granted = this.#grants.get(grantKey(clientId, userId))
+    return granted !== undefined && scopes.every((scope) => granted.has(scope))
+  }
+
+  grantedScopes(clientId: string, userId: string): string[] {
+    return [...(this.#grants.get(grantKey(clientId, userId)) ?? [])]
+  }
+
+  /**
+   * The user removes the client from their connections: the authorization is
+   * gone and every access and refresh token of that pair dies. Answers how
+   * many live tokens were killed.
+   */
+  disconnect(clientId: string, userId: string): number {
+    this.#grants.delete(grantKey(clientId, userId))
+    let killed = 0
+    for (const record of this.#access.values()) {
+      if (record.userId === userId && record.clientId === clientId && !record.revoked) {
+        record.revoked = true
+        killed++
+      }
+    }
+    for (const record of this.#refresh.values()) {
+      if (record.userId === userId && record.clientId === clientId && !record.dead) {
+        record.dead = true
+        killed++
+      }
+    }
+    return killed
   }
 
   createCode(
@@ -67,6 +110,10 @@ export class TokenStore {
     now: number
   ): IssuedTokens {
     const access = this.#addAccess(userId, clientId, scopes, lifetimeSeconds, now)
+    const key = grantKey(clientId, userId)
+    const granted = this.#grants.get(key) ?? new Set<string>()
+    scopes.forEach((scope) => granted.add(scope))
+    this.#grants.set(key, granted)
     const refresh: RefreshTokenRecord = {
       token: randomToken(50),
       clientId,
@@ -147,6 +194,18 @@ export class TokenStore {
       }
     }
     return killed
+  }
+
+  /** Every live app access token of the client answers 401 from now on. */
+  revokeAppTokensOf(clientId: string): number {
+    let revoked = 0
+    for (const record of this.#access.values()) {
+      if (record.userId === null && record.clientId === clientId && !record.revoked) {
+        record.revoked = true
+        revoked++
+      }
+    }
+    return revoked
   }
 
   revokeAccessTokensOf(userId: string): number {

@@ -20,7 +20,10 @@ export class UserDirectory {
   #byId = new Map<string, EmulatorUser>()
   #nextId = FIRST_CREATED_ID
 
-  constructor(private readonly seed: boolean) {
+  private readonly seed: boolean
+
+  constructor(seed: boolean) {
+    this.seed = seed
     this.reset()
   }
 

@@ -50,6 +50,27 @@ test.group('Twitch emulator | command line', () => {
     assert.isTrue(fromFlags.options.autoVotes)
   })
 
+  test('chat, ticking and EventSub redelivery flags', ({ assert }) => {
+    const defaults = parseCli([], {}).options
+    assert.isFalse(defaults.autoChat)
+    assert.isUndefined(defaults.tickMs)
+    assert.isUndefined(defaults.eventsubRetryDelaysMs)
+
+    const options = parseCli(
+      ['--auto-chat', '--tick-ms', '250', '--eventsub-retry-delays', '100, 500,2000'],
+      {}
+    ).options
+    assert.isTrue(options.autoChat)
+    assert.equal(options.tickMs, 250)
+    assert.deepEqual(options.eventsubRetryDelaysMs, [100, 500, 2000])
+    assert.deepEqual(
+      parseCli(['--eventsub-retry-delays', ''], {}).options.eventsubRetryDelaysMs,
+      []
+    )
+    assert.throws(() => parseCli(['--eventsub-retry-delays', '100,soon'], {}), /retry-delays/)
+    assert.throws(() => parseCli(['--tick-ms', '-1'], {}), /--tick-ms/)
+  })
+
   test('rejects bad numbers and unknown flags', ({ assert }) => {
     assert.throws(() => parseCli(['--port', 'abc'], {}), /--port/)
     assert.throws(() => parseCli(['--lifetime', '0'], {}), /--lifetime/)

@@ -106,6 +106,10 @@ test.group('Twitch emulator | control API', (group) => {
       rateLimit: 800,
       automodWords: ['goblin'],
       autoVotes: true,
+      autoChat: false,
+      eventsubRetryDelaysMs: [1000, 4000],
+      eventsubTimeoutMs: 3000,
+      eventsubPageSize: 100,
     })
     assert.equal(emulator.state.issueTokens(ARIA).expiresIn, 900)
 

@@ -5,6 +5,7 @@ import {
   manualClock,
   newEmulator,
   postForm,
+  postJson,
   readJson,
   REDIRECT_URI,
   refreshGrant,
@@ -193,11 +194,30 @@ test.group('Twitch emulator | OAuth token endpoint', (group) => {
     const body = await readJson<TokenAnswer>(response)
 
     assert.equal(response.status, 200)
-    assert.notProperty(body, 'refresh_token')
+    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_in', 'token_type'])
+    assert.equal(body.token_type, 'bearer')
+    assert.isAbove(body.expires_in ?? 0, 14_400)
     const validated = await readJson(await validateToken(emulator, body.access_token))
     assert.equal(validated.client_id, CLIENT.clientId)
     assert.notProperty(validated, 'user_id')
     assert.equal(emulator.state.stats().counts['token.client_credentials'], 1)
+  })
+
+  test('app tokens can be made invalid: Helix and /validate answer 401', async ({ assert }) => {
+    const first = emulator.state.issueAppToken().accessToken
+    const invalidate = await postJson(`${emulator.url}/_emulator/app-token/invalidate`, {})
+    assert.deepEqual(await readJson(invalidate), { ok: true, invalidated: 1 })
+    assert.equal(await statusOf(validateToken(emulator, first)), 401)
+    const helix = await fetch(`${emulator.helixUrl}/eventsub/subscriptions`, {
+      headers: { 'Authorization': `Bearer ${first}`, 'Client-Id': CLIENT.clientId },
+    })
+    assert.equal(helix.status, 401)
+    await helix.arrayBuffer()
+
+    const second = emulator.state.issueAppToken().accessToken
+    assert.equal(await statusOf(validateToken(emulator, second)), 200)
+    const userToken = emulator.state.issueTokens('1002').accessToken
+    assert.equal(await statusOf(validateToken(emulator, userToken)), 200)
   })
 
   test('missing or unknown grant types are 400', async ({ assert }) => {
