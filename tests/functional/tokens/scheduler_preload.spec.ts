@@ -15,6 +15,9 @@ async function bootWebProcess(schedulerEnabled: boolean) {
     PORT: '0',
   })
   let output = ''
+  const readyLine = schedulerEnabled
+    ? /\[Scheduler\] Token refresh scheduler started/
+    : /Chorus started on Node/
   const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`web process did not start:\n${output}`)),
@@ -22,7 +25,8 @@ async function bootWebProcess(schedulerEnabled: boolean) {
     )
     const onData = (chunk: Buffer) => {
       output += stripAnsi(chunk.toString())
-      if (/started HTTP server/i.test(output)) {
+      // Ready: the server listens and the ready hooks (runtime line, scheduler) ran.
+      if (/started HTTP server/i.test(output) && readyLine.test(output)) {
         clearTimeout(timer)
         resolve()
       }
