@@ -1,6 +1,5 @@
 import webpush from 'web-push'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
-import { EnvEditor } from '@adonisjs/env/editor'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
 /**
@@ -34,10 +33,11 @@ export default class PushVapid extends BaseCommand {
       return
     }
 
-    const editor = await EnvEditor.create(this.app.appRoot)
-    editor.add('VAPID_PUBLIC_KEY', keys.publicKey, true)
-    editor.add('VAPID_PRIVATE_KEY', keys.privateKey, true)
-    await editor.save()
+    const { writeEnvValues } = await import('#services/setup/env_file')
+    await writeEnvValues(new URL('.env', this.app.appRoot), {
+      VAPID_PUBLIC_KEY: keys.publicKey,
+      VAPID_PRIVATE_KEY: keys.privateKey,
+    })
     this.logger.action('add VAPID keys to .env').succeeded()
   }
 }
