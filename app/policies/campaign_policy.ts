@@ -21,10 +21,6 @@ export class CampaignPolicy {
     return campaign.ownerId === user.id
   }
 
-  static canView(user: User, campaign: Campaign, membership: CampaignMembership | null) {
-    return CampaignPolicy.isOwner(user, campaign) || membership !== null
-  }
-
   static canManage(user: User, campaign: Campaign) {
     return CampaignPolicy.isOwner(user, campaign)
   }
