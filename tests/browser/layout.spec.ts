@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { test } from '@japa/runner'
 import { mkdir } from 'node:fs/promises'
 import type { Page } from 'playwright'
@@ -18,7 +17,7 @@ const SIZES = [
 const SHOTS = new URL('../../tmp/screenshots/', import.meta.url)
 
 async function noSidewaysScroll(page: Page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1')
 }
 
 test.group('Browser: layout on a laptop and a phone', (group) => {
@@ -46,10 +45,9 @@ test.group('Browser: layout on a laptop and a phone', (group) => {
         })
         assert.isTrue(await noSidewaysScroll(page), `${name} scrolls sideways at ${size.name}`)
 
-        const boldInputs = await page.$$eval(
-          'input[type="text"], input[type="number"], textarea',
-          (fields) =>
-            fields.filter((field) => Number(getComputedStyle(field).fontWeight) > 500).length
+        const boldInputs = await page.evaluate<number>(
+          `[...document.querySelectorAll('input[type="text"], input[type="number"], textarea')]
+            .filter((field) => Number(getComputedStyle(field).fontWeight) > 500).length`
         )
         assert.equal(boldInputs, 0, `bold text in the fields of ${name}`)
 
