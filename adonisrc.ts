@@ -28,9 +28,9 @@ export default defineConfig({
     () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/ally/ally_provider'),
     () => import('@adonisjs/lock/lock_provider'),
-    // Live poll results over SSE, fanned out through Redis (issue 6)
+    // Live poll results over SSE, fanned out through Redis (docs/live-results.md)
     () => import('@adonisjs/transmit/transmit_provider'),
-    // Web push as a delivery channel of the NotificationService (SPEC §8)
+    // Web push as a delivery channel of the NotificationService (docs/notifications.md)
     () => import('#providers/push_provider'),
   ],
 
@@ -38,7 +38,7 @@ export default defineConfig({
     () => import('#start/routes'),
     () => import('#start/kernel'),
     { file: () => import('#start/scheduler'), environment: ['web'] },
-    // Transmit routes and channel authorization; the running polls' watcher (issue 6)
+    // Transmit routes and channel authorization; the running polls' watcher (docs/live-results.md)
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
     { file: () => import('#start/polls'), environment: ['web'] },
   ],

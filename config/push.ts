@@ -1,7 +1,7 @@
 import env from '#start/env'
 
 /**
- * Web push (SPEC §8). The VAPID identity comes from the environment
+ * Web push (docs/notifications.md). The VAPID identity comes from the environment
  * (`node ace push:vapid` writes it into .env); everything else has a default.
  * Services read these values through `PushSettings`, which tests swap in
  * the container instead of re-booting the app.

@@ -9,7 +9,7 @@ import { PushSubscriptionService } from '#services/push/push_subscription_servic
 import { pushSubscriptionValidator, pushUnsubscribeValidator } from '#validators/push_subscription'
 
 /**
- * The web-push JSON API of SPEC §8, used by public/js/push.js. Every error
+ * The web-push JSON API (docs/notifications.md), used by public/js/push.js. Every error
  * answers JSON (`{errors: [{field?, rule?, message}]}`), whatever the
  * request's Accept header says.
  */

@@ -36,7 +36,7 @@ export default class Streamer extends StreamerSchema {
   declare memberships: HasMany<typeof CampaignMembership>
 
   /**
-   * Streamers with active authorization (SPEC §4): active, and at least one
+   * Streamers with active authorization (docs/token-policy.md): active, and at least one
    * accepted membership whose poll authorization has not expired at `now`.
    */
   static withActiveAuthorization = scope((query, now: DateTime = DateTime.now()) => {

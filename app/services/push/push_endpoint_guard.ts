@@ -29,7 +29,7 @@ export class HostResolver {
 
 /**
  * Keeps the server from sending requests into its own network through a
- * push subscription (SPEC §8): an endpoint must be an `https:` URL whose
+ * push subscription (docs/notifications.md): an endpoint must be an `https:` URL whose
  * host resolves only to public addresses, unless PUSH_ALLOW_PRIVATE_ENDPOINTS
  * is on. Checked when a browser subscribes and again right before every send
  * (a name may resolve elsewhere by then).

@@ -45,7 +45,7 @@ export interface PushDelivery {
 export type PushResult = 'delivered' | 'gone' | 'refused' | 'failed' | 'unconfigured'
 
 /**
- * Sends web pushes (SPEC §8): `web-push` builds the request (VAPID, aes128gcm
+ * Sends web pushes (docs/notifications.md): `web-push` builds the request (VAPID, aes128gcm
  * payload, TTL, urgency) and `fetch` sends it, after the endpoint guard
  * checked the address and with a timeout. It never throws: each send
  * resolves with its result and logs what went wrong (never a key, never

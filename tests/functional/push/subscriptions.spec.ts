@@ -12,7 +12,7 @@ async function countSubscriptions() {
 }
 
 /**
- * The JSON API of SPEC §8 over HTTP: the VAPID key, subscribing and
+ * The web-push JSON API over HTTP: the VAPID key, subscribing and
  * unsubscribing for the signed-in user, validation, the address guard.
  */
 test.group('Push subscriptions API', (group) => {
