@@ -32,6 +32,8 @@ export default defineConfig({
     () => import('@adonisjs/transmit/transmit_provider'),
     // Web push as a delivery channel of the NotificationService (docs/notifications.md)
     () => import('#providers/push_provider'),
+    // Overlays' results queue and rate limiter as singletons (docs/overlay.md)
+    () => import('#providers/overlay_provider'),
   ],
 
   preloads: [

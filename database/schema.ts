@@ -249,6 +249,29 @@ export class PushSubscriptionSchema extends BaseModel {
   declare userId: number
 }
 
+export class StreamerOverlaySchema extends BaseModel {
+  static $columns = ['createdAt', 'id', 'keyCreatedAt', 'keyEncrypted', 'keyHash', 'position', 'streamerId', 'theme', 'updatedAt'] as const
+  $columns = StreamerOverlaySchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true })
+  declare id: number
+  @column.dateTime()
+  declare keyCreatedAt: DateTime
+  @column()
+  declare keyEncrypted: string
+  @column()
+  declare keyHash: string
+  @column()
+  declare position: string
+  @column()
+  declare streamerId: number
+  @column()
+  declare theme: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class StreamerSchema extends BaseModel {
   static $columns = ['accessTokenEncrypted', 'broadcasterType', 'createdAt', 'id', 'isActive', 'lastTokenRefreshAt', 'profileImageUrl', 'refreshTokenEncrypted', 'scopes', 'tokenExpiresAt', 'tokenRefreshFailedAt', 'twitchDisplayName', 'twitchLogin', 'twitchUserId', 'updatedAt', 'userId'] as const
   $columns = StreamerSchema.$columns

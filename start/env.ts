@@ -63,4 +63,10 @@ export default await Env.create(new URL('../', import.meta.url), {
   SCHEDULER_ENABLED: Env.schema.boolean.optional(),
   SCHEDULER_TIMEZONE: Env.schema.string.optional(),
   TOKEN_REFRESH_CONCURRENCY: Env.schema.number.optional(),
+
+  /*
+  | Overlay: requests per minute and per address to overlay pages, their
+  | state and their live channel (docs/overlay.md)
+  */
+  OVERLAY_REQUESTS_PER_MINUTE: Env.schema.number.optional(),
 })

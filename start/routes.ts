@@ -178,3 +178,28 @@ router
   .where('pollId', router.matchers.number())
   .where('runId', router.matchers.number())
   .use(middleware.auth())
+
+/*
+|--------------------------------------------------------------------------
+| Overlay for OBS (docs/overlay.md)
+|--------------------------------------------------------------------------
+|
+| The overlay page and its JSON state answer to the secret key alone (no
+| sign-in; an unknown key is a 404; rate-limited per address). Its live
+| channel's authorization is in start/transmit.ts. The streamer changes the
+| look and makes a new link from the dashboard (signed in, CSRF).
+*/
+const OverlaysController = () => import('#controllers/overlays_controller')
+const OverlaySettingsController = () => import('#controllers/overlay_settings_controller')
+
+router.get('/overlay/:key', [OverlaysController, 'show']).as('overlay.show')
+router.get('/overlay/:key/state', [OverlaysController, 'state']).as('overlay.state')
+
+router
+  .group(() => {
+    router.post('/dashboard/overlay', [OverlaySettingsController, 'update']).as('overlay.update')
+    router
+      .post('/dashboard/overlay/key', [OverlaySettingsController, 'regenerate'])
+      .as('overlay.regenerate')
+  })
+  .use(middleware.auth())

@@ -4,6 +4,7 @@ import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
 import { connectionHealth } from '#services/campaigns/connection_health'
 import { NotificationInbox } from '#services/inbox/notification_inbox'
+import { OverlayService } from '#services/overlays/overlay_service'
 
 /**
  * The signed-in user's home: profile and Twitch connection, campaigns as GM
@@ -14,7 +15,8 @@ export default class DashboardController {
   constructor(
     private campaigns: CampaignService,
     private inbox: NotificationInbox,
-    private clock: Clock
+    private clock: Clock,
+    private overlays: OverlayService
   ) {}
 
   async show({ auth, view }: HttpContext) {
@@ -30,6 +32,7 @@ export default class DashboardController {
       invitations: await this.campaigns.membershipsOf(user, 'pending'),
       notifications: await this.inbox.latest(user, 10),
       unreadCount: await this.inbox.unreadCount(user),
+      overlayLink: user.streamer ? await this.overlays.linkFor(user.streamer) : null,
       now,
     })
   }

@@ -1,3 +1,4 @@
+import { inject } from '@adonisjs/core'
 import transmit from '@adonisjs/transmit/services/main'
 import logger from '@adonisjs/core/services/logger'
 import PollRun from '#models/poll_run'
@@ -5,13 +6,19 @@ import type PollChannel from '#models/poll_channel'
 import type User from '#models/user'
 import { buildSnapshot, type RunSnapshot } from '#services/polls/poll_snapshot'
 import type { Broadcastable } from '@boringnode/transmit/types'
+import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
 
 /**
  * Live results over Transmit (SSE). Every web instance shares one Redis
  * transport (config/transmit.ts): a broadcast from the instance that polls
  * Twitch reaches the GM's browser whichever instance holds its stream.
+ * The same snapshot goes to the overlays of the run's channels
+ * (docs/overlay.md).
  */
+@inject()
 export class PollBroadcaster {
+  constructor(private overlays: OverlayBroadcaster) {}
+
   /** The Transmit channel of one run; only the campaign's GM may subscribe. */
   static channel(runId: number | string) {
     return `polls/runs/${runId}`
@@ -47,6 +54,7 @@ export class PollBroadcaster {
         '[Polls] could not broadcast results'
       )
     }
+    this.overlays.send(snapshot, channels)
     return snapshot
   }
 }

@@ -131,6 +131,8 @@ export class PollResultsPoller {
     const loaded = await this.store.load(runId)
     if (!loaded || loaded.run.status !== 'running') return
     const { run, channels } = loaded
+    // Overlays learn that the poll is live before its first vote.
+    this.broadcaster.send(run, channels)
     const streamers = await this.#streamers(channels)
     const pace = new Map<number, ChannelPace>()
     const interval = this.#baseInterval(channels)

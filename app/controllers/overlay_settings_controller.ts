@@ -1,0 +1,38 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import { OverlayService } from '#services/overlays/overlay_service'
+import { overlayLookValidator } from '#validators/overlay'
+
+/**
+ * The signed-in streamer's own overlay, from the dashboard: its look, and a
+ * new link (the old one stops working at once).
+ */
+@inject()
+export default class OverlaySettingsController {
+  constructor(private overlays: OverlayService) {}
+
+  async update({ auth, request, response, session }: HttpContext) {
+    const streamer = await streamerOf(auth.getUserOrFail())
+    if (!streamer) return response.notFound('Connect a Twitch channel first.')
+    const look = await request.validateUsing(overlayLookValidator)
+    await this.overlays.saveLook(streamer, look)
+    session.flash('success', 'Overlay look saved. Refresh the browser source in OBS to see it.')
+    return response.redirect().toPath('/dashboard#overlay')
+  }
+
+  async regenerate({ auth, response, session }: HttpContext) {
+    const streamer = await streamerOf(auth.getUserOrFail())
+    if (!streamer) return response.notFound('Connect a Twitch channel first.')
+    await this.overlays.regenerate(streamer)
+    session.flash(
+      'success',
+      'New overlay link made. The old one no longer works: paste the new one into OBS.'
+    )
+    return response.redirect().toPath('/dashboard#overlay')
+  }
+}
+
+async function streamerOf(user: HttpContext['auth']['user'] & {}) {
+  await user.load('streamer')
+  return user.streamer ?? null
+}

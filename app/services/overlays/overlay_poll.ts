@@ -1,0 +1,69 @@
+import type PollChannel from '#models/poll_channel'
+import type { RunSnapshot } from '#services/polls/poll_snapshot'
+
+export type OverlayVoting = 'twitch' | 'chat'
+
+/**
+ * What an overlay shows of a run, and nothing more: the question, the
+ * choices and the combined votes of every channel. No channel names, no
+ * campaign, no user ids: overlays are public pages on stream.
+ */
+export interface OverlayPoll {
+  /** The run, so the page can tell one poll from the next. */
+  id: number
+  live: boolean
+  title: string
+  choices: string[]
+  /** Combined votes per choice over every channel of the run. */
+  totals: number[]
+  totalVotes: number
+  /** Channels taking part (with a poll of their own). */
+  channelCount: number
+  endsAt: string | null
+  endedAt: string | null
+  /** Indexes of the choices with the most votes once ended (several on a tie). */
+  winners: number[]
+  /** How this overlay's channel votes: its Twitch poll, or numbers typed in chat. */
+  voting: OverlayVoting
+  /** Server time, so the countdown does not depend on the OBS machine's clock. */
+  serverNow: string
+}
+
+export type OverlayMessage = { type: 'poll'; poll: OverlayPoll } | { type: 'revoked' }
+
+/**
+ * The overlay's view of a run, made from the same snapshot the GM's page
+ * gets (one way of combining votes).
+ */
+export function overlayPoll(snapshot: RunSnapshot, voting: OverlayVoting): OverlayPoll {
+  return {
+    id: snapshot.id,
+    live: snapshot.live,
+    title: snapshot.title,
+    choices: snapshot.choices,
+    totals: snapshot.totals,
+    totalVotes: snapshot.totalVotes,
+    channelCount: snapshot.channels.length,
+    endsAt: snapshot.endsAt,
+    endedAt: snapshot.endedAt,
+    winners: snapshot.live ? [] : winnersOf(snapshot.totals),
+    voting,
+    serverNow: snapshot.serverNow,
+  }
+}
+
+export function winnersOf(totals: number[]) {
+  const best = Math.max(0, ...totals)
+  if (best === 0) return []
+  return totals.flatMap((votes, index) => (votes === best ? [index] : []))
+}
+
+/**
+ * How a channel of a run votes. Channels vote through their Twitch poll;
+ * a channel whose row says `voting: 'chat'` (chat voting, see docs/overlay.md)
+ * makes its overlay explain how to vote in chat.
+ */
+export function channelVoting(channel: PollChannel): OverlayVoting {
+  const voting = (channel as PollChannel & { voting?: unknown }).voting
+  return voting === 'chat' ? 'chat' : 'twitch'
+}

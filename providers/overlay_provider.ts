@@ -1,0 +1,25 @@
+import type { ApplicationService } from '@adonisjs/core/types'
+
+/**
+ * The overlays' process-wide state as container singletons: the results
+ * queue per run (OverlayBroadcaster) and the rate limiter. Before the app
+ * terminates, results on their way are sent. See docs/overlay.md.
+ */
+export default class OverlayProvider {
+  constructor(protected app: ApplicationService) {}
+
+  async boot() {
+    const { OverlayBroadcaster } = await import('#services/overlays/overlay_broadcaster')
+    const { OverlayRateLimiter } = await import('#services/overlays/overlay_rate_limiter')
+    this.app.container.singleton(OverlayBroadcaster, () => new OverlayBroadcaster())
+    this.app.container.singleton(OverlayRateLimiter, () => new OverlayRateLimiter())
+  }
+
+  async ready() {
+    const { OverlayBroadcaster } = await import('#services/overlays/overlay_broadcaster')
+    this.app.terminating(async () => {
+      const broadcaster = await this.app.container.make(OverlayBroadcaster)
+      await broadcaster.settled()
+    })
+  }
+}
