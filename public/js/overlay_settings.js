@@ -1,6 +1,7 @@
 /*
  * The overlay card of the dashboard (components/overlay/dashboard_card.edge):
- * copy the link, fit the 1920×1080 preview into the card, confirm a new link.
+ * copy the link, fit the 1920×1080 preview into the card. ("New link" asks
+ * first through the pages' shared `form[data-confirm]` handler, countdown.js.)
  */
 ;(() => {
   const card = document.querySelector('[data-overlay-card]')
@@ -25,10 +26,4 @@
     fit()
     new ResizeObserver(fit).observe(preview)
   }
-
-  card.querySelectorAll('form[data-confirm]').forEach((form) => {
-    form.addEventListener('submit', (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault()
-    })
-  })
 })()

@@ -4,6 +4,7 @@ import logger from '@adonisjs/core/services/logger'
 import PollRun from '#models/poll_run'
 import type PollChannel from '#models/poll_channel'
 import type User from '#models/user'
+import { Clock } from '#services/clock'
 import { buildSnapshot, type RunSnapshot } from '#services/polls/poll_snapshot'
 import type { Broadcastable } from '@boringnode/transmit/types'
 import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
@@ -17,7 +18,10 @@ import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
  */
 @inject()
 export class PollBroadcaster {
-  constructor(private overlays: OverlayBroadcaster) {}
+  constructor(
+    private clock: Clock,
+    private overlays: OverlayBroadcaster
+  ) {}
 
   /** The Transmit channel of one run; only the campaign's GM may subscribe. */
   static channel(runId: number | string) {
@@ -40,7 +44,11 @@ export class PollBroadcaster {
     return run !== null
   }
 
-  send(run: PollRun, channels: PollChannel[], now: Date = new Date()): RunSnapshot {
+  send(
+    run: PollRun,
+    channels: PollChannel[],
+    now: Date = this.clock.now().toJSDate()
+  ): RunSnapshot {
     const snapshot = buildSnapshot(run, channels, now)
     try {
       transmit.broadcast(PollBroadcaster.channel(run.id), {
