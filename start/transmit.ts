@@ -28,3 +28,27 @@ transmit.authorize<{ channelId: string }>(
     return access.mayListen(ctx, channelId)
   }
 )
+
+/*
+| Event streams never end by themselves: on shutdown they are closed first,
+| so the HTTP server can stop and every browser reconnects (to this instance
+| once it is back, or to another one) and reloads what it shows. A browser
+| may reconnect over a kept-alive socket before the server stops listening:
+| after a short grace every socket is closed. Registered once the app is
+| ready, so it runs before the HTTP server's own close (terminating hooks run
+| last-registered first).
+*/
+const STREAMS_GRACE_MS = 2000
+
+app.ready(async () => {
+  const server = await app.container.make('server')
+  app.terminating(() => {
+    for (const [stream] of transmit.getManager().getAllSubscribers()) {
+      stream.end()
+    }
+    const nodeServer = server.getNodeServer()
+    if (nodeServer && 'closeAllConnections' in nodeServer) {
+      setTimeout(() => nodeServer.closeAllConnections(), STREAMS_GRACE_MS).unref()
+    }
+  })
+})

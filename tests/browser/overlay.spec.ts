@@ -69,7 +69,9 @@ test.group('Browser: the overlay in OBS', (group) => {
     await waitForText(page, '[data-choice-index="0"] [data-share]', /^50%$/)
     await waitForText(page, '[data-total-votes]', /^8 votes$/)
     assert.equal(
-      await choice(page, 2).locator('[data-fill]').evaluate((fill) => fill.style.width),
+      await choice(page, 2)
+        .locator('[data-fill]')
+        .evaluate((fill) => fill.style.width),
       '50%'
     )
     assert.isTrue(await page.evaluate<boolean>('window.notReloaded === true'))
@@ -250,5 +252,8 @@ async function stopServer(child: ChildProcess) {
   if (child.exitCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
+  // A shutdown that hangs is a failure of its own: the test still ends.
+  const stuck = setTimeout(() => child.kill('SIGKILL'), 15_000)
   await exited
+  clearTimeout(stuck)
 }

@@ -1,0 +1,383 @@
+/*
+|--------------------------------------------------------------------------
+| Overlay benchmark — npm run bench:overlay [-- --clients=2000 --channels=50 --seconds=30]
+|--------------------------------------------------------------------------
+|
+| One web instance (spawned, with a probe measuring its event loop) holds
+| 2 000 overlay event streams opened by this process, spread over the
+| overlays of 50 channels that take part in one poll run. Votes arrive on
+| the channels in the emulator for 30 s; this process reads them (the results
+| poller) and broadcasts through Redis, as another instance would. Prints:
+|
+| - connections held to the end (target: all);
+| - p95 latency from the server knowing the results (the snapshot's server
+|   time) to an overlay receiving them (target ≤ 1 s);
+| - the server's RSS at the end and at its peak (target ≤ 600 MB);
+| - the server's event-loop delay p99 during the votes.
+|
+| Uses its own database (BENCH_OVERLAY_DB_DATABASE, default
+| chorus_bench_overlay) and Redis database (BENCH_OVERLAY_REDIS_DB, default
+| 12). Exit code 1 when a target is missed.
+*/
+import 'reflect-metadata'
+import http from 'node:http'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startBenchApp } from './bench_app.js'
+
+const TARGET_P95_MS = 1000
+const TARGET_RSS_MB = 600
+const CONNECT_CONCURRENCY = 50
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string' },
+    channels: { type: 'string' },
+    seconds: { type: 'string' },
+  },
+})
+const clientCount = Number(values.clients ?? 2000)
+const channelCount = Number(values.channels ?? 50)
+const voteSeconds = Number(values.seconds ?? 30)
+const database = process.env.BENCH_OVERLAY_DB_DATABASE ?? 'chorus_bench_overlay'
+const redisDb = process.env.BENCH_OVERLAY_REDIS_DB ?? '12'
+
+const { app, emulator } = await startBenchApp({ latencyMs: 0, database, redisDb })
+
+const { DateTime } = await import('luxon')
+const { default: env } = await import('#start/env')
+const { default: db } = await import('@adonisjs/lucid/services/db')
+const { default: redis } = await import('@adonisjs/redis/services/main')
+const { MigrationRunner } = await import('@adonisjs/lucid/migration')
+const { default: User } = await import('#models/user')
+const { default: Campaign } = await import('#models/campaign')
+const { default: Streamer } = await import('#models/streamer')
+const { default: Poll } = await import('#models/poll')
+const { PollLaunchService } = await import('#services/polls/poll_launch_service')
+const { PollEndService } = await import('#services/polls/poll_end_service')
+const { PollResultsPoller } = await import('#services/polls/poll_results_poller')
+const { PollSettings } = await import('#services/polls/poll_settings')
+const { OverlayService } = await import('#services/overlays/overlay_service')
+const { mapWithConcurrency } = await import('#services/concurrency')
+const { ensureDatabase, emptyTables, seedStreamers } = await import('./bench_database.js')
+
+/** Reads the poll's channels every 500 ms: the bench measures delivery, not Twitch pacing. */
+app.container.swap(PollSettings, () =>
+  Object.assign(new PollSettings(), {
+    minReadIntervalMs: 500,
+    maxReadIntervalMs: 500,
+    readsPerSecond: 200,
+    quietBackoffFactor: 1,
+  })
+)
+
+async function prepare() {
+  await ensureDatabase({
+    host: env.get('DB_HOST', '127.0.0.1'),
+    port: env.get('DB_PORT', 5432),
+    user: env.get('DB_USER', 'postgres'),
+    password: env.get('DB_PASSWORD', ''),
+    database,
+  })
+  const migrator = new MigrationRunner(db, app, { direction: 'up' })
+  await migrator.run()
+  if (migrator.error) throw migrator.error
+  await emptyTables()
+  await emulator.reset()
+  for (const pattern of ['polls:*', 'overlay_limit*']) {
+    const keys = await redis.keys(pattern)
+    if (keys.length > 0) await redis.del(...keys)
+  }
+}
+
+async function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/** The web instance under test, with the probe, sharing this database and Redis. */
+async function startServer(port: number) {
+  const root = fileURLToPath(new URL('../', import.meta.url))
+  const child = spawn(
+    process.execPath,
+    ['--import=@poppinss/ts-exec', '--import=./benchmarks/overlay_probe.ts', 'bin/server.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        APP_URL: `http://127.0.0.1:${port}`,
+        SESSION_DRIVER: 'redis',
+        OVERLAY_REQUESTS_PER_MINUTE: '1000000',
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }
+  )
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/overlay/not-a-key-not-a-key-not-a-key`)
+      if (response.status === 404) return child
+    } catch {}
+    await sleep(200)
+  }
+  throw new Error('the web instance did not start')
+}
+
+function ask(child: ChildProcess, question: 'stats' | 'reset') {
+  return new Promise<Record<string, number>>((resolve) => {
+    const onMessage = (message: { type: string } & Record<string, number>) => {
+      if (message.type !== question) return
+      child.off('message', onMessage)
+      resolve(message)
+    }
+    child.on('message', onMessage)
+    child.send(question)
+  })
+}
+
+/** One overlay page without a browser: cookies, event stream, subscription with the key. */
+class OverlayClient {
+  held = false
+  subscribed = false
+  cookies = new Map<string, string>()
+  request: http.ClientRequest | null = null
+  readonly uid = crypto.randomUUID()
+
+  constructor(
+    readonly port: number,
+    readonly key: string,
+    readonly latencies: number[]
+  ) {}
+
+  async open(agent: http.Agent) {
+    const page = await this.#call('GET', `/overlay/${this.key}`, agent)
+    const channel = page.body.match(/data-channel="([^"]+)"/)![1]
+    await new Promise<void>((resolve, reject) => {
+      this.request = http.get(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          path: `/__transmit/events?uid=${this.uid}`,
+          headers: { Cookie: this.#cookieHeader(), Accept: 'text/event-stream' },
+          agent: false,
+        },
+        (response) => {
+          this.held = response.statusCode === 200
+          response.setEncoding('utf8')
+          let buffer = ''
+          response.on('data', (chunk: string) => {
+            buffer += chunk
+            let end = buffer.indexOf('\n\n')
+            while (end !== -1) {
+              this.#frame(buffer.slice(0, end))
+              buffer = buffer.slice(end + 2)
+              end = buffer.indexOf('\n\n')
+            }
+          })
+          response.on('close', () => (this.held = false))
+          resolve()
+        }
+      )
+      this.request.on('error', reject)
+    })
+    const subscribed = await this.#call('POST', '/__transmit/subscribe', agent, {
+      body: JSON.stringify({ uid: this.uid, channel }),
+      headers: {
+        'Content-Type': 'application/json',
+        'X-XSRF-TOKEN': decodeURIComponent(this.cookies.get('XSRF-TOKEN') ?? ''),
+        'X-Overlay-Key': this.key,
+      },
+    })
+    this.subscribed = subscribed.status === 204
+  }
+
+  close() {
+    this.request?.destroy()
+  }
+
+  #frame(frame: string) {
+    const received = Date.now()
+    for (const line of frame.split('\n')) {
+      if (!line.startsWith('data: ')) continue
+      const data = JSON.parse(line.slice(6))
+      if (data.payload?.type === 'poll') {
+        this.latencies.push(received - Date.parse(data.payload.poll.serverNow))
+      }
+    }
+  }
+
+  #cookieHeader() {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  }
+
+  #call(
+    method: string,
+    path: string,
+    agent: http.Agent,
+    options: { body?: string; headers?: Record<string, string> } = {}
+  ) {
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method,
+          path,
+          agent,
+          headers: { ...options.headers, Cookie: this.#cookieHeader() },
+        },
+        (response) => {
+          for (const header of response.headers['set-cookie'] ?? []) {
+            const [pair] = header.split(';')
+            const separator = pair.indexOf('=')
+            this.cookies.set(pair.slice(0, separator).trim(), pair.slice(separator + 1).trim())
+          }
+          let body = ''
+          response.setEncoding('utf8')
+          response.on('data', (chunk: string) => (body += chunk))
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+        }
+      )
+      request.on('error', reject)
+      request.end(options.body)
+    })
+  }
+}
+
+function percentile(samples: number[], p: number) {
+  if (samples.length === 0) return Number.NaN
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+let server: ChildProcess | null = null
+const clients: OverlayClient[] = []
+let exitCode = 0
+try {
+  console.log(`Preparing ${channelCount} channels and ${clientCount} overlay clients…`)
+  await prepare()
+  const tokens = await emulator.connectUsers(channelCount, 'overlay')
+  const now = DateTime.now()
+  await seedStreamers(tokens, now)
+  const streamers = await Streamer.query().orderBy('id')
+  const overlays = await app.container.make(OverlayService)
+  const keys = await mapWithConcurrency(streamers, 8, async (streamer) => {
+    const { key } = await overlays.linkFor(streamer)
+    return key
+  })
+
+  const port = await freePort()
+  server = await startServer(port)
+  const latencies: number[] = []
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECT_CONCURRENCY })
+  const connectStarted = Date.now()
+  await mapWithConcurrency(
+    Array.from({ length: clientCount }, (_, index) => index),
+    CONNECT_CONCURRENCY,
+    async (index) => {
+      const client = new OverlayClient(port, keys[index % keys.length], latencies)
+      clients.push(client)
+      await client.open(agent)
+    }
+  )
+  const subscribed = clients.filter((client) => client.subscribed).length
+  console.log(
+    `${subscribed}/${clientCount} overlays subscribed in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s`
+  )
+
+  const gm = await User.firstOrFail()
+  const campaign = await Campaign.firstOrFail()
+  const poll = await Poll.create({
+    campaignId: campaign.id,
+    position: 1,
+    title: 'Does the party trust the innkeeper?',
+    choices: ['Yes', 'No', 'Roll for it'],
+    durationSeconds: voteSeconds + 60,
+    channelPointsPerVote: null,
+  })
+  const launcher = await app.container.make(PollLaunchService)
+  const { run } = await launcher.launch(campaign, poll, gm, `bench-overlay-${Date.now()}`)
+  await run.load('channels')
+  const pollIds = run.channels.flatMap((channel) =>
+    channel.twitchPollId ? [channel.twitchPollId] : []
+  )
+  console.log(`Poll live on ${pollIds.length} channels; votes for ${voteSeconds} s…`)
+
+  await sleep(1000)
+  latencies.length = 0
+  await ask(server, 'reset')
+  const votesUntil = Date.now() + voteSeconds * 1000
+  let votes = 0
+  while (Date.now() < votesUntil) {
+    const pollId = pollIds[Math.floor(Math.random() * pollIds.length)]
+    const response = await fetch(`${emulator.url}/_emulator/polls/${pollId}/votes`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ choiceIndex: Math.floor(Math.random() * 3), count: 1 }),
+    })
+    if (response.ok) votes++
+    await sleep(25)
+  }
+  await sleep(1500)
+  const stats = await ask(server, 'stats')
+  const held = clients.filter((client) => client.held).length
+
+  await run.refresh()
+  const ender = await app.container.make(PollEndService)
+  await ender.endNow(run)
+
+  const p95 = percentile(latencies, 95)
+  const rows: [string, string][] = [
+    ['overlay clients (event streams)', String(clientCount)],
+    ['channels in the run', String(pollIds.length)],
+    ['votes cast in the emulator', `${votes} over ${voteSeconds} s`],
+    ['overlay updates received', String(latencies.length)],
+    ['connections held', `${held}/${clientCount} (target: all)`],
+    [
+      'vote → overlay latency',
+      `p50 ${percentile(latencies, 50)} ms, p95 ${p95} ms, max ${Math.max(...latencies)} ms (target p95 <= ${TARGET_P95_MS} ms)`,
+    ],
+    [
+      'server RSS',
+      `${stats.rssMb.toFixed(0)} MB at the end, ${stats.peakRssMb.toFixed(0)} MB peak (target <= ${TARGET_RSS_MB} MB)`,
+    ],
+    ['server event-loop delay p99', `${stats.eventLoopP99Ms.toFixed(1)} ms`],
+  ]
+  const width = Math.max(...rows.map(([label]) => label.length))
+  console.log('\nOverlay benchmark (one web instance)')
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`)
+
+  if (held !== clientCount || !(p95 <= TARGET_P95_MS) || stats.peakRssMb > TARGET_RSS_MB) {
+    console.log('Target missed.')
+    exitCode = 1
+  } else {
+    console.log('All targets met.')
+  }
+} catch (error) {
+  console.error(error)
+  exitCode = 1
+} finally {
+  clients.forEach((client) => client.close())
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server!.once('exit', resolve))
+    server.kill('SIGTERM')
+    const stuck = setTimeout(() => server!.kill('SIGKILL'), 15_000)
+    await exited
+    clearTimeout(stuck)
+  }
+  await PollResultsPoller.stopAll()
+  await app.terminate()
+  await emulator.stop()
+}
+process.exit(exitCode)
