@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
+import type Streamer from '#models/streamer'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import StreamerOverlay from '#models/streamer_overlay'
@@ -14,6 +16,30 @@ import {
   overlayOf,
   overlaysSettled,
 } from '#tests/helpers/overlays'
+
+async function statusOf(client: ApiClient, path: string) {
+  const response = await client.get(path)
+  return response.status()
+}
+
+/** The poll in the streamer's overlay state (null when there is none). */
+async function stateOf(client: ApiClient, streamer: Streamer) {
+  const { path } = await overlayOf(streamer)
+  const response = await client.get(`${path}/state`)
+  response.assertStatus(200)
+  return response.body().poll
+}
+
+async function keyOf(streamer: Streamer) {
+  const { key } = await overlayOf(streamer)
+  return key
+}
+
+/** One read of the run's channels, as the results poller does. */
+async function readResults(runId: number) {
+  const poller = await app.container.make(PollResultsPoller)
+  await poller.tick(runId)
+}
 
 const POLL_KEYS = [
   'channelCount',
@@ -74,11 +100,11 @@ test.group('Overlay: the key and the page', (group) => {
     assert.notInclude(page.text(), '<script>')
 
     const unknown = `${key.slice(0, -4)}${key.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`
-    ;(await client.get(`/overlay/${unknown}`)).assertStatus(404)
-    ;(await client.get(`/overlay/${unknown}/state`)).assertStatus(404)
-    ;(await client.get('/overlay/short')).assertStatus(404)
-    ;(await client.get('/overlay/%00%00')).assertStatus(404)
-    ;(await client.get(`/overlay/${'x'.repeat(5000)}/state`)).assertStatus(404)
+    assert.equal(await statusOf(client, `/overlay/${unknown}`), 404)
+    assert.equal(await statusOf(client, `/overlay/${unknown}/state`), 404)
+    assert.equal(await statusOf(client, '/overlay/short'), 404)
+    assert.equal(await statusOf(client, '/overlay/%00%00'), 404)
+    assert.equal(await statusOf(client, `/overlay/${'x'.repeat(5000)}/state`), 404)
   })
 
   test('a new link kills the old one at once; it needs the CSRF token', async ({
@@ -95,18 +121,18 @@ test.group('Overlay: the key and the page', (group) => {
       .redirects(0)
     // Refused (sent back with a message), the key unchanged.
     assert.notInclude(forged.header('location') ?? '', '#overlay')
-    assert.equal((await overlayOf(streamer)).key, old.key)
-    ;(await client.get(old.path)).assertStatus(200)
+    assert.equal(await keyOf(streamer), old.key)
+    assert.equal(await statusOf(client, old.path), 200)
 
     const made = await submit(client, 'post', '/dashboard/overlay/key', streamer.user)
     made.assertStatus(302)
     assert.include(made.header('location'), '/dashboard')
 
-    ;(await client.get(old.path)).assertStatus(404)
-    ;(await client.get(`${old.path}/state`)).assertStatus(404)
+    assert.equal(await statusOf(client, old.path), 404)
+    assert.equal(await statusOf(client, `${old.path}/state`), 404)
     const fresh = await overlayOf(streamer)
     assert.notEqual(fresh.key, old.key)
-    ;(await client.get(fresh.path)).assertStatus(200)
+    assert.equal(await statusOf(client, fresh.path), 200)
     const dashboard = await client.get('/dashboard').loginAs(streamer.user)
     assert.include(dashboard.text(), fresh.path)
     assert.notInclude(dashboard.text(), old.path)
@@ -157,7 +183,7 @@ test.group('Overlay: what it shows', (group) => {
     await castVotes(pollIdOf(SEEDED.aria), 0, 3)
     await castVotes(pollIdOf(SEEDED.bram), 0, 1)
     await castVotes(pollIdOf(SEEDED.bram), 2, 2)
-    await (await app.container.make(PollResultsPoller)).tick(run.id)
+    await readResults(run.id)
 
     const { path } = await overlayOf(streamers.aria_plays)
     const response = await client.get(`${path}/state`)
@@ -188,8 +214,8 @@ test.group('Overlay: what it shows', (group) => {
     }
 
     // The other channel's overlay shows the same combined answer.
-    const bram = await client.get(`${(await overlayOf(streamers.bram_rolls)).path}/state`)
-    assert.deepEqual(bram.body().poll.totals, [4, 0, 2])
+    const bram = await stateOf(client, streamers.bram_rolls)
+    assert.deepEqual(bram.totals, [4, 0, 2])
   })
 
   test('a streamer in no live run sees nothing, whatever runs elsewhere', async ({
@@ -198,9 +224,7 @@ test.group('Overlay: what it shows', (group) => {
   }) => {
     await launchedPoll(client, [SEEDED.aria])
     const outsider = await connectedStreamer(SEEDED.cass)
-    const response = await client.get(`${(await overlayOf(outsider)).path}/state`)
-    response.assertStatus(200)
-    assert.isNull(response.body().poll)
+    assert.isNull(await stateOf(client, outsider))
   })
 
   test('after the end the winner stays for the winner time, then nothing', async ({
@@ -222,9 +246,9 @@ test.group('Overlay: what it shows', (group) => {
     assert.deepEqual(ended.body().poll.winners, [1])
 
     clock.advance({ seconds: 14 })
-    assert.isNotNull((await client.get(`${path}/state`)).body().poll)
+    assert.isNotNull(await stateOf(client, streamers.bram_rolls))
     clock.advance({ seconds: 2 })
-    assert.isNull((await client.get(`${path}/state`)).body().poll)
+    assert.isNull(await stateOf(client, streamers.bram_rolls))
   })
 })
 
@@ -248,12 +272,12 @@ test.group('Overlay: the live channel', (group) => {
 
     assert.equal(await listener.subscribe({ key: null }), 400)
     assert.equal(await listener.subscribe({ key: bram.key }), 400)
-    const bramChannel = (await new OverlayListener(bram.key).open()).channel
+    const { channel: bramChannel } = await new OverlayListener(bram.key).open()
     assert.equal(await listener.subscribe({ channel: bramChannel }), 400)
     assert.equal(await listener.subscribe(), 204)
 
     await castVotes(pollIdOf(SEEDED.bram), 2, 5)
-    await (await app.container.make(PollResultsPoller)).tick(run.id)
+    await readResults(run.id)
     await listener.waitFor(() => listener.polls().some((poll) => poll.totalVotes === 5))
     const poll = listener.polls().at(-1)!
     assert.deepEqual(poll.totals, [0, 0, 5])
@@ -273,17 +297,19 @@ test.group('Overlay: the live channel', (group) => {
     assert.equal(await listener.subscribe(), 204)
 
     await submit(client, 'post', '/dashboard/overlay/key', streamer.user)
-    await listener.waitFor(() => listener.messages.some(({ payload }) => payload.type === 'revoked'))
+    await listener.waitFor(() =>
+      listener.messages.some(({ payload }) => payload.type === 'revoked')
+    )
 
     const heard = listener.messages.length
     await castVotes(pollIdOf(SEEDED.aria), 0, 4)
-    await (await app.container.make(PollResultsPoller)).tick(run.id)
+    await readResults(run.id)
     await overlaysSettled()
-    const fresh = await new OverlayListener((await overlayOf(streamer)).key).open()
+    const fresh = await new OverlayListener(await keyOf(streamer)).open()
     listeners.push(fresh)
     assert.equal(await fresh.subscribe(), 204)
     await castVotes(pollIdOf(SEEDED.aria), 1, 1)
-    await (await app.container.make(PollResultsPoller)).tick(run.id)
+    await readResults(run.id)
     await fresh.waitFor(() => fresh.polls().some((poll) => poll.totalVotes === 5))
     assert.lengthOf(listener.messages, heard)
     // The old key cannot subscribe again either.
@@ -311,9 +337,9 @@ test.group('Overlay: rate limit', (group) => {
   }) => {
     const streamer = await connectedStreamer(SEEDED.aria)
     const { path } = await overlayOf(streamer)
-    ;(await client.get(path)).assertStatus(200)
-    ;(await client.get(`${path}/state`)).assertStatus(200)
-    ;(await client.get('/overlay/guessing-a-key-that-does-not-exist')).assertStatus(404)
+    assert.equal(await statusOf(client, path), 200)
+    assert.equal(await statusOf(client, `${path}/state`), 200)
+    assert.equal(await statusOf(client, '/overlay/guessing-a-key-that-does-not-exist'), 404)
 
     const page = await client.get(path)
     page.assertStatus(429)
