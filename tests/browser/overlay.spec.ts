@@ -139,7 +139,15 @@ test.group('Browser: the overlay in OBS', (group) => {
     // The streamer makes a new link on the dashboard.
     await browserContext.loginAs(streamer.user)
     const dashboard = await browserContext.newPage()
+    await dashboard.setViewportSize({ width: 1366, height: 900 })
     await dashboard.goto(`${BASE_URL}/dashboard`)
+    // The card with its preview (a made-up poll), for a human to look at.
+    const preview = dashboard.frameLocator('[data-overlay-preview] iframe')
+    await preview.locator('[data-overlay][data-visible="true"]').waitFor()
+    await mkdir(SHOTS, { recursive: true })
+    await dashboard
+      .locator('#overlay')
+      .screenshot({ path: new URL('overlay-dashboard.png', SHOTS).pathname })
     dashboard.once('dialog', (dialog) => void dialog.accept())
     await dashboard.getByRole('button', { name: 'New link' }).click()
     await waitForText(dashboard, '.flash-success', 'New overlay link')
