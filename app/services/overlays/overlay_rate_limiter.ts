@@ -17,7 +17,7 @@ export interface OverlayRateDecision {
  */
 export class OverlayRateLimiter {
   #limiter: Limiter | null = null
-  #builtFor: OverlaySettings['rateLimit'] | null = null
+  #builtFor = ''
 
   async hit(address: string, settings: OverlaySettings): Promise<OverlayRateDecision> {
     const response = await this.#current(settings).increment(`overlay:${address}`)
@@ -34,8 +34,9 @@ export class OverlayRateLimiter {
 
   #current(settings: OverlaySettings) {
     const { rateLimit } = settings
-    if (!this.#limiter || this.#builtFor !== rateLimit) {
-      this.#builtFor = rateLimit
+    const shape = `${rateLimit.requests}/${rateLimit.windowSeconds}`
+    if (!this.#limiter || this.#builtFor !== shape) {
+      this.#builtFor = shape
       this.#limiter = new Limiter(
         new LimiterRedisStore(redis.connection('main'), {
           keyPrefix: 'overlay_limit',
