@@ -272,7 +272,9 @@ test.group('Overlay: the live channel', (group) => {
 
     assert.equal(await listener.subscribe({ key: null }), 400)
     assert.equal(await listener.subscribe({ key: bram.key }), 400)
-    const { channel: bramChannel } = await new OverlayListener(bram.key).open()
+    const bramPage = await new OverlayListener(bram.key).open()
+    listeners.push(bramPage)
+    const bramChannel = bramPage.channel
     assert.equal(await listener.subscribe({ channel: bramChannel }), 400)
     assert.equal(await listener.subscribe(), 204)
 
