@@ -2,7 +2,7 @@ import { Duration } from 'luxon'
 import { inject } from '@adonisjs/core'
 import type CampaignMembership from '#models/campaign_membership'
 import { Clock } from '#services/clock'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { CampaignPolicy } from '#policies/campaign_policy'
 import { CampaignActionException } from '#exceptions/campaign_action_exception'
 
@@ -20,7 +20,7 @@ export const RECONNECT_MESSAGE =
 export class PollAuthorizationService {
   constructor(
     private clock: Clock,
-    private refreshService: TokenRefreshService
+    private refreshService: StreamerRefresher
   ) {}
 
   /**
