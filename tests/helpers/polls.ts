@@ -44,7 +44,7 @@ export function pollTestSetup(group: Group, overrides: Partial<PollSettings> = {
  * Poll settings for the running test (restored by pollTestSetup).
  */
 export function usePollSettings(overrides: Partial<PollSettings> = {}) {
-  const settings = Object.assign(new PollSettings(), {
+  const settings = new PollSettings({
     minReadIntervalMs: 60_000,
     maxReadIntervalMs: 60_000,
     endGraceMs: 5_000,

@@ -27,7 +27,6 @@ const MAX_DAYS_AHEAD = 366 * 8
  * process — the command and a web process with the scheduler off included.
  */
 export class RefreshSchedule {
-  readonly expressions: readonly string[]
   #fields: CronFields[]
 
   constructor(
@@ -35,7 +34,6 @@ export class RefreshSchedule {
     expressions: readonly string[] = REFRESH_CRON_EXPRESSIONS
   ) {
     assertTimezone(timezone)
-    this.expressions = [...expressions]
     this.#fields = expressions.map(parseExpression)
   }
 

@@ -14,13 +14,13 @@ import { decideDue, transientRetryDelay } from '#services/tokens/token_refresh_p
  */
 @inject()
 export class RefreshTiming {
-  readonly schedule: RefreshSchedule
+  #schedule: RefreshSchedule
 
   constructor(
     private clock: Clock,
     private settings: TokenRefreshSettings
   ) {
-    this.schedule = new RefreshSchedule(settings.timezone)
+    this.#schedule = new RefreshSchedule(settings.timezone)
   }
 
   now() {
@@ -31,7 +31,7 @@ export class RefreshTiming {
    * The next refresh tick after `after` (default: now), scheduler on or off.
    */
   nextTick(after: DateTime = this.clock.now()) {
-    return this.schedule.nextTickAfter(after)
+    return this.#schedule.nextTickAfter(after)
   }
 
   /**

@@ -79,7 +79,7 @@ export function decidePermanentFailure(
 /**
  * True while a recorded failure still makes the next one a second one.
  */
-export function isWithinFailureWindow(failedAt: DateTime, now: DateTime) {
+function isWithinFailureWindow(failedAt: DateTime, now: DateTime) {
   return now.diff(failedAt).toMillis() < PERMANENT_FAILURE_WINDOW.toMillis()
 }
 
