@@ -17,7 +17,9 @@ server.use([
 ])
 
 router.use([
+  () => import('#middleware/service_availability_middleware'),
   () => import('@adonisjs/core/bodyparser_middleware'),
+  () => import('#middleware/nul_input_guard_middleware'),
   () => import('@adonisjs/session/session_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
