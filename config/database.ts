@@ -1,5 +1,6 @@
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/lucid'
+import { quietDatabaseLog } from '#services/availability/quiet_database_log'
 
 const dbConfig = defineConfig({
   connection: 'postgres',
@@ -14,6 +15,9 @@ const dbConfig = defineConfig({
         database: env.get('DB_DATABASE', 'chorus'),
       },
       pool: { min: 0, max: 10 },
+      // knex's own `log` option, passed through by Lucid (its types omit it):
+      // connection failures are logged once per outage (docs/operations.md)
+      ...({ log: quietDatabaseLog } as {}),
       // Models extend the classes generated into database/schema.ts after
       // each migration (database/schema_rules.ts steers the generation).
       schemaGeneration: {

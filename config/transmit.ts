@@ -23,7 +23,15 @@ const transmitConfig = defineConfig({
       : {
           driver: () =>
             new RedisTransport(
-              new WatchedRedisClient({ ...redisServer, ...redisOutageOptions, lazyConnect: true })
+              new WatchedRedisClient({
+                ...redisServer,
+                ...redisOutageOptions,
+                // Transmit subscribes once, at boot, and never retries: with
+                // Redis down then, the subscription waits for Redis instead of
+                // failing (publishes made meanwhile wait too, then go out).
+                maxRetriesPerRequest: null,
+                lazyConnect: true,
+              })
             ),
           channel: `chorus:transmit:db${env.get('REDIS_DB', 0)}`,
         },

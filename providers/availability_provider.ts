@@ -37,8 +37,16 @@ export default class AvailabilityProvider {
     )
   }
 
+  /**
+   * A connection that is not ready (Redis is away) is dropped here: the
+   * framework's QUIT would wait for Redis and keep the process from exiting.
+   */
   async shutdown() {
     const availability = await this.app.container.make(ServiceAvailability)
     availability.stopProbes()
+    const redis = await this.app.container.make('redis')
+    for (const connection of Object.values(redis.activeConnections)) {
+      if (connection && connection.status !== 'ready') connection.disconnect()
+    }
   }
 }

@@ -13,6 +13,8 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  // GET /health, answered before sessions and CSRF (docs/operations.md)
+  () => import('#middleware/health_endpoint_middleware'),
   () => import('@adonisjs/static/static_middleware'),
 ])
 

@@ -20,10 +20,6 @@ const DashboardController = () => import('#controllers/dashboard_controller')
 
 router.on('/').render('pages/home').as('home').use(middleware.guest())
 
-// Database and Redis checks for operators and load balancers (docs/operations.md)
-const HealthChecksController = () => import('#controllers/health_checks_controller')
-router.get('/health', [HealthChecksController]).as('health')
-
 router
   .group(() => {
     router.get('/redirect', [TwitchAuthController, 'redirect']).as('redirect').use(signInThrottle)

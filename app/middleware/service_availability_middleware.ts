@@ -7,16 +7,16 @@ import { ServiceAvailability } from '#services/availability/service_availability
 /**
  * While PostgreSQL or Redis is known to be down, answers 503 at once instead
  * of letting the request wait on a connection that is not there. Runs before
- * the session (which lives in Redis). `GET /health` passes: it is how
- * operators and load balancers see what is down.
+ * the session (which lives in Redis). `GET /health` is answered earlier
+ * (app/middleware/health_endpoint_middleware.ts).
  */
 @inject()
 export default class ServiceAvailabilityMiddleware {
   constructor(private availability: ServiceAvailability) {}
 
-  async handle(ctx: HttpContext, next: NextFn) {
+  async handle(_ctx: HttpContext, next: NextFn) {
     const down = this.availability.down()
-    if (down.length > 0 && ctx.route?.name !== 'health') {
+    if (down.length > 0) {
       throw new ServiceUnavailableException(down)
     }
     return next()

@@ -39,6 +39,18 @@ export class WatchedRedisClient extends Redis {
   duplicate(override?: Partial<RedisOptions>) {
     return new WatchedRedisClient({ ...this.options, ...override })
   }
+
+  /**
+   * Closing while Redis is away: drop the connection rather than queue a
+   * QUIT that would wait for Redis and hold the process on shutdown.
+   */
+  async quit(): Promise<'OK'> {
+    if (this.status !== 'ready') {
+      this.disconnect()
+      return 'OK'
+    }
+    return super.quit()
+  }
 }
 
 function errorOf(payload: unknown) {

@@ -10,6 +10,7 @@ import { REFRESH_CRON_EXPRESSIONS } from '#services/tokens/refresh_schedule'
 import { TokenRefreshService } from '#services/tokens/token_refresh_service'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 import { reportCounts, type CycleReport } from '#services/tokens/refresh_outcome'
+import { reportBackgroundFailure } from '#services/availability/background_failure'
 
 /** The retry sweep (§5.4) looks every minute. */
 export const RETRY_SWEEP_EXPRESSION = '* * * * *'
@@ -194,12 +195,14 @@ export class TokenRefreshScheduler {
   }
 
   async #track(kind: JobKind, job: Promise<unknown>) {
-    const guarded = job.catch((error: unknown) => {
-      logger.error(
-        { error: error instanceof Error ? error.message : String(error) },
-        `[Scheduler] token ${kind} job failed`
+    const guarded = job.catch((error: unknown) =>
+      reportBackgroundFailure(error, () =>
+        logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          `[Scheduler] token ${kind} job failed`
+        )
       )
-    })
+    )
     this.#running.add(guarded)
     try {
       await guarded

@@ -11,8 +11,8 @@
  */
 
 // ESC [ … final byte (CSI), ESC ] … BEL or ESC \ (OSC), and two-byte ESC sequences.
-
 const ESCAPE_SEQUENCES =
+  // eslint-disable-next-line no-control-regex
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g
 
 // C0 controls, DEL, C1 controls (\u009b is a one-byte CSI), line/paragraph
