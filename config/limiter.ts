@@ -20,7 +20,7 @@ export default limiterConfig
  */
 export const rateLimits = {
   /** `GET /auth/twitch/redirect`: a person signs in a few times a day at most. */
-  signIn: { requests: 10, every: '1 minute' },
+  signIn: { requests: 20, every: '1 minute' },
   /** Invitations sent by one GM. */
   invitations: { requests: 20, every: '10 minutes' },
   /** Readiness "Check now": each one asks Twitch about every streamer. */
