@@ -25,7 +25,8 @@ test.group('Rate limits', (group) => {
   async function postMany(client: ApiClient, user: User, path: string, count: number) {
     const statuses: number[] = []
     for (let index = 0; index < count; index++) {
-      statuses.push((await submit(client, 'post', path, user)).status())
+      const response = await submit(client, 'post', path, user)
+      statuses.push(response.status())
     }
     return statuses
   }
@@ -78,7 +79,8 @@ test.group('Rate limits', (group) => {
 
     assert.notInclude(statuses.slice(0, -1), 429)
     assert.equal(statuses.at(-1), 429)
-    assert.notEqual((await submit(client, 'post', path, otherGm)).status(), 429)
+    const otherResponse = await submit(client, 'post', path, otherGm)
+    assert.notEqual(otherResponse.status(), 429)
   })
 
   test('readiness "Check now": limited per user', async ({ client, assert }) => {
