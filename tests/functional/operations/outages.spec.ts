@@ -1,10 +1,13 @@
 import { test } from '@japa/runner'
+import env from '#start/env'
 import { DisposableRedis } from '#tests/helpers/redis_server'
+import { TcpGate } from '#tests/helpers/tcp_gate'
 import { bootWebInstance, freePort, type WebInstance } from '#tests/helpers/web_instance'
 
 const REDIS_DOWN = '[Availability] Redis is unreachable'
 const REDIS_BACK = '[Availability] Redis is reachable again'
 const DATABASE_DOWN = '[Availability] PostgreSQL is unreachable'
+const DATABASE_BACK = '[Availability] PostgreSQL is reachable again'
 
 function count(text: string, needle: string) {
   return text.split(needle).length - 1
@@ -128,6 +131,30 @@ test.group('Outages: Redis or PostgreSQL down', (group) => {
       assert.notMatch(web.output(), /ERROR.*(Internal|E_)/)
     } finally {
       await web.stop()
+    }
+  })
+
+  test('PostgreSQL returns: the instance notices by itself and pages work again', async ({
+    assert,
+  }) => {
+    const gate = new TcpGate(await freePort(), {
+      host: env.get('DB_HOST', '127.0.0.1'),
+      port: env.get('DB_PORT', 5432),
+    })
+    const web = await bootWebInstance({ DB_PORT: String(gate.port) })
+    try {
+      assert.equal(await waitForStatus(web, '/', 503), 503)
+
+      await gate.open()
+
+      assert.equal(await waitForStatus(web, '/', 200), 200)
+      const health = await fetch(`${web.url}/health`)
+      assert.equal(health.status, 200)
+      assert.equal(count(web.output(), DATABASE_DOWN), 1)
+      assert.equal(count(web.output(), DATABASE_BACK), 1)
+    } finally {
+      await web.stop()
+      await gate.close()
     }
   })
 })
