@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
+import type Streamer from '#models/streamer'
 import { printable } from '#services/twitch/printable_text'
+import { streamerLabel } from '#services/tokens/refresh_outcome'
 
 test.group('printable (Twitch text bound for a terminal or a log)', () => {
   test('line breaks cannot start a forged line', ({ assert }) => {
@@ -23,5 +25,10 @@ test.group('printable (Twitch text bound for a terminal or a log)', () => {
     assert.equal(printable('Zoë_Plays 🎲 日本'), 'Zoë_Plays 🎲 日本')
     assert.equal(printable(null), '')
     assert.equal(printable(undefined), '')
+  })
+
+  test('the label naming a streamer in the log and the command is printable', ({ assert }) => {
+    const streamer = { twitchDisplayName: 'A\n[TokenRefresh] forged\u001b[0m', twitchLogin: 'a\rb' }
+    assert.equal(streamerLabel(streamer as Streamer), 'A[TokenRefresh] forged (ab)')
   })
 })
