@@ -30,9 +30,14 @@ router
 
 router.post('/logout', [TwitchAuthController, 'logout']).as('logout').use(middleware.auth())
 
+const AccountController = () => import('#controllers/account_controller')
+
 router
   .group(() => {
     router.get('/dashboard', [DashboardController, 'show']).as('dashboard')
+    // The account page and deleting the account (docs/operations.md)
+    router.get('/account', [AccountController, 'show']).as('account.show')
+    router.delete('/account', [AccountController, 'destroy']).as('account.destroy')
   })
   .use(middleware.auth())
 
