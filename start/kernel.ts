@@ -13,6 +13,8 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  // Referrer-Policy and Permissions-Policy on every answer (config/shield.ts)
+  () => import('#middleware/page_headers_middleware'),
   // GET /health, answered before sessions and CSRF (docs/operations.md)
   () => import('#middleware/health_endpoint_middleware'),
   () => import('@adonisjs/static/static_middleware'),
