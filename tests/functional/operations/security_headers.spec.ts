@@ -29,8 +29,10 @@ test.group('Security headers on pages', () => {
   })
 
   test('each request gets its own nonce', async ({ client, assert }) => {
-    const first = nonceOf((await client.get('/')).header('content-security-policy'))
-    const second = nonceOf((await client.get('/')).header('content-security-policy'))
+    const firstResponse = await client.get('/')
+    const secondResponse = await client.get('/')
+    const first = nonceOf(firstResponse.header('content-security-policy'))
+    const second = nonceOf(secondResponse.header('content-security-policy'))
 
     assert.isString(first)
     assert.notEqual(first, second)
@@ -49,9 +51,8 @@ test.group('Security headers on pages', () => {
     const { readdir, readFile } = await import('node:fs/promises')
     const { fileURLToPath } = await import('node:url')
     const root = fileURLToPath(new URL('../../../resources/views/', import.meta.url))
-    const files = (await readdir(root, { recursive: true })).filter((file) =>
-      file.endsWith('.edge')
-    )
+    const entries = await readdir(root, { recursive: true })
+    const files = entries.filter((file) => file.endsWith('.edge'))
     for (const file of files) {
       const source = await readFile(`${root}${file}`, 'utf8')
       assert.notMatch(source, /\sstyle=["']/, file)
