@@ -8,11 +8,11 @@ import { campaignWithChannels, pollTestSetup, preparedPoll, SEEDED } from '#test
  */
 async function recordViolations(context: BrowserContext) {
   const violations: string[] = []
-  await context.addInitScript(() => {
+  await context.addInitScript(`
     document.addEventListener('securitypolicyviolation', (event) => {
-      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`)
+      console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI)
     })
-  })
+  `)
   context.on('console', (message) => {
     const text = message.text()
     if (/Content Security Policy|CSP violation/i.test(text)) violations.push(text)
@@ -64,7 +64,7 @@ test.group('Browser: pages under the Content-Security-Policy', (group) => {
     const width = await polls
       .locator('[data-bars] [data-fill]')
       .first()
-      .evaluate((element) => (element as HTMLElement).style.width)
+      .evaluate((element) => element.style.width)
     assert.equal(width, '0%')
     await settle(polls)
 
