@@ -46,7 +46,7 @@ export default class AvailabilityProvider {
     availability.stopProbes()
     const redis = await this.app.container.make('redis')
     for (const connection of Object.values(redis.activeConnections)) {
-      if (connection && connection.status !== 'ready') connection.disconnect()
+      if (connection && availability.isDown('redis')) connection.disconnect()
     }
   }
 }

@@ -28,12 +28,21 @@ export function watchRedisConnection(connection: RedisEvents, availability: Serv
  * would have no error listener and print every reconnection attempt.
  */
 export class WatchedRedisClient extends Redis {
+  /** An error since the last "ready": Redis is away. */
+  #failing = false
+
   constructor(options: RedisOptions) {
     super(options)
     const report = (mark: (availability: ServiceAvailability) => void) =>
       void app.container.make(ServiceAvailability).then(mark, () => {})
-    this.on('error', (error) => report((availability) => availability.markDown('redis', error)))
-    this.on('ready', () => report((availability) => availability.markUp('redis')))
+    this.on('error', (error) => {
+      this.#failing = true
+      report((availability) => availability.markDown('redis', error))
+    })
+    this.on('ready', () => {
+      this.#failing = false
+      report((availability) => availability.markUp('redis'))
+    })
   }
 
   duplicate(override?: Partial<RedisOptions>) {
@@ -45,7 +54,7 @@ export class WatchedRedisClient extends Redis {
    * QUIT that would wait for Redis and hold the process on shutdown.
    */
   async quit(): Promise<'OK'> {
-    if (this.status !== 'ready') {
+    if (this.#failing || this.status === 'wait' || this.status === 'reconnecting') {
       this.disconnect()
       return 'OK'
     }

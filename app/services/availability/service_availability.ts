@@ -1,7 +1,6 @@
 import logger from '@adonisjs/core/services/logger'
 import type { DateTime } from 'luxon'
-import { Clock } from '#services/clock'
-import { inject } from '@adonisjs/core'
+import type { Clock } from '#services/clock'
 
 /**
  * The outside services every page depends on.
@@ -12,14 +11,14 @@ const LABELS: Record<Dependency, string> = { database: 'PostgreSQL', redis: 'Red
 
 /**
  * What this process knows about its database and Redis: up, or down since
- * when. One instance per process (a container singleton).
+ * when. One instance per process: a container singleton bound by
+ * providers/availability_provider.ts.
  *
  * An outage is logged once when it starts and once when it ends, however
  * many requests, retries and reconnection attempts happen in between; while
  * a dependency is down, pages answer 503 at once instead of waiting on it
  * (app/middleware/service_availability_middleware.ts).
  */
-@inject()
 export class ServiceAvailability {
   #downSince = new Map<Dependency, DateTime>()
   #probes = new Map<Dependency, Probe>()
