@@ -4,6 +4,7 @@ import Campaign from '#models/campaign'
 import CampaignMembership from '#models/campaign_membership'
 import Notification from '#models/notification'
 import Poll from '#models/poll'
+import PollChannel from '#models/poll_channel'
 import PollRun from '#models/poll_run'
 import PushSubscription from '#models/push_subscription'
 import Streamer from '#models/streamer'
@@ -190,6 +191,43 @@ test.group('Accounts: deletion', (group) => {
     )
     assert.isNotNull(await User.find(dorian.userId))
     assert.equal(await validateStatus(tokens.access), 200)
+  })
+
+  test("a live poll on their channel, in another GM's campaign, holds it back too", async ({
+    client,
+    assert,
+  }) => {
+    const { dorian, bram, embers } = await doriansWorld()
+    await dorian.load('user')
+    const run = await PollRun.create({
+      campaignId: embers.id,
+      launchedById: bram.userId,
+      idempotencyKey: launchKey(),
+      status: 'running',
+      title: 'Left or right?',
+      choices: ['Left', 'Right'],
+      durationSeconds: 120,
+      channelPointsPerVote: null,
+    })
+    await PollChannel.create({
+      pollRunId: run.id,
+      streamerId: dorian.id,
+      twitchUserId: dorian.twitchUserId,
+      twitchLogin: dorian.twitchLogin,
+      displayName: dorian.twitchDisplayName,
+      outcome: 'created',
+      totalVotes: 0,
+    })
+
+    const response = await submit(client, 'delete', '/account', dorian.user, {
+      confirmation: 'dorian_dm',
+    })
+
+    response.assertFlashMessage(
+      'error',
+      'A poll is live in "Embers": end it, or let it end, before deleting your account.'
+    )
+    assert.isNotNull(await User.find(dorian.userId))
   })
 
   test('signed out, the account page asks to sign in', async ({ client }) => {
