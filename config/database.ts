@@ -2,14 +2,22 @@ import env from '#start/env'
 import { defineConfig } from '@adonisjs/lucid'
 import { quietDatabaseLog } from '#services/availability/quiet_database_log'
 
+/**
+ * Where PostgreSQL is (also how an unreachable-database error is recognised:
+ * app/services/availability/outage_errors.ts).
+ */
+export const databaseServer = {
+  host: env.get('DB_HOST', '127.0.0.1'),
+  port: env.get('DB_PORT', 5432),
+}
+
 const dbConfig = defineConfig({
   connection: 'postgres',
   connections: {
     postgres: {
       client: 'pg',
       connection: {
-        host: env.get('DB_HOST', '127.0.0.1'),
-        port: env.get('DB_PORT', 5432),
+        ...databaseServer,
         user: env.get('DB_USER', 'postgres'),
         password: env.get('DB_PASSWORD', ''),
         database: env.get('DB_DATABASE', 'chorus'),

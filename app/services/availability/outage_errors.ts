@@ -1,3 +1,4 @@
+import { databaseServer } from '#config/database'
 import type { Dependency } from '#services/availability/service_availability'
 
 /**
@@ -35,9 +36,9 @@ const REDIS_UNAVAILABLE_MESSAGES = [
  * Which dependency an error says is unreachable, or null for any other
  * error (a bug, bad input, a constraint) — those keep their usual answer.
  *
- * Redis errors are recognised first: the Redis client reports its own
- * failures with these names and messages, so a bare socket error is the
- * database driver's (Lucid's pool opens the PostgreSQL connections).
+ * Redis errors are recognised by the names and messages its client gives
+ * them; database errors by PostgreSQL's own codes, or by a socket error
+ * naming the database server's port or host.
  */
 export function unreachableDependency(error: unknown): Dependency | null {
   if (!(error instanceof Error)) return null
@@ -47,8 +48,15 @@ export function unreachableDependency(error: unknown): Dependency | null {
   ) {
     return 'redis'
   }
-  const code = (error as { code?: unknown }).code
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code))) {
+  const { code, port, hostname } = error as { code?: unknown; port?: unknown; hostname?: unknown }
+  if (typeof code === 'string' && POSTGRES_UNAVAILABLE.test(code)) return 'database'
+  // A socket error is the database's only when it names the database server:
+  // the same codes come from any other connection (Twitch, push services).
+  if (
+    typeof code === 'string' &&
+    NETWORK_CODES.has(code) &&
+    (port === databaseServer.port || hostname === databaseServer.host)
+  ) {
     return 'database'
   }
   if (
