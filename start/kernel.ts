@@ -13,11 +13,17 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  // Referrer-Policy and Permissions-Policy on every answer (config/shield.ts)
+  () => import('#middleware/page_headers_middleware'),
+  // GET /health, answered before sessions and CSRF (docs/operations.md)
+  () => import('#middleware/health_endpoint_middleware'),
   () => import('@adonisjs/static/static_middleware'),
 ])
 
 router.use([
+  () => import('#middleware/service_availability_middleware'),
   () => import('@adonisjs/core/bodyparser_middleware'),
+  () => import('#middleware/nul_input_guard_middleware'),
   () => import('@adonisjs/session/session_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),

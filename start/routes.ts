@@ -7,6 +7,13 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { rowId } from '#start/route_matchers'
+import {
+  invitationThrottle,
+  pollLaunchThrottle,
+  readinessCheckThrottle,
+  signInThrottle,
+} from '#start/limiter'
 
 const TwitchAuthController = () => import('#controllers/twitch_auth_controller')
 const DashboardController = () => import('#controllers/dashboard_controller')
@@ -15,7 +22,7 @@ router.on('/').render('pages/home').as('home').use(middleware.guest())
 
 router
   .group(() => {
-    router.get('/redirect', [TwitchAuthController, 'redirect']).as('redirect')
+    router.get('/redirect', [TwitchAuthController, 'redirect']).as('redirect').use(signInThrottle)
     router.get('/callback', [TwitchAuthController, 'callback']).as('callback')
   })
   .prefix('/auth/twitch')
@@ -23,9 +30,14 @@ router
 
 router.post('/logout', [TwitchAuthController, 'logout']).as('logout').use(middleware.auth())
 
+const AccountController = () => import('#controllers/account_controller')
+
 router
   .group(() => {
     router.get('/dashboard', [DashboardController, 'show']).as('dashboard')
+    // The account page and deleting the account (docs/operations.md)
+    router.get('/account', [AccountController, 'show']).as('account.show')
+    router.delete('/account', [AccountController, 'destroy']).as('account.destroy')
   })
   .use(middleware.auth())
 
@@ -59,16 +71,17 @@ router
     router
       .post('/campaigns/:id/invitations', [CampaignMembersController, 'invite'])
       .as('campaigns.invitations.store')
+      .use(invitationThrottle)
     router
       .delete('/campaigns/:id/invitations/:invitationId', [
         CampaignMembersController,
         'cancelInvitation',
       ])
-      .where('invitationId', router.matchers.number())
+      .where('invitationId', rowId)
       .as('campaigns.invitations.destroy')
     router
       .delete('/campaigns/:id/members/:membershipId', [CampaignMembersController, 'remove'])
-      .where('membershipId', router.matchers.number())
+      .where('membershipId', rowId)
       .as('campaigns.members.destroy')
 
     // The GM's readiness page and "check now"
@@ -76,6 +89,7 @@ router
     router
       .post('/campaigns/:id/readiness/check', [ReadinessController, 'check'])
       .as('campaigns.readiness.check')
+      .use(readinessCheckThrottle)
 
     // A streamer's own membership
     router
@@ -99,7 +113,7 @@ router
       .post('/notifications/:id/read', [NotificationsController, 'markRead'])
       .as('notifications.read')
   })
-  .where('id', router.matchers.number())
+  .where('id', rowId)
   .use(middleware.auth())
 
 /*
@@ -165,6 +179,7 @@ router
     router
       .post('/campaigns/:id/polls/:pollId/launch', [PollsController, 'launch'])
       .as('polls.launch')
+      .use(pollLaunchThrottle)
 
     // Launched polls: history, live page, its JSON snapshot, "End now"
     router.get('/campaigns/:id/runs', [PollRunsController, 'index']).as('pollRuns.index')
@@ -174,7 +189,7 @@ router
       .as('pollRuns.results')
     router.post('/campaigns/:id/runs/:runId/end', [PollRunsController, 'end']).as('pollRuns.end')
   })
-  .where('id', router.matchers.number())
-  .where('pollId', router.matchers.number())
-  .where('runId', router.matchers.number())
+  .where('id', rowId)
+  .where('pollId', rowId)
+  .where('runId', rowId)
   .use(middleware.auth())

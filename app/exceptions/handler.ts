@@ -1,4 +1,5 @@
 import app from '@adonisjs/core/services/app'
+import { translateError } from '#exceptions/error_translation'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 
@@ -21,10 +22,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
-    return super.handle(error, ctx)
+    return super.handle(await translateError(error), ctx)
   }
 
   async report(error: unknown, ctx: HttpContext) {
-    return super.report(error, ctx)
+    return super.report(await translateError(error), ctx)
   }
 }

@@ -10,6 +10,7 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollResultsReader } from '#services/polls/poll_results_reader'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
+import { reportBackgroundFailure } from '#services/availability/background_failure'
 
 interface Loop {
   runId: number
@@ -151,7 +152,9 @@ export class PollResultsPoller {
         const result = await this.#step(run, channels, streamers, pace)
         if (result.finished) return
       } catch (error) {
-        logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
+        await reportBackgroundFailure(error, () =>
+          logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
+        )
       }
 
       await sleep(this.#sleepMs(run, channels, pace, interval), undefined, { signal }).catch(

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon'
 import type Streamer from '#models/streamer'
+import { printable } from '#services/twitch/printable_text'
 
 /**
  * Who asked for a refresh; kept in logs so an operator can tell a cycle from
@@ -63,8 +64,13 @@ export interface CycleReport {
   finishedAt: DateTime
 }
 
+/**
+ * How the command's output and the log name a streamer. Names are chosen on
+ * Twitch: printed without control characters so none can forge a line.
+ */
 export function streamerLabel(streamer: Streamer) {
-  return `${streamer.twitchDisplayName || streamer.twitchLogin} (${streamer.twitchLogin})`
+  const login = printable(streamer.twitchLogin)
+  return `${printable(streamer.twitchDisplayName) || login} (${login})`
 }
 
 export function outcomeLine(outcome: RefreshOutcome) {

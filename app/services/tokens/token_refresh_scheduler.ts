@@ -14,6 +14,7 @@ import { RefreshCycle } from '#services/tokens/refresh_cycle'
 import { RefreshSelection } from '#services/tokens/refresh_selection'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 import { reportCounts, type CycleReport } from '#services/tokens/refresh_outcome'
+import { reportBackgroundFailure } from '#services/availability/background_failure'
 
 /** The retry sweep looks every minute. */
 export const RETRY_SWEEP_EXPRESSION = '* * * * *'
@@ -211,12 +212,14 @@ export class TokenRefreshScheduler {
   }
 
   async #track(kind: JobKind, job: Promise<unknown>) {
-    const guarded = job.catch((error: unknown) => {
-      logger.error(
-        { error: error instanceof Error ? error.message : String(error) },
-        `[Scheduler] token ${kind} job failed`
+    const guarded = job.catch((error: unknown) =>
+      reportBackgroundFailure(error, () =>
+        logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          `[Scheduler] token ${kind} job failed`
+        )
       )
-    })
+    )
     this.#running.add(guarded)
     try {
       await guarded
