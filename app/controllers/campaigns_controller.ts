@@ -3,7 +3,7 @@ import { inject } from '@adonisjs/core'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
 import { ReadinessService } from '#services/campaigns/readiness_service'
-import { connectionHealth } from '#services/campaigns/connection_health'
+import { channelState } from '#services/campaigns/channel_state'
 import { findManagedCampaign, findVisibleCampaign } from '#policies/campaign_policy'
 import {
   campaignValidator,
@@ -48,7 +48,8 @@ export default class CampaignsController {
       isOwner,
       membership,
       rows: isOwner ? await this.readiness.rows(campaign) : [],
-      connection: membership ? connectionHealth(membership.streamer, now) : null,
+      membershipState:
+        membership?.status === 'active' ? channelState(membership.streamer, membership, now) : null,
       now,
     })
   }

@@ -3,6 +3,9 @@ import { inject } from '@adonisjs/core'
 import { MembershipService } from '#services/campaigns/membership_service'
 import { PollAuthorizationService } from '#services/campaigns/poll_authorization_service'
 import { findOwnMembership } from '#policies/campaign_policy'
+import { Clock } from '#services/clock'
+import { channelState } from '#services/campaigns/channel_state'
+import { refusalsGoTo } from '#exceptions/campaign_action_exception'
 
 /**
  * The streamer's side: answer an invitation, grant or revoke the 12-hour
@@ -13,7 +16,8 @@ import { findOwnMembership } from '#policies/campaign_policy'
 export default class MembershipsController {
   constructor(
     private memberships: MembershipService,
-    private authorizations: PollAuthorizationService
+    private authorizations: PollAuthorizationService,
+    private clock: Clock
   ) {}
 
   async accept({ auth, params, response, session }: HttpContext) {
@@ -35,10 +39,16 @@ export default class MembershipsController {
 
   async grant({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await this.authorizations.grant(membership)
+    await refusalsGoTo(`/campaigns/${membership.campaignId}`, () =>
+      this.authorizations.grant(membership)
+    )
+    // The confirmation says what the channel's state now is, not what a grant usually means.
+    const state = channelState(membership.streamer, membership, this.clock.now())
     session.flash(
       'success',
-      `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
+      state.ready
+        ? `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
+        : `Authorization for "${membership.campaign.name}" granted for 12 hours. ${state.ownReason}`
     )
     return response.redirect(`/campaigns/${membership.campaignId}`)
   }

@@ -20,7 +20,7 @@ export default class ReadinessController {
 
   async show({ auth, params, view, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
-    const rows = await this.readiness.rows(campaign)
+    const { rows, counts } = await this.readiness.readiness(campaign)
     const checks: ReadinessCheckResult[] = session.flashMessages.get('readinessCheck', [])
     const checkByStreamer = new Map(checks.map((check) => [check.streamerId, check]))
     return view.render('pages/campaigns/readiness', {
@@ -29,7 +29,7 @@ export default class ReadinessController {
         ...row,
         check: row.streamerId === null ? null : (checkByStreamer.get(row.streamerId) ?? null),
       })),
-      authorizedCount: rows.filter((row) => row.status === 'authorized').length,
+      counts,
       healthLabels: HEALTH_LABELS,
       now: this.clock.now(),
     })

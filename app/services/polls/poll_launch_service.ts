@@ -23,6 +23,7 @@ import {
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore } from '#services/polls/poll_run_store'
+import { leftOutReason, stateOf } from '#services/campaigns/channel_state'
 
 /**
  * The launch was refused before anything reached Twitch: the campaign
@@ -188,12 +189,21 @@ export class PollLaunchService {
 
   async #planChannel(health: StreamerHealth, run: PollRun): Promise<ChannelPlan> {
     const { streamer } = health
-    if (health.status === 'not_authorized') return skipped(streamer, 'not_authorized')
+    // The channel's state says who is left out and why, as readiness says it
+    // (docs/architecture.md, "A channel's state"); the health check only
+    // adds whether the token could be renewed.
+    const state = stateOf(
+      streamer,
+      false,
+      { status: health.status === 'not_authorized' ? 'none' : 'active', expiresAt: null },
+      this.clock.now()
+    )
+    const leftOut = leftOutReason(state)
+    if (leftOut) return skipped(streamer, leftOut)
     if (health.status === 'needs_reconnect') {
-      return skipped(streamer, 'needs_reconnect', health.reason)
-    }
-    if (streamer.broadcasterType !== 'affiliate' && streamer.broadcasterType !== 'partner') {
-      return skipped(streamer, 'not_affiliate')
+      return health.retryable
+        ? skipped(streamer, 'twitch_unreachable', 'Twitch could not be reached to renew the token')
+        : skipped(streamer, 'needs_reconnect', 'Twitch refused to renew the token')
     }
 
     try {

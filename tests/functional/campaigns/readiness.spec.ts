@@ -55,10 +55,16 @@ test.group('Campaigns: readiness', (group) => {
     })
     await member(await connectedStreamer(SEEDED.bram), {}, 'expired')
     await member(await connectedStreamer(SEEDED.cass), {}, 'notGranted')
-    const pat = await connectedStreamer(SEEDED.pat)
-    pat.tokenRefreshFailedAt = now.minus({ minutes: 5 })
-    await pat.save()
-    await member(pat)
+    // Authorized, but not an affiliate: no Twitch poll can run there.
+    await member(await connectedStreamer(SEEDED.pat))
+    const troubled = await StreamerFactory.with('user')
+      .merge({
+        twitchLogin: 'troubled',
+        twitchDisplayName: 'Troubled',
+        tokenRefreshFailedAt: now.minus({ minutes: 5 }),
+      })
+      .create()
+    await member(troubled)
     const gone = await StreamerFactory.with('user')
       .merge({ twitchLogin: 'gone_guy', twitchDisplayName: 'Gone_Guy', isActive: false })
       .create()
@@ -79,10 +85,11 @@ test.group('Campaigns: readiness', (group) => {
     const response = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
     response.assertStatus(200)
     const html = response.text()
-    assert.isTrue(row(html, 'authorized', 'aria_plays'), 'authorized')
+    assert.isTrue(row(html, 'ready', 'aria_plays'), 'ready')
     assert.isTrue(row(html, 'expired', 'bram_rolls'), 'expired')
     assert.isTrue(row(html, 'not_granted', 'cass_casts'), 'not granted')
-    assert.isTrue(row(html, 'token_problem', 'plain_pat'), 'token problem')
+    assert.isTrue(row(html, 'token_problem', 'troubled'), 'token problem')
+    assert.isTrue(row(html, 'no_polls', 'plain_pat'), 'no Twitch polls')
     assert.isTrue(row(html, 'needs_reconnect', 'gone_guy'), 'needs to reconnect')
     assert.isTrue(row(html, 'invited', 'undecided'), 'invited')
     assert.isTrue(row(html, 'awaiting_sign_in', 'newcomer'), 'not signed in yet')
@@ -93,7 +100,43 @@ test.group('Campaigns: readiness', (group) => {
     assert.include(html, '10 h 00 min left')
     assert.include(html, expiresAt.toFormat("ccc d LLL, HH:mm 'UTC'"))
     assert.include(html, 'Not an affiliate or partner channel')
-    assert.match(html, /<strong>1<\/strong> of 7/)
+    // Polls run on Aria's and Troubled's channels (the token is renewed at
+    // launch); members are the six who accepted, two more are invited.
+    assert.match(html, /<strong data-ready>2<\/strong> of 6\s+members can run polls\s+· 2 invited/)
+  })
+
+  test('a non-affiliate channel reads one reason, and is not counted as running polls', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+    for (const account of [SEEDED.bram, SEEDED.pat]) {
+      const streamer = await connectedStreamer(account)
+      await CampaignMembershipFactory.merge({
+        campaignId: campaign.id,
+        streamerId: streamer.id,
+        pollAuthorizationGrantedAt: clock.now(),
+        pollAuthorizationExpiresAt: clock.now().plus({ hours: 12 }),
+      }).create()
+    }
+
+    const response = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
+    const html = response.text()
+    const patRow = html.slice(html.indexOf('data-login="plain_pat"'))
+    const patItem = patRow.slice(0, patRow.indexOf('</li>'))
+    assert.include(patItem, 'No Twitch polls')
+    assert.include(patItem, 'Twitch polls are not available on it.')
+    assert.notInclude(patItem, 'Polls will run')
+    assert.notInclude(patItem, 'data-expires-at', 'no countdown for a channel polls skip')
+    assert.match(html, /<strong data-ready>1<\/strong> of 2\s+members can run polls/)
+
+    // The GM's campaign page says the same, once.
+    const campaignPage = await client.get(`/campaigns/${campaign.id}`).loginAs(gm.user)
+    const show = campaignPage.text()
+    const showRow = show.slice(show.indexOf('<tr data-login="plain_pat"'))
+    const showItem = showRow.slice(0, showRow.indexOf('</tr>'))
+    assert.include(showItem, 'No Twitch polls')
+    assert.equal(showItem.split('Twitch polls are not available').length, 2, 'said once')
   })
 
   test('"check now" validates tokens, renews due ones and shows the result', async ({
