@@ -4,6 +4,7 @@ import { InvitationService } from '#services/campaigns/invitation_service'
 import { MembershipService } from '#services/campaigns/membership_service'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { inviteStreamerValidator } from '#validators/campaign'
+import { refusalsGoTo } from '#exceptions/campaign_action_exception'
 
 /**
  * The GM's side of membership: invite by Twitch login, withdraw an
@@ -20,7 +21,9 @@ export default class CampaignMembersController {
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const { login } = await request.validateUsing(inviteStreamerValidator)
-    const result = await this.invitations.invite(campaign, user, login)
+    const result = await refusalsGoTo(`/campaigns/${campaign.id}`, () =>
+      this.invitations.invite(campaign, user, login)
+    )
     session.flash(
       'success',
       result.kind === 'invited'

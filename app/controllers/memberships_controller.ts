@@ -22,7 +22,9 @@ export default class MembershipsController {
 
   async accept({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await this.memberships.accept(membership)
+    await refusalsGoTo(`/campaigns/${membership.campaignId}`, () =>
+      this.memberships.accept(membership)
+    )
     session.flash(
       'success',
       `You joined "${membership.campaign.name}". Grant the poll authorization when the session starts.`
@@ -32,7 +34,9 @@ export default class MembershipsController {
 
   async decline({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await this.memberships.decline(membership)
+    await refusalsGoTo(`/campaigns/${membership.campaignId}`, () =>
+      this.memberships.decline(membership)
+    )
     session.flash('success', `You declined the invitation to "${membership.campaign.name}".`)
     return response.redirect('/dashboard')
   }
@@ -62,7 +66,7 @@ export default class MembershipsController {
 
   async leave({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await this.memberships.leave(membership)
+    await refusalsGoTo('/dashboard', () => this.memberships.leave(membership))
     session.flash('success', `You left "${membership.campaign.name}".`)
     return response.redirect('/dashboard')
   }
