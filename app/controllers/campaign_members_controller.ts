@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
 import { InvitationService } from '#services/campaigns/invitation_service'
 import { MembershipService } from '#services/campaigns/membership_service'
@@ -21,7 +22,7 @@ export default class CampaignMembersController {
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const { login } = await request.validateUsing(inviteStreamerValidator)
-    const result = await refusalsGoTo(`/campaigns/${campaign.id}`, () =>
+    const result = await refusalsGoTo(urlFor('campaigns.show', { id: campaign.id }), () =>
       this.invitations.invite(campaign, user, login)
     )
     session.flash(
@@ -30,14 +31,14 @@ export default class CampaignMembersController {
         ? `${result.name} is invited: the invitation is on their dashboard.`
         : `${result.name} is invited: they will see the invitation when they first sign in to Chorus.`
     )
-    return response.redirect(`/campaigns/${campaign.id}`)
+    return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
   async cancelInvitation({ auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const invitation = await this.invitations.cancelInvitation(campaign, params.invitationId)
     session.flash('success', `The invitation of ${invitation.twitchLogin} is withdrawn.`)
-    return response.redirect(`/campaigns/${campaign.id}`)
+    return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
   async remove({ auth, params, response, session }: HttpContext) {
@@ -50,6 +51,6 @@ export default class CampaignMembersController {
         ? `The invitation of ${name} is withdrawn.`
         : `${name} is no longer a member of this campaign.`
     )
-    return response.redirect(`/campaigns/${campaign.id}`)
+    return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 }

@@ -35,7 +35,7 @@ export default class CampaignsController {
     const input = await request.validateUsing(campaignValidator)
     const campaign = await this.campaigns.create(auth.getUserOrFail(), input)
     session.flash('success', `Campaign "${campaign.name}" created. Invite its streamers below.`)
-    return response.redirect(`/campaigns/${campaign.id}`)
+    return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
   async show({ auth, params, view }: HttpContext) {
@@ -67,13 +67,13 @@ export default class CampaignsController {
     const input = await request.validateUsing(campaignValidator)
     await this.campaigns.update(campaign, input)
     session.flash('success', 'Campaign saved.')
-    return response.redirect(`/campaigns/${campaign.id}`)
+    return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
   async destroy({ auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     await this.campaigns.delete(campaign)
     session.flash('success', `Campaign "${campaign.name}" deleted.`)
-    return response.redirect('/dashboard')
+    return response.redirect().toRoute('dashboard')
   }
 }

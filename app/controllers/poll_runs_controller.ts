@@ -86,7 +86,7 @@ export default class PollRunsController {
     } else {
       session.flash('success', `"${run.title}" had already ended.`)
     }
-    return response.redirect(`/campaigns/${campaign.id}/runs/${run.id}`)
+    return response.redirect().toRoute('pollRuns.show', { id: campaign.id, runId: run.id })
   }
 
   /**

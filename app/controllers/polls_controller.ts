@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
 import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
 import { findManagedCampaign } from '#policies/campaign_policy'
@@ -51,7 +52,7 @@ export default class PollsController {
     const input = await request.validateUsing(pollValidator)
     const poll = await this.polls.create(campaign, input)
     session.flash('success', `Poll "${poll.title}" added to the show.`)
-    return response.redirect(`/campaigns/${campaign.id}/polls`)
+    return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 
   async edit({ auth, params, view }: HttpContext) {
@@ -66,7 +67,7 @@ export default class PollsController {
     const input = await request.validateUsing(pollValidator)
     await this.polls.update(poll, input)
     session.flash('success', `Poll "${poll.title}" saved.`)
-    return response.redirect(`/campaigns/${campaign.id}/polls`)
+    return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 
   async destroy({ auth, params, response, session }: HttpContext) {
@@ -74,7 +75,7 @@ export default class PollsController {
     const poll = await this.polls.find(campaign, params.pollId)
     await this.polls.delete(poll)
     session.flash('success', `Poll "${poll.title}" deleted.`)
-    return response.redirect(`/campaigns/${campaign.id}/polls`)
+    return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 
   async move({ auth, params, request, response }: HttpContext) {
@@ -82,7 +83,9 @@ export default class PollsController {
     const poll = await this.polls.find(campaign, params.pollId)
     const { direction } = await request.validateUsing(movePollValidator)
     await this.polls.move(poll, direction)
-    return response.redirect(`/campaigns/${campaign.id}/polls#poll-${poll.id}`)
+    return response
+      .redirect()
+      .toPath(`${urlFor('polls.index', { id: campaign.id })}#poll-${poll.id}`)
   }
 
   /**
@@ -102,8 +105,8 @@ export default class PollsController {
       if (!(error instanceof PollLaunchRefusedError)) throw error
       throw new CampaignActionException(error.message, {
         redirectTo: error.liveRun
-          ? `/campaigns/${campaign.id}/runs/${error.liveRun.id}`
-          : `/campaigns/${campaign.id}/polls`,
+          ? urlFor('pollRuns.show', { id: campaign.id, runId: error.liveRun.id })
+          : urlFor('polls.index', { id: campaign.id }),
       })
     }
 
@@ -126,7 +129,7 @@ export default class PollsController {
         )
       }
     }
-    return response.redirect(`/campaigns/${campaign.id}/runs/${run.id}`)
+    return response.redirect().toRoute('pollRuns.show', { id: campaign.id, runId: run.id })
   }
 }
 

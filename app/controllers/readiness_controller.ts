@@ -49,6 +49,6 @@ export default class ReadinessController {
             `${ready} ready, ${reconnect} must reconnect, ` +
             `${results.length - ready - reconnect} without authorization.`
     )
-    return response.redirect(`/campaigns/${campaign.id}/readiness`)
+    return response.redirect().toRoute('campaigns.readiness', { id: campaign.id })
   }
 }
