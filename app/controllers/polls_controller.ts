@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import type { HttpContext } from '@adonisjs/core/http'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
-import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
+import PollRun from '#models/poll_run'
+import { PollRunStore } from '#services/polls/poll_run_store'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { CampaignActionException } from '#exceptions/campaign_action_exception'
 import { PreparedPollService } from '#services/polls/prepared_poll_service'
@@ -23,19 +24,17 @@ import {
 export default class PollsController {
   constructor(
     private polls: PreparedPollService,
-    private launcher: PollLaunchService
+    private launcher: PollLaunchService,
+    private runStore: PollRunStore
   ) {}
 
   async index({ auth, params, view }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const polls = await this.polls.list(campaign)
-    const liveRun = await PollRun.query()
-      .where('campaign_id', campaign.id)
-      .whereIn('status', LIVE_RUN_STATUSES)
-      .first()
+    const liveRun = await this.runStore.liveRun(campaign.id)
     const pastRuns = await PollRun.query()
       .where('campaign_id', campaign.id)
-      .whereNotIn('status', LIVE_RUN_STATUSES)
+      .withScopes((scopes) => scopes.finished())
       .count('* as total')
       .first()
     return view.render('pages/polls/index', {
