@@ -12,7 +12,7 @@ import { streamerLabel, type CycleReport } from '#services/tokens/refresh_outcom
 const PROGRESS_FROM = 20
 
 /**
- * `node ace token:refresh [streamerId] [--force] [--dry-run]` (SPEC §7).
+ * `node ace token:refresh [streamerId] [--force] [--dry-run]` (docs/token-policy.md, "The console").
  */
 export default class TokenRefresh extends BaseCommand {
   static commandName = 'token:refresh'
@@ -121,7 +121,7 @@ export default class TokenRefresh extends BaseCommand {
   }
 
   /**
-   * The report operators grep (SPEC §7): these four lines exactly, then one
+   * The report operators grep (docs/token-policy.md, "The console"): these four lines exactly, then one
    * line per streamer.
    */
   #report(report: CycleReport) {

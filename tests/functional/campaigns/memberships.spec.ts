@@ -31,7 +31,7 @@ const DISCONNECTED =
 
 /**
  * The streamer's side: answer invitations, grant / revoke the 12-hour poll
- * authorization (refreshing the token first, SPEC §5.7), leave.
+ * authorization (refreshing the token first, docs/token-policy.md), leave.
  */
 test.group('Campaigns: the streamer answers, grants, revokes, leaves', (group) => {
   const clock = campaignTestSetup(group)
@@ -164,7 +164,7 @@ test.group('Campaigns: the streamer answers, grants, revokes, leaves', (group) =
     const { gm, streamer, membership } = await membershipOf(SEEDED.bram)
     twitchEmulator.state.revokeRefresh(SEEDED.bram.id)
 
-    // First refusal: the policy only marks the failure (SPEC §5.2).
+    // First refusal: the policy only marks the failure (docs/token-policy.md).
     const first = await act(client, 'grant', membership, streamer.user)
     first.assertFlashMessage('error', RECONNECT)
     first.assertFlashMessage('reconnect', true)

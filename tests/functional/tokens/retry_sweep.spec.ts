@@ -11,7 +11,7 @@ import { connectedStreamer, refreshCalls, tokenTestGroup } from '#tests/helpers/
 
 const NOW = DateTime.now().startOf('second')
 
-test.group('Retry sweep (SPEC §5.4)', (group) => {
+test.group('Retry sweep', (group) => {
   tokenTestGroup(group, NOW)
 
   test('picks up first failures 15 to 30 minutes old, and only those', async ({ assert }) => {

@@ -9,7 +9,7 @@ import { connectedStreamer, refreshCalls, tokenTestGroup } from '#tests/helpers/
 
 const NOW = DateTime.now().startOf('second')
 
-test.group('Token refresh: single flight (SPEC §5.5)', (group) => {
+test.group('Token refresh: single flight', (group) => {
   tokenTestGroup(group, NOW)
   // Slow "Twitch", so the callers really overlap (set back after each test).
   group.each.setup(() => twitchEmulator.state.setLatency(150))

@@ -21,7 +21,7 @@ async function reload(streamer: Streamer) {
   return Streamer.findOrFail(streamer.id)
 }
 
-test.group('Token refresh: success (SPEC §5.1)', (group) => {
+test.group('Token refresh: success', (group) => {
   tokenTestGroup(group, NOW)
 
   test('stores the rotated tokens and the tracking columns in one write', async ({ assert }) => {
@@ -92,7 +92,7 @@ test.group('Token refresh: success (SPEC §5.1)', (group) => {
   })
 })
 
-test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
+test.group('Token refresh: permanent failures', (group) => {
   const fixture = tokenTestGroup(group, NOW)
 
   test('a first failure sets token_refresh_failed_at, keeps the streamer active, notifies nobody', async ({
@@ -215,7 +215,7 @@ test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
   })
 })
 
-test.group('Token refresh: transient failures (SPEC §5.3)', (group) => {
+test.group('Token refresh: transient failures', (group) => {
   const fixture = tokenTestGroup(group, NOW)
 
   test('{$self} never deactivates, even repeated, and leaves no mark')
