@@ -89,6 +89,9 @@ test.group('Browser: a campaign from invitation to readiness', (group) => {
     // "Check now" asks Twitch and reports the streamer ready.
     await gm.getByRole('button', { name: 'Check now' }).click()
     await gm.assertTextContains('.flash-success', '1 ready')
-    await gm.assertTextContains('.readiness-row[data-login="bram_rolls"] .check-result', 'Ready')
+    await gm.assertTextContains(
+      '.readiness-row[data-login="bram_rolls"] .check-result',
+      'Token valid'
+    )
   })
 })

@@ -9,6 +9,7 @@ import {
   channelState,
   countChannels,
   invitationState,
+  votingState,
   type ChannelCounts,
   type ChannelState,
 } from '#services/campaigns/channel_state'
@@ -36,14 +37,19 @@ export interface Readiness {
 
 export interface ReadinessCheckResult {
   streamerId: number
+  /** What Twitch said of the token. */
   status: StreamerHealthStatus
+  /** Empty when the check adds nothing to the channel's state. */
   reason: string
+  /** Ready for polls: a usable token on a channel that can hold a Twitch poll. */
+  ready: boolean
 }
 
+/** A check is about the token; whether polls run there is the channel's state. */
 export const HEALTH_LABELS: Record<StreamerHealthStatus, string> = {
-  ready: 'Ready',
-  refreshed: 'Ready (token renewed)',
-  needs_reconnect: 'Needs to reconnect',
+  ready: 'Token valid',
+  refreshed: 'Token renewed',
+  needs_reconnect: 'Must reconnect',
   not_authorized: 'No authorization',
 }
 
@@ -98,7 +104,12 @@ export class ReadinessService {
     return results.map((result) => ({
       streamerId: result.streamerId,
       status: result.status,
-      reason: result.reason,
+      // A deactivated streamer is not checked: the row's state already says
+      // they must reconnect, and the page does not say it twice.
+      reason: result.streamer.isActive ? result.reason : '',
+      ready:
+        (result.status === 'ready' || result.status === 'refreshed') &&
+        votingState(result.streamer).method !== null,
     }))
   }
 }

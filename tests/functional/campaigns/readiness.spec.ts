@@ -149,8 +149,10 @@ test.group('Campaigns: readiness', (group) => {
     const cass = await connectedStreamer(SEEDED.cass)
     cass.tokenExpiresAt = now.plus({ minutes: 20 })
     await cass.save()
+    // Pat is authorized, but no Twitch poll can run on a non-affiliate channel.
     const pat = await connectedStreamer(SEEDED.pat)
-    for (const streamer of [aria, cass]) {
+    const bram = await connectedStreamer(SEEDED.bram)
+    for (const streamer of [aria, cass, pat]) {
       await CampaignMembershipFactory.merge({
         campaignId: campaign.id,
         streamerId: streamer.id,
@@ -159,7 +161,7 @@ test.group('Campaigns: readiness', (group) => {
       }).create()
     }
     await CampaignMembershipFactory.apply('notGranted')
-      .merge({ campaignId: campaign.id, streamerId: pat.id })
+      .merge({ campaignId: campaign.id, streamerId: bram.id })
       .create()
 
     const response = await submit(
@@ -173,18 +175,20 @@ test.group('Campaigns: readiness', (group) => {
     response.assertHeader('location', `/campaigns/${campaign.id}/readiness`)
     response.assertFlashMessage(
       'success',
-      'Checked 3 members with Twitch: 2 ready, 0 must reconnect, 1 without authorization.'
+      'Checked 4 members with Twitch: 2 ready, 0 must reconnect, 1 without authorization, ' +
+        '1 without Twitch polls.'
     )
     const results = checkResults(response)
     const byStreamer = new Map(results.map((result) => [result.streamerId, result.status]))
     assert.equal(byStreamer.get(aria.id), 'ready')
     assert.equal(byStreamer.get(cass.id), 'refreshed')
-    assert.equal(byStreamer.get(pat.id), 'not_authorized')
+    assert.equal(byStreamer.get(bram.id), 'not_authorized')
+    assert.isFalse(results.find((result) => result.streamerId === pat.id)!.ready)
 
     const stats = twitchEmulator.state.stats()
     assert.equal(stats.byUser[SEEDED.aria.id].validate, 1, 'a fresh token is validated')
     assert.equal(stats.byUser[SEEDED.cass.id]['token.refresh_token'], 1, 'a due token is renewed')
-    assert.isUndefined(stats.byUser[SEEDED.pat.id], 'no authorization, no call')
+    assert.isUndefined(stats.byUser[SEEDED.bram.id], 'no authorization, no call')
     const renewed = await reloadStreamer(cass)
     assert.isTrue(renewed.tokenExpiresAt! > now.plus({ hours: 1 }))
 
@@ -193,7 +197,7 @@ test.group('Campaigns: readiness', (group) => {
       .loginAs(gm.user)
       .withSession({})
       .withFlashMessages({ readinessCheck: results })
-    page.assertTextIncludes('Ready (token renewed)')
+    page.assertTextIncludes('Token renewed')
     page.assertTextIncludes('No authorization')
   })
 
@@ -225,6 +229,38 @@ test.group('Campaigns: readiness', (group) => {
 
     const page = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
     assert.isTrue(row(page.text(), 'token_problem', 'bram_rolls'))
+  })
+
+  test('"check now" on a deactivated member says they must reconnect once', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+    const bram = await connectedStreamer(SEEDED.bram)
+    bram.isActive = false
+    await bram.save()
+    await CampaignMembershipFactory.merge({ campaignId: campaign.id, streamerId: bram.id }).create()
+
+    const response = await submit(
+      client,
+      'post',
+      `/campaigns/${campaign.id}/readiness/check`,
+      gm.user
+    )
+    response.assertFlashMessage(
+      'success',
+      'Checked 1 member with Twitch: 0 ready, 1 must reconnect, 0 without authorization.'
+    )
+    const page = await client
+      .get(`/campaigns/${campaign.id}/readiness`)
+      .loginAs(gm.user)
+      .withSession({})
+      .withFlashMessages({ readinessCheck: checkResults(response) })
+    const html = page.text()
+    assert.isTrue(row(html, 'needs_reconnect', 'bram_rolls'))
+    assert.equal(html.split('must sign in with Twitch again').length, 2, 'said once')
+    assert.notInclude(html, 'check-result')
+    assert.equal(twitchEmulator.state.stats().counts.validate, 0, 'Twitch is not asked')
   })
 
   test('a member gets 403 on the readiness page and check; a stranger 404', async ({
