@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import { mkdir } from 'node:fs/promises'
+import type { Page } from 'playwright'
 import type { BrowserContext } from 'playwright'
 import { campaignWithChannels, pollTestSetup, SEEDED } from '#tests/helpers/polls'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
@@ -9,6 +11,14 @@ import { twitchEmulator } from '#tests/helpers/twitch_emulator'
  * affiliate: no page contradicts another (docs/architecture.md, "A
  * channel's state").
  */
+/** Screenshots of the walk, for a human to look at (tmp/screenshots). */
+const SHOTS = new URL('../../tmp/screenshots/', import.meta.url)
+
+async function shot(page: Page, name: string) {
+  await mkdir(SHOTS, { recursive: true })
+  await page.screenshot({ path: new URL(`state-${name}.png`, SHOTS).pathname, fullPage: true })
+}
+
 test.group('Browser: one state per channel on every page', (group) => {
   pollTestSetup(group)
   const contexts: BrowserContext[] = []
@@ -67,6 +77,11 @@ test.group('Browser: one state per channel on every page', (group) => {
     await bramPage.assertTextContains('#my-membership .channel-state .badge', 'Needs to reconnect')
     assert.equal(await card.getByRole('button', { name: 'Renew for 12 hours' }).count(), 0)
     assert.notInclude(await card.innerText(), 'Ready')
+    await bramPage.assertTextContains(
+      '#my-membership .authorization',
+      'on hold until you reconnect'
+    )
+    await shot(bramPage, 'disconnected-streamer')
 
     // He reconnects: the authorization he granted runs again, and every page says so.
     await card.getByRole('link', { name: 'Reconnect your Twitch account' }).click()
@@ -78,6 +93,7 @@ test.group('Browser: one state per channel on every page', (group) => {
     await bramPage.assertTextContains('#my-membership .channel-state .badge', 'Ready')
     await card.getByRole('button', { name: 'Renew for 12 hours' }).waitFor()
     await bramPage.assertTextContains('#my-membership .connection', 'Connected')
+    await shot(bramPage, 'reconnected-streamer')
 
     await readiness.reload()
     await readiness.assertTextContains('.readiness-summary', '2 of 3 members can run polls')
@@ -96,5 +112,10 @@ test.group('Browser: one state per channel on every page', (group) => {
     await patPage.getByRole('button', { name: 'Renew for 12 hours' }).click()
     await patPage.assertTextContains('.flash-success', 'Twitch polls are not available on it')
     assert.notInclude(await patPage.locator('.flash-success').innerText(), 'may run')
+    await shot(patPage, 'non-affiliate-streamer')
+    await readiness.reload()
+    await shot(readiness, 'gm-readiness')
+    await dashboard.reload()
+    await shot(dashboard, 'gm-dashboard')
   })
 })
