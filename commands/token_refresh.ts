@@ -19,7 +19,7 @@ interface Scope {
 }
 
 /**
- * `node ace token:refresh [streamerId] [--force] [--dry-run]` (docs/token-policy.md).
+ * `node ace token:refresh [streamerId] [--force] [--dry-run]` (docs/token-policy.md, "The console").
  */
 export default class TokenRefresh extends BaseCommand {
   static commandName = 'token:refresh'
@@ -132,7 +132,7 @@ export default class TokenRefresh extends BaseCommand {
   }
 
   /**
-   * The report operators grep: these four lines exactly, then one
+   * The report operators grep (docs/token-policy.md, "The console"): these four lines exactly, then one
    * line per streamer.
    */
   #report(report: CycleReport) {

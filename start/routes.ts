@@ -3,7 +3,9 @@
 | Routes
 |--------------------------------------------------------------------------
 |
-| The contract's routes (SPEC §3, §8) keep their exact paths.
+| Every route is named: controllers redirect with `toRoute` and views link
+| with `urlFor`. Paths that scripts and Twitch rely on (the OAuth callback,
+| the push API) are listed in docs/architecture.md, "Routes".
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
@@ -43,7 +45,7 @@ router
 
 /*
 |--------------------------------------------------------------------------
-| Campaigns, memberships, readiness, notifications (issue 4)
+| Campaigns, memberships, readiness, notifications
 |--------------------------------------------------------------------------
 |
 | Signed-in users only. Every lookup is scoped to the signed-in user
@@ -118,7 +120,7 @@ router
 
 /*
 |--------------------------------------------------------------------------
-| Web push and notification settings (issue 5, SPEC §8)
+| Web push and notification settings
 |--------------------------------------------------------------------------
 |
 | JSON API of public/js/push.js (paths fixed by the contract; errors answer
@@ -152,7 +154,7 @@ router
 
 /*
 |--------------------------------------------------------------------------
-| Polls: prepared polls, launch, live results, history (issue 6)
+| Polls: prepared polls, launch, live results, history
 |--------------------------------------------------------------------------
 |
 | The campaign's GM only (app/policies/campaign_policy.ts): a member gets a

@@ -20,7 +20,7 @@ export default class ReadinessController {
 
   async show({ auth, params, view, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
-    const rows = await this.readiness.rows(campaign)
+    const { rows, counts } = await this.readiness.readiness(campaign)
     const checks: ReadinessCheckResult[] = session.flashMessages.get('readinessCheck', [])
     const checkByStreamer = new Map(checks.map((check) => [check.streamerId, check]))
     return view.render('pages/campaigns/readiness', {
@@ -29,7 +29,7 @@ export default class ReadinessController {
         ...row,
         check: row.streamerId === null ? null : (checkByStreamer.get(row.streamerId) ?? null),
       })),
-      authorizedCount: rows.filter((row) => row.status === 'authorized').length,
+      counts,
       healthLabels: HEALTH_LABELS,
       now: this.clock.now(),
     })
@@ -38,17 +38,19 @@ export default class ReadinessController {
   async check({ auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const results = await this.readiness.check(campaign)
-    const ready = results.filter((result) => ['ready', 'refreshed'].includes(result.status)).length
+    const ready = results.filter((result) => result.ready).length
     const reconnect = results.filter((result) => result.status === 'needs_reconnect').length
+    const unauthorized = results.filter((result) => result.status === 'not_authorized').length
+    const noPolls = results.length - ready - reconnect - unauthorized
     session.flash('readinessCheck', results)
     session.flash(
       'success',
       results.length === 0
         ? 'Nobody to check yet: invite streamers first.'
         : `Checked ${results.length} member${results.length === 1 ? '' : 's'} with Twitch: ` +
-            `${ready} ready, ${reconnect} must reconnect, ` +
-            `${results.length - ready - reconnect} without authorization.`
+            `${ready} ready, ${reconnect} must reconnect, ${unauthorized} without authorization` +
+            (noPolls > 0 ? `, ${noPolls} without Twitch polls.` : '.')
     )
-    return response.redirect(`/campaigns/${campaign.id}/readiness`)
+    return response.redirect().toRoute('campaigns.readiness', { id: campaign.id })
   }
 }

@@ -4,7 +4,7 @@ import CampaignMembership from '#models/campaign_membership'
 import { Clock } from '#services/clock'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { CampaignPolicy } from '#policies/campaign_policy'
-import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { CampaignActionRefused } from '#services/campaigns/errors'
 
 /**
  * A streamer answering an invitation or leaving, and a GM removing a member.
@@ -40,9 +40,8 @@ export class MembershipService {
    */
   async leave(membership: CampaignMembership) {
     if (!CampaignPolicy.canActAsMember(membership)) {
-      throw new CampaignActionException(
-        'You have not joined this campaign yet: decline the invitation instead.',
-        { redirectTo: '/dashboard' }
+      throw new CampaignActionRefused(
+        'You have not joined this campaign yet: decline the invitation instead.'
       )
     }
     await this.#loadParties(membership)
@@ -68,9 +67,7 @@ export class MembershipService {
 
   #assertPending(membership: CampaignMembership) {
     if (!CampaignPolicy.canAnswerInvitation(membership)) {
-      throw new CampaignActionException('You already accepted this invitation.', {
-        redirectTo: `/campaigns/${membership.campaignId}`,
-      })
+      throw new CampaignActionRefused('You already accepted this invitation.')
     }
   }
 

@@ -92,7 +92,7 @@ export class NotificationService {
 
   /**
    * A streamer was deactivated after a second permanent refresh failure
-   * (SPEC §5.2): the streamer gets a reconnect link, the GM of every
+   * (docs/token-policy.md, "Failures"): the streamer gets a reconnect link, the GM of every
    * campaign the streamer is an active member of gets a link to it.
    */
   async notifyStreamerDeactivated(streamer: Streamer): Promise<DeliverableNotification[]> {
