@@ -14,6 +14,9 @@ import {
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { CampaignActionException } from '#exceptions/campaign_action_exception'
 
+export const INVITED_SELF_MESSAGE =
+  'That is your own Twitch account: you run this campaign. Invite the streamers who play in it.'
+
 export type InvitationResult =
   /** The streamer uses Chorus: a pending membership waits on their dashboard. */
   | { kind: 'invited'; name: string }
@@ -110,6 +113,10 @@ export class InvitationService {
       )
     }
 
+    if (login.toLowerCase() === gmStreamer.twitchLogin.toLowerCase()) {
+      throw new CampaignActionException(INVITED_SELF_MESSAGE, { redirectTo })
+    }
+
     let users: TwitchUser[]
     try {
       users = await this.tokenRunner.run(gmStreamer, (token) =>
@@ -143,6 +150,10 @@ export class InvitationService {
         `There is no Twitch account called "${login}". Check the spelling of the login.`,
         { redirectTo }
       )
+    }
+    // The GM runs the campaign; polls run on the players' channels, never the GM's own.
+    if (found.id === gmStreamer.twitchUserId) {
+      throw new CampaignActionException(INVITED_SELF_MESSAGE, { redirectTo })
     }
     return found
   }
