@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { createServer } from 'node:net'
+import { unusedPort } from '#tests/helpers/ports'
 import { spawnApp, stripAnsi } from '#tests/helpers/child_process'
 
 export interface WebProcess {
@@ -16,7 +16,7 @@ export interface WebProcess {
  */
 export async function startWebProcess(overrides: Record<string, string> = {}): Promise<WebProcess> {
   // The server logs the port it was given, not the one it got: pick a free one first.
-  const port = await freePort()
+  const port = await unusedPort()
   const child = spawnApp(['--import=@poppinss/ts-exec', 'bin/server.ts'], {
     SCHEDULER_ENABLED: 'false',
     LOG_LEVEL: 'info',
@@ -59,15 +59,4 @@ export async function startWebProcess(overrides: Record<string, string> = {}): P
       return code as number | null
     },
   }
-}
-
-function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }

@@ -71,6 +71,8 @@ export interface ReadinessCheckResult {
   streamerId: number
   status: StreamerHealthStatus
   reason: string
+  /** Twitch could not be reached: the status is Chorus's own records, not checked. */
+  twitchUnreachable: boolean
 }
 
 export const HEALTH_LABELS: Record<StreamerHealthStatus, string> = {
@@ -127,6 +129,7 @@ export class ReadinessService {
       streamerId: result.streamerId,
       status: result.status,
       reason: result.reason,
+      twitchUnreachable: result.retryable,
     }))
   }
 }
