@@ -35,7 +35,8 @@ test.group('Sign-in returns to the page asked for', (group) => {
     assert.equal(visit.status, 302)
     assert.equal(visit.headers.get('location'), '/')
 
-    const landing = await (await session.get('/')).text()
+    const landingResponse = await session.get('/')
+    const landing = await landingResponse.text()
     assert.include(landing, SIGN_IN_TO_CONTINUE)
 
     const callback = await signInWithTwitch(session, SEEDED.bram.id)

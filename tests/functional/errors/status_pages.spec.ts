@@ -11,7 +11,10 @@ import { startWebProcess, type WebProcess } from '#tests/helpers/web_process'
  * What the developer's error page would leak: stack frames, request
  * headers, cookies.
  */
-function assertNothingLeaks(assert: { notMatch(a: string, b: RegExp): void }, body: string) {
+function assertNothingLeaks(
+  assert: { notMatch(a: string, b: RegExp, message?: string): void },
+  body: string
+) {
   assert.notMatch(body, /\bat [\w.<>]+ \(|node_modules|\.ts:\d+/, 'no stack frames')
   assert.notMatch(body, /adonis-session|XSRF-TOKEN|user-agent/i, 'no cookies or headers')
 }
