@@ -61,7 +61,7 @@ export class InvitationService {
           back
         )
       }
-      await createOnce(
+      const membership = await createOnce(
         () =>
           CampaignMembership.create({
             campaignId: campaign.id,
@@ -72,7 +72,10 @@ export class InvitationService {
         `${name} is already invited.`,
         back.redirectTo
       )
-      await this.notifier.notify('invited', campaign, streamer, gm.displayName)
+      await this.notifier.notify('invited', campaign, streamer, {
+        membershipId: membership.id,
+        gmName: gm.displayName,
+      })
       return { kind: 'invited', name }
     }
 

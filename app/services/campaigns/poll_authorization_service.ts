@@ -5,6 +5,7 @@ import { Clock } from '#services/clock'
 import { TokenRefreshService } from '#services/tokens/token_refresh_service'
 import { CampaignPolicy } from '#policies/campaign_policy'
 import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 
 /** How long a grant lets the GM run polls on the streamer's channel (SPEC §1). */
 export const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
@@ -20,7 +21,8 @@ export const RECONNECT_MESSAGE =
 export class PollAuthorizationService {
   constructor(
     private clock: Clock,
-    private refreshService: TokenRefreshService
+    private refreshService: TokenRefreshService,
+    private notifier: CampaignNotifier
   ) {}
 
   /**
@@ -62,6 +64,8 @@ export class PollAuthorizationService {
     membership.pollAuthorizationGrantedAt = grantedAt
     membership.pollAuthorizationExpiresAt = grantedAt.plus(POLL_AUTHORIZATION_DURATION)
     await membership.save()
+    // "Your authorization ends soon" is answered.
+    await this.notifier.settle(membership.id, 'authorization')
     return membership
   }
 
@@ -72,6 +76,7 @@ export class PollAuthorizationService {
     membership.pollAuthorizationGrantedAt = null
     membership.pollAuthorizationExpiresAt = null
     await membership.save()
+    await this.notifier.settle(membership.id, 'authorization')
     return membership
   }
 }
