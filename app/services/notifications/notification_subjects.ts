@@ -8,4 +8,6 @@ export const notificationSubject = {
   membership: (membershipId: number) => `membership:${membershipId}`,
   /** A streamer's Twitch connection. */
   streamer: (streamerId: number) => `streamer:${streamerId}`,
+  /** A launched poll (a run). */
+  pollRun: (runId: number) => `poll_run:${runId}`,
 }

@@ -23,6 +23,7 @@ import {
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore } from '#services/polls/poll_run_store'
+import { PollNotifier } from '#services/polls/poll_notifier'
 
 /**
  * The launch was refused before anything reached Twitch: the campaign
@@ -85,7 +86,8 @@ export class PollLaunchService {
     private runner: StreamerTokenRunner,
     private helix: TwitchHelixClient,
     private poller: PollResultsPoller,
-    private store: PollRunStore
+    private store: PollRunStore,
+    private notifier: PollNotifier
   ) {}
 
   async launch(
@@ -117,6 +119,7 @@ export class PollLaunchService {
 
     if (run.status === 'running') {
       await this.poller.start(run.id)
+      await this.notifier.started(run)
     }
     return { run, created: true }
   }

@@ -6,6 +6,7 @@ import PollRun, { type PollRunEndReason, type PollRunStatus } from '#models/poll
 import PollChannel from '#models/poll_channel'
 import { Clock } from '#services/clock'
 import { combineVotes } from '#services/polls/poll_snapshot'
+import { PollNotifier } from '#services/polls/poll_notifier'
 
 export interface RunWithChannels {
   run: PollRun
@@ -20,7 +21,10 @@ export interface RunWithChannels {
  */
 @inject()
 export class PollRunStore {
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    private notifier: PollNotifier
+  ) {}
 
   async load(runId: number): Promise<RunWithChannels | null> {
     const run = await PollRun.find(runId)
@@ -64,7 +68,7 @@ export class PollRunStore {
     end: { status: Extract<PollRunStatus, 'completed' | 'terminated'>; reason: PollRunEndReason },
     from: PollRunStatus[]
   ): Promise<PollRun | null> {
-    return this.#whileIn(runId, from, async (run, trx) => {
+    const ended = await this.#whileIn(runId, from, async (run, trx) => {
       await saveDirty(channels, trx)
       const withPoll = channels.filter((channel) => channel.outcome === 'created')
       const totals = combineVotes(run.choices.length, withPoll)
@@ -79,6 +83,9 @@ export class PollRunStore {
       await run.save()
       return run
     })
+    // Only the one write that ended the run gets here with it: the streamers hear it once.
+    if (ended) await this.notifier.ended(ended)
+    return ended
   }
 
   /**
