@@ -14,6 +14,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    */
   protected renderStatusPages = true
 
+  /**
+   * Ranges must not cover the single codes: the single codes are visited
+   * first (integer-like keys), so an overlapping range would replace them.
+   */
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '400..402': (error, { view }) => view.render('pages/errors/bad_request', { error }),
     '403': (error, { view }) => view.render('pages/errors/forbidden', { error }),
