@@ -100,21 +100,22 @@ export class CampaignNotifier {
   }
 
   /**
-   * The invitation was answered, withdrawn or the member removed: the
-   * invitation's notification (and a pending "authorization ends soon") is
-   * settled. Like notify(), a failure is logged, never passed on.
+   * The invitation was answered or withdrawn, the member removed or the
+   * campaign deleted: the invitation's notification (and a pending
+   * "authorization ends soon") is settled. Like notify(), a failure is logged, never passed on.
    */
-  async settle(membershipId: number, what: 'invitation' | 'authorization' | 'all') {
+  async settle(membershipIds: number | number[], what: 'invitation' | 'authorization' | 'all') {
+    const ids = Array.isArray(membershipIds) ? membershipIds : [membershipIds]
     const types = {
       invitation: [CAMPAIGN_NOTIFICATION_TYPES.invited],
       authorization: [NOTIFICATION_TYPES.authorizationExpiring],
       all: [CAMPAIGN_NOTIFICATION_TYPES.invited, NOTIFICATION_TYPES.authorizationExpiring],
     }[what]
     try {
-      await this.notifications.resolve(notificationSubject.membership(membershipId), types)
+      await this.notifications.resolve(ids.map(notificationSubject.membership), types)
     } catch (error) {
       logger.warn(
-        { membershipId, error: error instanceof Error ? error.message : error },
+        { membershipIds: ids, error: error instanceof Error ? error.message : error },
         '[Campaigns] could not resolve notifications'
       )
     }

@@ -3,6 +3,8 @@ import type User from '#models/user'
 import Campaign from '#models/campaign'
 import { Clock } from '#services/clock'
 import { membershipsOf } from '#policies/campaign_policy'
+import CampaignMembership from '#models/campaign_membership'
+import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 
 export interface CampaignInput {
   name: string
@@ -14,7 +16,10 @@ export interface CampaignInput {
  */
 @inject()
 export class CampaignService {
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    private notifier: CampaignNotifier
+  ) {}
 
   async create(owner: User, input: CampaignInput) {
     return Campaign.create({
@@ -34,7 +39,15 @@ export class CampaignService {
    * Deletes the campaign with its memberships and invitations (cascade).
    */
   async delete(campaign: Campaign) {
+    const memberships = await CampaignMembership.query()
+      .where('campaign_id', campaign.id)
+      .select('id')
     await campaign.delete()
+    // Invitations to it can no longer be answered.
+    await this.notifier.settle(
+      memberships.map((membership) => membership.id),
+      'all'
+    )
   }
 
   /**

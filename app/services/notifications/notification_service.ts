@@ -147,11 +147,13 @@ export class NotificationService {
    * streamer reconnected): its notifications of these types are marked read
    * and resolved, for every user who got one. Returns how many changed.
    */
-  async resolve(subject: string, types: string[]): Promise<number> {
+  async resolve(subjects: string | string[], types: string[]): Promise<number> {
+    const list = Array.isArray(subjects) ? subjects : [subjects]
+    if (list.length === 0) return 0
     const now = this.clock.now().toJSDate()
     const updated = await db
       .from('notifications')
-      .where('subject', subject)
+      .whereIn('subject', list)
       .whereIn('type', types)
       .whereNull('resolved_at')
       .update({ resolved_at: now, read_at: db.raw('COALESCE(read_at, ?)', [now]) })

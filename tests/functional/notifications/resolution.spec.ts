@@ -96,6 +96,17 @@ test.group('Notifications: resolved with their cause', (group) => {
     assert.isNull(notices[1].readAt)
   })
 
+  test('deleting the campaign resolves its invitations', async ({ client, assert }) => {
+    const { gm, bram, campaign } = await invitedBram(client)
+
+    const response = await submit(client, 'delete', `/campaigns/${campaign.id}`, gm.user)
+    response.assertFlashMissing('error')
+
+    const notice = await invitationNotice(bram.user)
+    assert.isNotNull(notice!.resolvedAt)
+    assert.equal(await unreadCount(client, bram.user), 0)
+  })
+
   test('"Reconnect your Twitch account" is resolved by signing in again, for the GM too', async ({
     assert,
   }) => {
