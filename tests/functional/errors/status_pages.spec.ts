@@ -77,3 +77,29 @@ test.group('Error pages in development', (group) => {
     assertNothingLeaks(assert, body)
   })
 })
+
+test.group('Error pages in development: a server error', (group) => {
+  group.each.timeout(60_000)
+  let web: WebProcess
+
+  group.setup(async () => {
+    // A database that does not exist: the first query of a sign-in fails.
+    web = await startWebProcess({ NODE_ENV: 'development', DB_DATABASE: 'chorus_no_such_db' })
+    return async () => {
+      await web.stop()
+    }
+  })
+  group.each.setup(() => twitchEmulator.state.reset())
+
+  test('is the friendly 500 page; the details are in the log', async ({ assert }) => {
+    const session = new HttpSession(web.url)
+    const callback = await signInWithTwitch(session, SEEDED.bram.id)
+    const body = await callback.text()
+
+    assert.equal(callback.status, 500)
+    assert.include(body, 'Chorus could not complete this request.')
+    assert.notInclude(body, 'chorus_no_such_db')
+    assertNothingLeaks(assert, body)
+    assert.include(web.output(), 'chorus_no_such_db', 'the log says what went wrong')
+  })
+})
