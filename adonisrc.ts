@@ -40,6 +40,7 @@ export default defineConfig({
   preloads: [
     () => import('#start/routes'),
     () => import('#start/kernel'),
+    () => import('#start/view'),
     { file: () => import('#start/scheduler'), environment: ['web'] },
     // Transmit routes and channel authorization; the running polls' watcher (docs/live-results.md)
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },

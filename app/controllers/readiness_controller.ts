@@ -38,19 +38,46 @@ export default class ReadinessController {
   async check({ auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const results = await this.readiness.check(campaign)
-    const ready = results.filter((result) => result.ready).length
-    const reconnect = results.filter((result) => result.status === 'needs_reconnect').length
-    const unauthorized = results.filter((result) => result.status === 'not_authorized').length
-    const noPolls = results.length - ready - reconnect - unauthorized
     session.flash('readinessCheck', results)
-    session.flash(
-      'success',
-      results.length === 0
-        ? 'Nobody to check yet: invite streamers first.'
-        : `Checked ${results.length} member${results.length === 1 ? '' : 's'} with Twitch: ` +
-            `${ready} ready, ${reconnect} must reconnect, ${unauthorized} without authorization` +
-            (noPolls > 0 ? `, ${noPolls} without Twitch polls.` : '.')
-    )
+    const summary = checkSummary(results)
+    session.flash(summary.kind, summary.message)
     return response.redirect().toRoute('campaigns.readiness', { id: campaign.id })
+  }
+}
+
+/**
+ * One sentence about a "check now". Only what Twitch confirmed counts as
+ * ready: when Twitch could not be reached, that is what the GM reads first.
+ */
+function checkSummary(results: ReadinessCheckResult[]): {
+  kind: 'success' | 'error'
+  message: string
+} {
+  if (results.length === 0) {
+    return { kind: 'success', message: 'Nobody to check yet: invite streamers first.' }
+  }
+  const members = (count: number) => `${count} member${count === 1 ? '' : 's'}`
+  const unreachable = results.filter((result) => result.twitchUnreachable).length
+  const checked = results.filter((result) => !result.twitchUnreachable)
+  const ready = checked.filter((result) => result.ready).length
+  const reconnect = checked.filter((result) => result.status === 'needs_reconnect').length
+  const unauthorized = checked.filter((result) => result.status === 'not_authorized').length
+  const noPolls = checked.length - ready - reconnect - unauthorized
+  const counts =
+    `${ready} ready, ${reconnect} must reconnect, ${unauthorized} without authorization` +
+    (noPolls > 0 ? `, ${noPolls} without Twitch polls` : '')
+  if (unreachable === 0) {
+    return {
+      kind: 'success',
+      message: `Checked ${members(results.length)} with Twitch: ${counts}.`,
+    }
+  }
+  const notChecked =
+    unreachable === results.length
+      ? `none of the ${members(results.length)} could be checked`
+      : `${members(unreachable)} of ${results.length} could not be checked (the others: ${counts})`
+  return {
+    kind: 'error',
+    message: `Twitch could not be reached: ${notChecked}. Try again in a minute.`,
   }
 }

@@ -8,6 +8,8 @@ import {
   POLL_SCOPE,
   type ChannelCounts,
 } from '#services/campaigns/channel_state'
+import CampaignMembership from '#models/campaign_membership'
+import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 
 export interface CampaignInput {
   name: string
@@ -19,7 +21,10 @@ export interface CampaignInput {
  */
 @inject()
 export class CampaignService {
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    private notifier: CampaignNotifier
+  ) {}
 
   async create(owner: User, input: CampaignInput) {
     return Campaign.create({
@@ -39,7 +44,15 @@ export class CampaignService {
    * Deletes the campaign with its memberships and invitations (cascade).
    */
   async delete(campaign: Campaign) {
+    const memberships = await CampaignMembership.query()
+      .where('campaign_id', campaign.id)
+      .select('id')
     await campaign.delete()
+    // Invitations to it can no longer be answered.
+    await this.notifier.settle(
+      memberships.map((membership) => membership.id),
+      'all'
+    )
   }
 
   /**

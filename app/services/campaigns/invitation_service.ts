@@ -14,6 +14,9 @@ import {
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { CampaignActionRefused } from '#services/campaigns/errors'
 
+export const INVITED_SELF_MESSAGE =
+  'That is your own Twitch account: you run this campaign. Invite the streamers who play in it.'
+
 export type InvitationResult =
   /** The streamer uses Chorus: a pending membership waits on their dashboard. */
   | { kind: 'invited'; name: string }
@@ -56,7 +59,7 @@ export class InvitationService {
             : `${name} is already invited and has not answered yet.`
         )
       }
-      await createOnce(
+      const membership = await createOnce(
         () =>
           CampaignMembership.create({
             campaignId: campaign.id,
@@ -66,7 +69,10 @@ export class InvitationService {
           }),
         `${name} is already invited.`
       )
-      await this.notifier.notify('invited', campaign, streamer, gm.displayName)
+      await this.notifier.notify('invited', campaign, streamer, {
+        membershipId: membership.id,
+        gmName: gm.displayName,
+      })
       return { kind: 'invited', name }
     }
 
@@ -106,6 +112,10 @@ export class InvitationService {
       )
     }
 
+    if (login.toLowerCase() === gmStreamer.twitchLogin.toLowerCase()) {
+      throw new CampaignActionRefused(INVITED_SELF_MESSAGE)
+    }
+
     let users: TwitchUser[]
     try {
       users = await this.tokenRunner.run(gmStreamer, (token) =>
@@ -137,6 +147,10 @@ export class InvitationService {
       throw new CampaignActionRefused(
         `There is no Twitch account called "${login}". Check the spelling of the login.`
       )
+    }
+    // The GM runs the campaign; polls run on the players' channels, never the GM's own.
+    if (found.id === gmStreamer.twitchUserId) {
+      throw new CampaignActionRefused(INVITED_SELF_MESSAGE)
     }
     return found
   }

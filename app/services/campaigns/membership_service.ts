@@ -24,6 +24,7 @@ export class MembershipService {
     membership.acceptedAt = this.clock.now()
     await membership.save()
     await this.#notify('accepted', membership)
+    await this.notifier.settle(membership.id, 'invitation')
     return membership
   }
 
@@ -32,6 +33,7 @@ export class MembershipService {
     await this.#loadParties(membership)
     await membership.delete()
     await this.#notify('declined', membership)
+    await this.notifier.settle(membership.id, 'invitation')
     return membership
   }
 
@@ -47,6 +49,7 @@ export class MembershipService {
     await this.#loadParties(membership)
     await membership.delete()
     await this.#notify('left', membership)
+    await this.notifier.settle(membership.id, 'authorization')
     return membership
   }
 
@@ -62,6 +65,7 @@ export class MembershipService {
     membership.$setRelated('campaign', campaign)
     await membership.delete()
     await this.#notify('removed', membership)
+    await this.notifier.settle(membership.id, 'all')
     return membership
   }
 
@@ -84,6 +88,8 @@ export class MembershipService {
     membership: CampaignMembership
   ) {
     await this.#loadParties(membership)
-    await this.notifier.notify(event, membership.campaign, membership.streamer)
+    await this.notifier.notify(event, membership.campaign, membership.streamer, {
+      membershipId: membership.id,
+    })
   }
 }

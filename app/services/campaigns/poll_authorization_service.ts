@@ -6,6 +6,7 @@ import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { CampaignPolicy } from '#policies/campaign_policy'
 import { CampaignActionRefused } from '#services/campaigns/errors'
 import { authorizationState } from '#services/campaigns/channel_state'
+import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 
 /** How long a grant lets the GM run polls on the streamer's channel. */
 export const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
@@ -17,7 +18,8 @@ export const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
 export class PollAuthorizationService {
   constructor(
     private clock: Clock,
-    private refreshService: StreamerRefresher
+    private refreshService: StreamerRefresher,
+    private notifier: CampaignNotifier
   ) {}
 
   /**
@@ -73,6 +75,8 @@ export class PollAuthorizationService {
     membership.pollAuthorizationGrantedAt = grantedAt
     membership.pollAuthorizationExpiresAt = grantedAt.plus(POLL_AUTHORIZATION_DURATION)
     await membership.save()
+    // "Your authorization ends soon" is answered.
+    await this.notifier.settle(membership.id, 'authorization')
     return membership
   }
   /**
@@ -82,6 +86,7 @@ export class PollAuthorizationService {
     membership.pollAuthorizationGrantedAt = null
     membership.pollAuthorizationExpiresAt = null
     await membership.save()
+    await this.notifier.settle(membership.id, 'authorization')
     return membership
   }
 }

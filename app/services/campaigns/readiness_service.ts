@@ -43,6 +43,8 @@ export interface ReadinessCheckResult {
   reason: string
   /** Ready for polls: a usable token on a channel that can hold a Twitch poll. */
   ready: boolean
+  /** Twitch could not be reached: the status is Chorus's own records, not checked. */
+  twitchUnreachable: boolean
 }
 
 /** A check is about the token; whether polls run there is the channel's state. */
@@ -107,9 +109,12 @@ export class ReadinessService {
       // A deactivated streamer is not checked: the row's state already says
       // they must reconnect, and the page does not say it twice.
       reason: result.streamer.isActive ? result.reason : '',
+      // Only what Twitch confirmed counts as ready.
       ready:
+        !result.retryable &&
         (result.status === 'ready' || result.status === 'refreshed') &&
         votingState(result.streamer).method !== null,
+      twitchUnreachable: result.retryable,
     }))
   }
 }

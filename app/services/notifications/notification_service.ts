@@ -4,6 +4,7 @@ import logger from '@adonisjs/core/services/logger'
 import { appUrl } from '#config/app'
 import { Clock } from '#services/clock'
 import type Streamer from '#models/streamer'
+import { notificationSubject } from '#services/notifications/notification_subjects'
 import {
   notificationChannels,
   type DeliverableNotification,
@@ -30,6 +31,8 @@ export interface NotificationInput {
   /** A path under APP_URL ("/campaigns/3") or an absolute URL. */
   url: string | null
   urgency?: NotificationUrgency
+  /** What it is about (see notification_subjects.ts), so it can be resolved. */
+  subject?: string | null
 }
 
 interface NotificationRow {
@@ -71,6 +74,7 @@ export class NotificationService {
           title: input.title,
           body: input.body,
           url: input.url === null ? null : absoluteUrl(input.url),
+          subject: input.subject ?? null,
           created_at: createdAt.toJSDate(),
         }))
       )
@@ -105,6 +109,8 @@ export class NotificationService {
       .orderBy('campaigns.id')
 
     const name = streamer.twitchDisplayName || streamer.twitchLogin
+    // Resolved when the streamer signs in with Twitch again (resolveReconnected).
+    const subject = notificationSubject.streamer(streamer.id)
     const inputs: NotificationInput[] = [
       {
         userId: streamer.userId,
@@ -115,6 +121,7 @@ export class NotificationService {
           'your channel. Sign in with Twitch again to reconnect.',
         url: '/auth/twitch/redirect',
         urgency: 'high',
+        subject,
       },
       ...campaigns
         // A GM who is this streamer already got the reconnect notification.
@@ -129,9 +136,39 @@ export class NotificationService {
             'they sign in again.',
           url: `/campaigns/${campaign.id}`,
           urgency: 'high',
+          subject,
         })),
     ]
     return this.notify(inputs)
+  }
+
+  /**
+   * The matter a notification is about is settled (an invitation answered, a
+   * streamer reconnected): its notifications of these types are marked read
+   * and resolved, for every user who got one. Returns how many changed.
+   */
+  async resolve(subjects: string | string[], types: string[]): Promise<number> {
+    const list = Array.isArray(subjects) ? subjects : [subjects]
+    if (list.length === 0) return 0
+    const now = this.clock.now().toJSDate()
+    const updated = await db
+      .from('notifications')
+      .whereIn('subject', list)
+      .whereIn('type', types)
+      .whereNull('resolved_at')
+      .update({ resolved_at: now, read_at: db.raw('COALESCE(read_at, ?)', [now]) })
+    return Number(Array.isArray(updated) ? updated[0] : updated)
+  }
+
+  /**
+   * The streamer signed in with Twitch again: "reconnect" (to them) and
+   * "must reconnect" (to their GMs) are settled.
+   */
+  async resolveReconnected(streamerId: number) {
+    return this.resolve(notificationSubject.streamer(streamerId), [
+      NOTIFICATION_TYPES.reconnectRequired,
+      NOTIFICATION_TYPES.streamerDisconnected,
+    ])
   }
 
   /**

@@ -22,6 +22,7 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore, type LaunchedChannel } from '#services/polls/poll_run_store'
 import { leftOutReason, stateOf } from '#services/campaigns/channel_state'
+import { PollNotifier } from '#services/polls/poll_notifier'
 
 /**
  * The launch was refused before anything reached Twitch: the campaign
@@ -78,7 +79,8 @@ export class PollLaunchService {
     private runner: StreamerTokenRunner,
     private helix: TwitchHelixClient,
     private poller: PollResultsPoller,
-    private store: PollRunStore
+    private store: PollRunStore,
+    private notifier: PollNotifier
   ) {}
 
   async launch(
@@ -110,6 +112,7 @@ export class PollLaunchService {
 
     if (run.status === 'running') {
       await this.poller.start(run.id)
+      await this.notifier.started(run)
     }
     return { run, created: true }
   }

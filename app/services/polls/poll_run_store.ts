@@ -9,6 +9,7 @@ import type { ModelAttributes } from '@adonisjs/lucid/types/model'
 import type { TwitchPoll } from '#services/twitch/twitch_helix_client'
 import { Clock } from '#services/clock'
 import { combineVotes } from '#services/polls/poll_snapshot'
+import { PollNotifier } from '#services/polls/poll_notifier'
 
 /** One member's channel as a launch leaves it: its Twitch poll, or why it has none. */
 export interface LaunchedChannel {
@@ -33,7 +34,10 @@ export interface RunWithChannels {
  */
 @inject()
 export class PollRunStore {
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    private notifier: PollNotifier
+  ) {}
 
   /**
    * A new run in `launching`. Its idempotency key is unique, and a partial
@@ -157,7 +161,7 @@ export class PollRunStore {
     end: { status: Extract<PollRunStatus, 'completed' | 'terminated'>; reason: PollRunEndReason },
     from: PollRunStatus[]
   ): Promise<PollRun | null> {
-    return this.#whileIn(runId, from, async (run, trx) => {
+    const ended = await this.#whileIn(runId, from, async (run, trx) => {
       await saveDirty(channels, trx)
       const withPoll = channels.filter((channel) => channel.outcome === 'created')
       const totals = combineVotes(run.choices.length, withPoll)
@@ -172,6 +176,9 @@ export class PollRunStore {
       await run.save()
       return run
     })
+    // Only the one write that ended the run gets here with it: the streamers hear it once.
+    if (ended) await this.notifier.ended(ended)
+    return ended
   }
 
   /**

@@ -7,6 +7,10 @@ import { CampaignMembershipFactory } from '#database/factories/campaign_membersh
 import CampaignInvitation from '#models/campaign_invitation'
 import type { ReadinessCheckResult } from '#services/campaigns/readiness_service'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import { unusedPort } from '#tests/helpers/ports'
+import app from '@adonisjs/core/services/app'
+import twitchConfig from '#config/twitch'
+import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
 import {
   SEEDED,
   campaignTestSetup,
@@ -261,6 +265,51 @@ test.group('Campaigns: readiness', (group) => {
     assert.equal(html.split('must sign in with Twitch again').length, 2, 'said once')
     assert.notInclude(html, 'check-result')
     assert.equal(twitchEmulator.state.stats().counts.validate, 0, 'Twitch is not asked')
+  })
+
+  test('"check now" with Twitch unreachable says so, and counts nobody as ready', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+    const now = clock.now()
+    for (const account of [SEEDED.aria, SEEDED.bram]) {
+      const streamer = await connectedStreamer(account)
+      await CampaignMembershipFactory.merge({
+        campaignId: campaign.id,
+        streamerId: streamer.id,
+        pollAuthorizationGrantedAt: now,
+        pollAuthorizationExpiresAt: now.plus({ hours: 12 }),
+      }).create()
+    }
+    // Twitch is down: its OAuth endpoints are on a port where nothing listens.
+    const downUrl = `http://127.0.0.1:${await unusedPort()}/oauth2`
+    app.container.swap(
+      TwitchOAuthClient,
+      () => new TwitchOAuthClient({ ...twitchConfig, oauthUrl: downUrl })
+    )
+    let response: ApiResponse
+    try {
+      response = await submit(client, 'post', `/campaigns/${campaign.id}/readiness/check`, gm.user)
+    } finally {
+      app.container.restore(TwitchOAuthClient)
+    }
+
+    response.assertFlashMessage(
+      'error',
+      'Twitch could not be reached: none of the 2 members could be checked. Try again in a minute.'
+    )
+    assert.notProperty(response.flashMessages(), 'success')
+    const results = checkResults(response)
+    assert.isTrue(results.every((result) => result.twitchUnreachable))
+
+    const page = await client
+      .get(`/campaigns/${campaign.id}/readiness`)
+      .loginAs(gm.user)
+      .withSession({})
+      .withFlashMessages({ readinessCheck: results })
+    page.assertTextIncludes('Not checked: Twitch could not be reached')
+    assert.notInclude(page.text(), 'Check: <strong>Ready')
   })
 
   test('a member gets 403 on the readiness page and check; a stranger 404', async ({
