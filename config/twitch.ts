@@ -31,8 +31,7 @@ const twitchConfig = {
    */
   eventsub: {
     secret: env.get('TWITCH_EVENTSUB_SECRET', ''),
-    callbackUrl:
-      env.get('TWITCH_EVENTSUB_CALLBACK_URL') || `${appUrl}/webhooks/twitch/eventsub`,
+    callbackUrl: env.get('TWITCH_EVENTSUB_CALLBACK_URL') || `${appUrl}/webhooks/twitch/eventsub`,
   },
 }
 

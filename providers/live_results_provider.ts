@@ -24,18 +24,16 @@ export default class LiveResultsProvider {
 
     // Twitch polls: votes and ends arrive by event.
     const { PollEventsHandler } = await import('#services/eventsub/poll_events_handler')
-    const { PollSubscriptionSource, POLL_EVENT_TYPES } = await import(
-      '#services/eventsub/poll_subscription_source'
-    )
+    const { PollSubscriptionSource, POLL_EVENT_TYPES } =
+      await import('#services/eventsub/poll_subscription_source')
     for (const type of POLL_EVENT_TYPES) {
       registry.handle(type, '1', () => container.make(PollEventsHandler))
     }
     registry.addSource(() => container.make(PollSubscriptionSource))
 
     // Someone disconnected Chorus on Twitch.
-    const { AuthorizationRevokeHandler } = await import(
-      '#services/eventsub/authorization_revoke_handler'
-    )
+    const { AuthorizationRevokeHandler } =
+      await import('#services/eventsub/authorization_revoke_handler')
     const { AppSubscriptionSource } = await import('#services/eventsub/app_subscription_source')
     registry.handle('user.authorization.revoke', '1', () =>
       container.make(AuthorizationRevokeHandler)

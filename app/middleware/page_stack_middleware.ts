@@ -35,7 +35,8 @@ export default class PageStackMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     if (isMachineRoute(ctx)) return next()
     // Imported modules are cached by Node: only the first request loads them.
-    const classes = await Promise.all(PAGE_STACK.map(async (load) => (await load()).default))
+    const modules = await Promise.all(PAGE_STACK.map((load) => load()))
+    const classes = modules.map((module) => module.default)
     // Built per request through the request's container, as the router would.
     const stack = await Promise.all(classes.map((type) => ctx.containerResolver.make(type)))
     const run = (index: number): Promise<unknown> =>
@@ -45,4 +46,3 @@ export default class PageStackMiddleware {
     return run(0)
   }
 }
-

@@ -41,7 +41,9 @@ export interface EventSubBody {
  * The envelope from the request's headers, or null when a required one is
  * missing (such a request is answered 403 like a bad signature).
  */
-export function readEnvelope(header: (name: string) => string | undefined): EventSubEnvelope | null {
+export function readEnvelope(
+  header: (name: string) => string | undefined
+): EventSubEnvelope | null {
   const id = header(EVENTSUB_HEADERS.id)
   const type = header(EVENTSUB_HEADERS.type)
   const timestamp = header(EVENTSUB_HEADERS.timestamp)
@@ -74,7 +76,8 @@ export function hasValidSignature(secret: string, envelope: EventSubEnvelope, ra
  * dropped), or null when it cannot be read.
  */
 export function messageTime(timestamp: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(timestamp)) return null
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(timestamp))
+    return null
   const ms = Date.parse(timestamp.replace(/(\.\d{3})\d+/, '$1'))
   return Number.isFinite(ms) ? ms : null
 }

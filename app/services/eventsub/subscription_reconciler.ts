@@ -82,8 +82,10 @@ export class SubscriptionReconciler {
     try {
       const sources = await this.registry.sources()
       const owned = new Set(sources.flatMap((source) => source.types))
-      const wanted = (await Promise.all(sources.map((source) => source.wanted()))).flat()
-      const listed = (await this.client.list()).filter(
+      const wantedBySource = await Promise.all(sources.map((source) => source.wanted()))
+      const all = await this.client.list()
+      const wanted = wantedBySource.flat()
+      const listed = all.filter(
         (subscription) => subscription.callback === this.settings.callbackUrl
       )
       const { report, kept, created } = await this.#converge(wanted, listed, owned)
@@ -107,10 +109,12 @@ export class SubscriptionReconciler {
     try {
       const sources = await this.registry.sources()
       const owned = new Set(sources.flatMap((source) => source.types))
-      const wanted = (
-        await Promise.all(sources.map((source) => source.wantedFor(twitchUserId)))
-      ).flat()
-      const listed = (await this.client.list({ userId: twitchUserId })).filter(
+      const wantedBySource = await Promise.all(
+        sources.map((source) => source.wantedFor(twitchUserId))
+      )
+      const theirs = await this.client.list({ userId: twitchUserId })
+      const wanted = wantedBySource.flat()
+      const listed = theirs.filter(
         (subscription) =>
           subscription.callback === this.settings.callbackUrl &&
           broadcasterOfListed(subscription) === twitchUserId

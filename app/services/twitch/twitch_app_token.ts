@@ -70,7 +70,10 @@ export class TwitchAppToken {
       if (current && current !== refused) return current
       const tokens = await this.oauth.appToken()
       const lifetime = tokens.expiresIn ?? 3600
-      const keep = Math.max(MIN_KEEP_SECONDS, lifetime - Math.min(RENEW_BEFORE_SECONDS, lifetime / 2))
+      const keep = Math.max(
+        MIN_KEEP_SECONDS,
+        lifetime - Math.min(RENEW_BEFORE_SECONDS, lifetime / 2)
+      )
       await redis.set(APP_TOKEN_KEY, encryption.encrypt(tokens.accessToken), 'EX', Math.floor(keep))
       return tokens.accessToken
     } finally {

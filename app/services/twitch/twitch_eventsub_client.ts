@@ -69,13 +69,18 @@ export class TwitchEventSubClient {
     )
     const created = body?.data?.[0]
     if (!created) {
-      throw new TwitchTransientError(`Twitch answered subscribe to ${input.type} without data`, status)
+      throw new TwitchTransientError(
+        `Twitch answered subscribe to ${input.type} without data`,
+        status
+      )
     }
     return toSubscription(created)
   }
 
   /** Every subscription of the app, following the pages. */
-  async list(filter: { type?: string; userId?: string } = {}): Promise<TwitchEventSubSubscription[]> {
+  async list(
+    filter: { type?: string; userId?: string } = {}
+  ): Promise<TwitchEventSubSubscription[]> {
     const all: TwitchEventSubSubscription[] = []
     let after: string | undefined
     for (let page = 0; page < MAX_PAGES; page++) {
