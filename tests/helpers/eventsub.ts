@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import type { Group } from '@japa/runner/core'
@@ -40,10 +41,19 @@ export async function clearEventSubKeys() {
   if (keys.length > 0) await redis.del(...keys)
 }
 
-/** Subscribes as the running app would at boot, and waits for every challenge. */
+/**
+ * Subscribes as the running app would at boot (waiting for a pass started
+ * in the background, e.g. by a revocation, to finish first), and waits for
+ * every challenge.
+ */
 export async function reconcileSubscriptions() {
   const reconciler = await app.container.make(SubscriptionReconciler)
-  const report = await reconciler.reconcile()
+  const deadline = Date.now() + 5000
+  let report = await reconciler.reconcile()
+  while (report === null && Date.now() < deadline) {
+    await sleep(20)
+    report = await reconciler.reconcile()
+  }
   await twitchEmulator.state.eventsub.idle()
   return report
 }

@@ -141,6 +141,7 @@ export class SubscriptionReconciler {
     const kept = new Map<string, TwitchEventSubSubscription>()
     const blocked = new Set<string>()
     const toDelete: TwitchEventSubSubscription[] = []
+    const dead: TwitchEventSubSubscription[] = []
 
     for (const subscription of listed) {
       if (!owned.has(subscription.type)) continue
@@ -149,13 +150,18 @@ export class SubscriptionReconciler {
         toDelete.push(subscription)
       } else if (LIVE_STATUSES.includes(subscription.status) && !kept.has(key)) {
         kept.set(key, subscription)
-      } else {
-        // Dead (revoked, failed) or a second copy. Only some revocations are
-        // worth a new one; the others mean the access is gone.
+      } else if (
+        LIVE_STATUSES.includes(subscription.status) ||
+        RECREATABLE_STATUSES.includes(subscription.status)
+      ) {
+        // A second copy, or revoked for a reason worth a new one.
         toDelete.push(subscription)
-        if (!LIVE_STATUSES.includes(subscription.status)) {
-          if (!RECREATABLE_STATUSES.includes(subscription.status)) blocked.add(key)
-        }
+      } else {
+        // Revoked because the access is gone (authorization revoked, user
+        // removed…): a new one would be refused. It stays listed, so it is
+        // not tried again, until it is no longer wanted.
+        blocked.add(key)
+        dead.push(subscription)
       }
     }
 
@@ -201,12 +207,12 @@ export class SubscriptionReconciler {
     // have marked them enabled.
     await this.store.record(created.map(toStored), { keepStatus: true })
     const report: ReconcileReport = {
-      kept: kept.size,
+      kept: kept.size + dead.length,
       created: created.length,
       deleted: deleted.length,
       failed,
     }
-    return { report, kept: [...kept.values()], created, deleted }
+    return { report, kept: [...kept.values(), ...dead], created, deleted }
   }
 }
 
