@@ -141,7 +141,7 @@ export class SubscriptionReconciler {
     const kept = new Map<string, TwitchEventSubSubscription>()
     const blocked = new Set<string>()
     const toDelete: TwitchEventSubSubscription[] = []
-    const dead: TwitchEventSubSubscription[] = []
+    const tombstones: TwitchEventSubSubscription[] = []
 
     for (const subscription of listed) {
       if (!owned.has(subscription.type)) continue
@@ -161,7 +161,7 @@ export class SubscriptionReconciler {
         // removed…): a new one would be refused. It stays listed, so it is
         // not tried again, until it is no longer wanted.
         blocked.add(key)
-        dead.push(subscription)
+        tombstones.push(subscription)
       }
     }
 
@@ -207,12 +207,12 @@ export class SubscriptionReconciler {
     // have marked them enabled.
     await this.store.record(created.map(toStored), { keepStatus: true })
     const report: ReconcileReport = {
-      kept: kept.size + dead.length,
+      kept: kept.size + tombstones.length,
       created: created.length,
       deleted: deleted.length,
       failed,
     }
-    return { report, kept: [...kept.values(), ...dead], created, deleted }
+    return { report, kept: [...kept.values(), ...tombstones], created, deleted }
   }
 }
 
