@@ -134,6 +134,7 @@ export class EventSubReceiver {
       return { status: 500, text: 'could not handle the event now' }
     }
     await this.handled.done(envelope.id)
+    logger.debug({ type: subscription.type }, `[EventSub] handled notification ${envelope.id}`)
     return { status: 204, text: '' }
   }
 }
