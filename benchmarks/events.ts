@@ -27,6 +27,8 @@ import { once } from 'node:events'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { PassThrough } from 'node:stream'
 import { performance } from 'node:perf_hooks'
@@ -147,6 +149,15 @@ async function startInstance() {
     }
   }
   return {
+    /** CPU time the instance used so far, in ms (user + system, from /proc). */
+    cpuMs() {
+      try {
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+      } catch {
+        return Number.NaN
+      }
+    },
     async stop() {
       const exited = once(child, 'exit')
       child.kill('SIGTERM')
@@ -204,7 +215,9 @@ try {
   const { run } = await launcher.launch(campaign, poll, gm, `bench-events-${Date.now()}`)
   await run.load('channels')
   const channels = run.channels.filter((channel) => channel.outcome === 'created')
-  const pollByLogin = new Map(channels.map((channel) => [channel.twitchLogin, channel.twitchPollId!]))
+  const pollByLogin = new Map(
+    channels.map((channel) => [channel.twitchLogin, channel.twitchPollId!])
+  )
   const channelIndex = new Map(channels.map((channel, index) => [channel.twitchLogin, index]))
 
   // The GM's subscriber: what the run's Transmit channel carries, through Redis.
@@ -244,6 +257,7 @@ try {
   await sleep(300)
 
   const before = await control<Stats>('/stats')
+  const cpuBefore = instance.cpuMs()
   const answerTimes = new Map<string, number>()
   let collecting = true
   const collector = (async () => {
@@ -255,7 +269,8 @@ try {
       for (const delivery of data) {
         if (delivery.subscriptionType !== 'channel.poll.progress') continue
         const key = `${delivery.messageId}:${delivery.retry}:${delivery.duplicate}`
-        if (!answerTimes.has(key) && delivery.status !== null) answerTimes.set(key, delivery.durationMs)
+        if (!answerTimes.has(key) && delivery.status !== null)
+          answerTimes.set(key, delivery.durationMs)
       }
     }
   })()
@@ -291,6 +306,9 @@ try {
   collecting = false
   await collector
   const after = await control<Stats>('/stats')
+  const cpuPerDelivery =
+    (instance.cpuMs() - cpuBefore) /
+    Math.max(1, after.deliveries.notification - before.deliveries.notification)
   const helixReads = after.counts['polls.get'] - before.counts['polls.get']
   const delivered = after.deliveries.notification - before.deliveries.notification
   const failed = (after.deliveries.failed ?? 0) - (before.deliveries.failed ?? 0)
@@ -336,6 +354,10 @@ try {
       `${percentile(subscriberLatencies, 50).toFixed(0)} / ${subscriberP95.toFixed(0)} ms (target p95 <= ${TARGETS.subscriberP95Ms} ms; ${unseen} never seen)`,
     ],
     ['Helix poll reads during the poll', `${helixReads} (target ${TARGETS.helixReads})`],
+    [
+      'instance CPU per delivery',
+      `${cpuPerDelivery.toFixed(2)} ms (machine load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`,
+    ],
     ['lost', String(lost)],
     ['counted twice', String(countedTwice)],
   ]
@@ -358,7 +380,8 @@ try {
   exitCode = 1
 } finally {
   await transmit.shutdown().catch(() => {})
-  await PollResultsPoller.stopAll()
+  const poller = await app.container.make(PollResultsPoller)
+  await poller.stopAll()
   await instance?.stop()
   await app.terminate()
   await emulator.stop()

@@ -12,12 +12,7 @@ import { PollResultsReader } from '#services/polls/poll_results_reader'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
-
-interface Loop {
-  runId: number
-  stop: AbortController
-  done: Promise<void>
-}
+import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
 
 /** When each channel is read next, and how many reads in a row saw no change. */
 interface ChannelPace {
@@ -52,9 +47,6 @@ export interface PollTickResult {
  * after a long silence (docs/eventsub.md). The channels are re-read from
  * PostgreSQL at every step, since events change them meanwhile.
  */
-/** This process's loops, by run id. */
-const loops = new Map<number, Loop>()
-
 @inject()
 export class PollResultsPoller {
   constructor(
@@ -64,7 +56,8 @@ export class PollResultsPoller {
     private reader: PollResultsReader,
     private broadcaster: PollBroadcaster,
     private eventsub: EventSubSettings,
-    private subscriptions: SubscriptionStore
+    private subscriptions: SubscriptionStore,
+    private loops: PollerLoops
   ) {}
 
   static lockKey(runId: number) {
@@ -72,8 +65,8 @@ export class PollResultsPoller {
   }
 
   /** Is this process polling the run? */
-  static isPolling(runId: number) {
-    return loops.has(runId)
+  isPolling(runId: number) {
+    return this.loops.has(runId)
   }
 
   /**
@@ -81,16 +74,13 @@ export class PollResultsPoller {
    * step in flight, if any, is over: that step writes nothing to a run that
    * is no longer running). `wait: false` does not wait for it.
    */
-  static async stop(runId: number, options: { wait?: boolean } = {}) {
-    const loop = loops.get(runId)
-    if (!loop) return
-    loop.stop.abort()
-    if (options.wait !== false) await loop.done
+  async stop(runId: number, options: { wait?: boolean } = {}) {
+    await this.loops.stop(runId, options)
   }
 
   /** Stops every loop of this process: shutdown, and between tests. */
-  static async stopAll() {
-    await Promise.all([...loops.keys()].map((id) => PollResultsPoller.stop(id)))
+  async stopAll() {
+    await this.loops.stopAll()
   }
 
   /**
@@ -98,16 +88,16 @@ export class PollResultsPoller {
    * does. True when this process polls it now.
    */
   async start(runId: number): Promise<boolean> {
-    if (loops.has(runId)) return true
+    if (this.loops.has(runId)) return true
     const runLock = lock.createLock(PollResultsPoller.lockKey(runId), this.settings.pollerLockTtlMs)
     if (!(await runLock.acquireImmediately())) return false
-    if (loops.has(runId)) {
+    if (this.loops.has(runId)) {
       await runLock.release()
       return true
     }
 
     const stop = new AbortController()
-    const loop: Loop = {
+    const loop: PollerLoop = {
       runId,
       stop,
       done: this.#loop(runId, runLock, stop.signal)
@@ -115,11 +105,11 @@ export class PollResultsPoller {
           logger.error({ runId, error: errorMessage(error) }, '[Polls] results poller crashed')
         })
         .finally(async () => {
-          loops.delete(runId)
+          this.loops.remove(runId)
           await runLock.release().catch(() => {})
         }),
     }
-    loops.set(runId, loop)
+    this.loops.add(loop)
     return true
   }
 
