@@ -185,7 +185,7 @@ router
 |--------------------------------------------------------------------------
 |
 | Called by Twitch only: no session, no CSRF (routes under /webhooks/ skip
-| the page stack, start/kernel.ts); the signature is checked on the raw body.
+| the page middleware, app/middleware/machine_routes.ts); the signature is checked on the raw body.
 */
 const EventSubWebhookController = () => import('#controllers/eventsub_webhook_controller')
 
