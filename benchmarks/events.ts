@@ -7,8 +7,9 @@
 | emulator (its own process). 50 streamers with active authorization are
 | subscribed by the instance's boot reconciliation, a poll is launched on
 | every channel, then votes are cast on the emulator's control API as fast
-| as it takes them for `--seconds`: each vote is one `channel.poll.progress`
-| delivery to the instance. A GM's Transmit subscriber listens on Redis.
+| `--rate` a second (250 by default, spread over the channels) for
+| `--seconds`: each vote is one `channel.poll.progress` delivery to the
+| instance. A GM's Transmit subscriber listens on Redis.
 | Prints:
 |
 | - deliveries handled per second, and their count (target >= 2000);
@@ -40,10 +41,16 @@ const SECRET = 'chorus-bench-eventsub-secret'
 const VOTES_IN_FLIGHT = 24
 
 const { values } = parseArgs({
-  options: { channels: { type: 'string' }, seconds: { type: 'string' } },
+  options: {
+    channels: { type: 'string' },
+    seconds: { type: 'string' },
+    rate: { type: 'string' },
+  },
 })
 const channelCount = Number(values.channels ?? 50)
 const windowSeconds = Number(values.seconds ?? 10)
+/** Votes per second over all channels: 2 500 in 10 s by default. */
+const votesPerSecond = Number(values.rate ?? 250)
 
 async function freePort() {
   const probe = createServer()
@@ -275,14 +282,22 @@ try {
     }
   })()
 
-  console.log(`Voting on ${channels.length} channels for ${windowSeconds} s…`)
+  console.log(
+    `Voting on ${channels.length} channels for ${windowSeconds} s, ${votesPerSecond} votes a second…`
+  )
   const windowStarted = performance.now()
   let votes = 0
   let next = 0
+  const totalVotes = Math.round(votesPerSecond * windowSeconds)
   await Promise.all(
     Array.from({ length: VOTES_IN_FLIGHT }, async () => {
-      while (performance.now() - windowStarted < windowSeconds * 1000) {
-        const index = next++ % channels.length
+      while (next < totalVotes) {
+        const slot = next++
+        // Each vote at its time: `votesPerSecond`, evenly spread.
+        const due = windowStarted + (slot * 1000) / votesPerSecond
+        const wait = due - performance.now()
+        if (wait > 0) await sleep(wait)
+        const index = slot % channels.length
         const login = channels[index].twitchLogin
         const at = performance.now()
         const { data } = await control<{ data: { choices: { votes: number }[] } }>(

@@ -114,7 +114,8 @@ export class PollResultsPoller {
   }
 
   /**
-   * One read of every channel still live (ignoring the pace), saved and
+   * One read of every channel still live (ignoring the pace; a channel live
+   * by event only when it is silent or the time is up), saved and
    * broadcast; closes the run when its time is up. The loop's step, also
    * usable on its own.
    */
@@ -175,11 +176,9 @@ export class PollResultsPoller {
     const timeUp = run.endsAt !== null && now >= run.endsAt
     await this.#noteResultsVia(channels)
     const live = channels.filter((channel) => channel.isActive)
-    const nowMs = Date.now()
-    const due =
-      pace === null || timeUp
-        ? live
-        : live.filter((channel) => this.#dueAt(channel, run, pace) <= nowMs)
+    const due = timeUp
+      ? live
+      : live.filter((channel) => this.#msUntilDue(channel, run, pace) <= 0)
 
     const report = due.length
       ? await this.reader.read(due, streamers, run.choices.length)
@@ -235,15 +234,18 @@ export class PollResultsPoller {
   }
 
   /**
-   * When a channel is to be read next (epoch ms): by its pace when read
-   * from Helix; after `silentChannelReadMs` without news when live by event.
+   * Milliseconds until a channel is to be read (0 or less: now). By its
+   * pace when read from Helix; when live by event, once it has sent nothing
+   * for `silentChannelReadMs` (by the app's clock, which stamps its reads).
    */
-  #dueAt(channel: PollChannel, run: PollRun, pace: Map<number, ChannelPace>) {
+  #msUntilDue(channel: PollChannel, run: PollRun, pace: Map<number, ChannelPace> | null) {
     if (channel.resultsVia === 'events') {
       const heard = channel.lastReadAt ?? run.startedAt
-      return (heard?.toMillis() ?? 0) + this.eventsub.silentChannelReadMs
+      const silentFor = this.clock.now().toMillis() - (heard?.toMillis() ?? 0)
+      return this.eventsub.silentChannelReadMs - silentFor
     }
-    return pace.get(channel.id)?.nextReadAt ?? 0
+    // Without a pace (a single `tick()`), a polled channel is always due.
+    return pace ? (pace.get(channel.id)?.nextReadAt ?? 0) - Date.now() : 0
   }
 
   /**
@@ -288,13 +290,12 @@ export class PollResultsPoller {
     pace: Map<number, ChannelPace>,
     interval: number
   ) {
-    const nowMs = Date.now()
-    const nextDue = Math.min(
+    const untilNext = Math.min(
       ...channels
         .filter((channel) => channel.isActive)
-        .map((channel) => this.#dueAt(channel, run, pace))
+        .map((channel) => this.#msUntilDue(channel, run, pace))
     )
-    let wait = Math.min(interval, Math.max(0, nextDue - nowMs))
+    let wait = Math.min(interval, Math.max(0, untilNext))
     if (run.endsAt) {
       const untilEnd = run.endsAt.toMillis() - this.clock.now().toMillis()
       if (untilEnd > 0) wait = Math.min(wait, untilEnd + 250)
