@@ -161,9 +161,13 @@ const appUrl = env.APP_URL || `http://localhost:${env.PORT || 3333}`
 if (await waitFor(appUrl, 60_000)) {
   console.log(`
   Chorus is running: \x1b[1m${appUrl}\x1b[0m
-  ${port ? `Sign in with Twitch, then pick one of the emulator's streamers (aria_plays, bram_rolls, …).
+  ${
+    port
+      ? `Sign in with Twitch, then pick one of the emulator's streamers (aria_plays, bram_rolls, …).
   The emulator's control API is at http://127.0.0.1:${port}/_emulator (see emulator/README.md).
-  Live results arrive as Twitch events: the emulator delivers them to this server's webhook.` : 'Sign in with your Twitch account.'}
+  Live results arrive as Twitch events: the emulator delivers them to this server's webhook.`
+      : 'Sign in with your Twitch account.'
+  }
   Ctrl-C stops everything.
 `)
 } else {

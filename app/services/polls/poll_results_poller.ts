@@ -176,9 +176,7 @@ export class PollResultsPoller {
     const timeUp = run.endsAt !== null && now >= run.endsAt
     await this.#noteResultsVia(channels)
     const live = channels.filter((channel) => channel.isActive)
-    const due = timeUp
-      ? live
-      : live.filter((channel) => this.#msUntilDue(channel, run, pace) <= 0)
+    const due = timeUp ? live : live.filter((channel) => this.#msUntilDue(channel, run, pace) <= 0)
 
     const report = due.length
       ? await this.reader.read(due, streamers, run.choices.length)
