@@ -133,7 +133,15 @@ export class EventSubReceiver {
       )
       return { status: 500, text: 'could not handle the event now' }
     }
-    await this.handled.done(envelope.id)
+    // The effect is stored: the answer need not wait for this mark (a twin
+    // arriving meanwhile waits for it; if it never lands, the claim expires
+    // and a later copy would change nothing).
+    this.handled.done(envelope.id).catch((error: unknown) => {
+      logger.warn(
+        { messageId: envelope.id, error: error instanceof Error ? error.message : String(error) },
+        '[EventSub] could not mark a message as handled'
+      )
+    })
     logger.debug({ type: subscription.type }, `[EventSub] handled notification ${envelope.id}`)
     return { status: 204, text: '' }
   }
