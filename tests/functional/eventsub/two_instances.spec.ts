@@ -156,7 +156,15 @@ test.group('EventSub: two instances behind one callback', (group) => {
           subscriptions.every((subscription) => subscription.status === 'enabled')
         )
       }, 20_000)
-      assert.equal(twitchEmulator.state.stats().counts['eventsub.create'], 7)
+      // Never the same subscription twice (Twitch would answer 409). A
+      // challenge answered too late on a loaded machine fails verification
+      // and is recreated: that is the only reason for more than 7 creations.
+      const stats = twitchEmulator.state.stats()
+      assert.equal(stats.failures['eventsub.create'], 0)
+      const failedVerification = twitchEmulator.state
+        .listDeliveries({ messageType: 'webhook_callback_verification' })
+        .filter((delivery) => delivery.status !== 200).length
+      assert.equal(stats.counts['eventsub.create'], 7 + failedVerification)
 
       await launchRequest(client, gm, campaign, await preparedPoll(campaign))
       const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
