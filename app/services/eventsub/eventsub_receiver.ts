@@ -6,6 +6,8 @@ import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { EventSubRegistry } from '#services/eventsub/eventsub_registry'
 import { HandledMessages } from '#services/eventsub/handled_messages'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
+import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
+import { RECREATABLE_STATUSES } from '#services/eventsub/subscription_statuses'
 import {
   hasValidSignature,
   messageTime,
@@ -19,12 +21,6 @@ export interface WebhookAnswer {
   /** Sent as text/plain. */
   text: string
 }
-
-/** Revocations worth a new subscription (the others mean the access is gone). */
-export const RECREATABLE_STATUSES = [
-  'notification_failures_exceeded',
-  'webhook_callback_verification_failed',
-]
 
 /**
  * Everything the webhook does with one message (docs/eventsub.md): the
@@ -92,7 +88,6 @@ export class EventSubReceiver {
     logger.warn({ subscriptionId: id, type, status }, '[EventSub] Twitch revoked a subscription')
     if (RECREATABLE_STATUSES.includes(status)) {
       // Recreated by a reconciliation (one instance, by lock), not in this answer.
-      const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
       const reconciler = await app.container.make(SubscriptionReconciler)
       reconciler.reconcileSoon()
     }
