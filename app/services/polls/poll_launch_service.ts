@@ -23,6 +23,8 @@ import {
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore } from '#services/polls/poll_run_store'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
+import { SubscriptionStore } from '#services/eventsub/subscription_store'
 
 /**
  * The launch was refused before anything reached Twitch: the campaign
@@ -85,7 +87,9 @@ export class PollLaunchService {
     private runner: StreamerTokenRunner,
     private helix: TwitchHelixClient,
     private poller: PollResultsPoller,
-    private store: PollRunStore
+    private store: PollRunStore,
+    private eventsub: EventSubSettings,
+    private subscriptions: SubscriptionStore
   ) {}
 
   async launch(
@@ -231,6 +235,12 @@ export class PollLaunchService {
   async #record(run: PollRun, plans: ChannelPlan[]) {
     const now = this.clock.now()
     const choiceCount = run.choices.length
+    // Channels whose poll events are on: the page says so from the start.
+    const byEvents = this.eventsub.enabled
+      ? await this.subscriptions.liveByEvents(
+          plans.filter((plan) => plan.poll).map((plan) => plan.streamer.twitchUserId)
+        )
+      : new Set<string>()
     const rows = plans.map((plan) => {
       const votes = plan.poll
         ? Array.from({ length: choiceCount }, (_, index) => plan.poll!.choices[index]?.votes ?? 0)
@@ -250,6 +260,7 @@ export class PollLaunchService {
         channel_points_votes: votes ? JSON.stringify(votes.map(() => 0)) : null,
         total_votes: votes ? votes.reduce((sum, count) => sum + count, 0) : 0,
         last_read_at: plan.poll ? now.toJSDate() : null,
+        results_via: byEvents.has(plan.streamer.twitchUserId) ? 'events' : 'polling',
         created_at: now.toJSDate(),
         updated_at: now.toJSDate(),
       }
