@@ -195,3 +195,15 @@ router
   .where('pollId', rowId)
   .where('runId', rowId)
   .use(middleware.auth())
+
+/*
+|--------------------------------------------------------------------------
+| Twitch events (EventSub over webhooks, docs/eventsub.md)
+|--------------------------------------------------------------------------
+|
+| Called by Twitch only: no session, no CSRF (routes under /webhooks/ skip
+| the page middleware, app/middleware/machine_routes.ts); the signature is checked on the raw body.
+*/
+const EventSubWebhookController = () => import('#controllers/eventsub_webhook_controller')
+
+router.post('/webhooks/twitch/eventsub', [EventSubWebhookController]).as('webhooks.twitch.eventsub')

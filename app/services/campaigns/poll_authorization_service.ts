@@ -7,6 +7,7 @@ import { CampaignPolicy } from '#policies/campaign_policy'
 import { CampaignActionRefused } from '#services/campaigns/errors'
 import { authorizationState } from '#services/campaigns/channel_state'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
+import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 
 /** How long a grant lets the GM run polls on the streamer's channel. */
 export const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
@@ -19,7 +20,8 @@ export class PollAuthorizationService {
   constructor(
     private clock: Clock,
     private refreshService: StreamerRefresher,
-    private notifier: CampaignNotifier
+    private notifier: CampaignNotifier,
+    private subscriptions: SubscriptionReconciler
   ) {}
 
   /**
@@ -77,6 +79,9 @@ export class PollAuthorizationService {
     await membership.save()
     // "Your authorization ends soon" is answered.
     await this.notifier.settle(membership.id, 'authorization')
+    // Twitch events for this channel from now on (in the background: a
+    // failure leaves the channel read from Helix, it never refuses the grant).
+    void this.subscriptions.reconcileStreamer(streamer.twitchUserId)
     return membership
   }
   /**
@@ -87,6 +92,9 @@ export class PollAuthorizationService {
     membership.pollAuthorizationExpiresAt = null
     await membership.save()
     await this.notifier.settle(membership.id, 'authorization')
+    if (!membership.streamer) await membership.load('streamer')
+    // No authorization left anywhere: its subscriptions go (in the background).
+    void this.subscriptions.reconcileStreamer(membership.streamer.twitchUserId)
     return membership
   }
 }

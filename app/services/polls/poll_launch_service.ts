@@ -23,6 +23,8 @@ import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore, type LaunchedChannel } from '#services/polls/poll_run_store'
 import { leftOutReason, stateOf } from '#services/campaigns/channel_state'
 import { PollNotifier } from '#services/polls/poll_notifier'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
+import { SubscriptionStore } from '#services/eventsub/subscription_store'
 
 /**
  * The launch was refused before anything reached Twitch: the campaign
@@ -80,7 +82,9 @@ export class PollLaunchService {
     private helix: TwitchHelixClient,
     private poller: PollResultsPoller,
     private store: PollRunStore,
-    private notifier: PollNotifier
+    private notifier: PollNotifier,
+    private eventsub: EventSubSettings,
+    private subscriptions: SubscriptionStore
   ) {}
 
   async launch(
@@ -222,6 +226,12 @@ export class PollLaunchService {
    */
   async #record(run: PollRun, plans: ChannelPlan[]) {
     const now = this.clock.now()
+    // Channels whose poll events are on: the page says so from the start.
+    const byEvents = this.eventsub.enabled
+      ? await this.subscriptions.liveByEvents(
+          plans.filter((plan) => plan.poll).map((plan) => plan.streamer.twitchUserId)
+        )
+      : new Set<string>()
     if (plans.some((plan) => plan.outcome === 'created')) {
       run.merge({
         status: 'running',
@@ -237,7 +247,7 @@ export class PollLaunchService {
         totalVotes: 0,
       })
     }
-    await this.store.recordLaunch(run, plans)
+    await this.store.recordLaunch(run, plans, byEvents)
   }
 }
 

@@ -69,7 +69,7 @@ export class PollRunStore {
    * and one row per member's channel, in one statement — one round trip,
    * atomic (`WITH … UPDATE poll_runs … INSERT INTO poll_channels`).
    */
-  async recordLaunch(run: PollRun, channels: LaunchedChannel[]) {
+  async recordLaunch(run: PollRun, channels: LaunchedChannel[], byEvents: Set<string>) {
     const now = this.clock.now()
     run.updatedAt = now
     const choiceCount = run.choices.length
@@ -95,6 +95,7 @@ export class PollRunStore {
         channel_points_votes: votes ? JSON.stringify(votes.map(() => 0)) : null,
         total_votes: votes ? votes.reduce((sum, count) => sum + count, 0) : 0,
         last_read_at: channel.poll ? now.toJSDate() : null,
+        results_via: byEvents.has(channel.streamer.twitchUserId) ? 'events' : 'polling',
         created_at: now.toJSDate(),
         updated_at: now.toJSDate(),
       }
@@ -163,7 +164,11 @@ export class PollRunStore {
   ): Promise<PollRun | null> {
     const ended = await this.#whileIn(runId, from, async (run, trx) => {
       await saveDirty(channels, trx)
-      const withPoll = channels.filter((channel) => channel.outcome === 'created')
+      // Events may have written counts since `channels` was read: the totals
+      // come from the rows as stored, and the caller's models catch up.
+      const stored = await PollChannel.query({ client: trx }).where('poll_run_id', runId)
+      adoptCounts(channels, stored)
+      const withPoll = stored.filter((channel) => channel.outcome === 'created')
       const totals = combineVotes(run.choices.length, withPoll)
       run.useTransaction(trx)
       run.merge({
@@ -179,6 +184,18 @@ export class PollRunStore {
     // Only the one write that ended the run gets here with it: the streamers hear it once.
     if (ended) await this.notifier.ended(ended)
     return ended
+  }
+
+  /**
+   * Records how the channels' results arrive (by event or by reading
+   * Helix), without touching their counts.
+   */
+  async setResultsVia(channels: PollChannel[]) {
+    for (const via of ['events', 'polling'] as const) {
+      const ids = channels.filter((channel) => channel.resultsVia === via).map(({ id }) => id)
+      if (ids.length === 0) continue
+      await db.from('poll_channels').whereIn('id', ids).update({ results_via: via })
+    }
   }
 
   /**
@@ -210,6 +227,24 @@ export class PollRunStore {
       if (!run || !statuses.includes(run.status)) return null
       return work(run, trx)
     })
+  }
+}
+
+/** The counts and statuses of `stored` copied onto the matching models. */
+function adoptCounts(channels: PollChannel[], stored: PollChannel[]) {
+  const byId = new Map(stored.map((channel) => [channel.id, channel]))
+  for (const channel of channels) {
+    const row = byId.get(channel.id)
+    if (!row) continue
+    channel.merge({
+      votes: row.votes,
+      channelPointsVotes: row.channelPointsVotes,
+      totalVotes: row.totalVotes,
+      twitchStatus: row.twitchStatus,
+      resultsVia: row.resultsVia,
+      lastReadAt: row.lastReadAt,
+    })
+    channel.$hydrateOriginals()
   }
 }
 

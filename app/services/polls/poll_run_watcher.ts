@@ -38,7 +38,7 @@ export class PollRunWatcher {
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = null
     await this.#sweeping
-    await PollResultsPoller.stopAll()
+    await this.poller.stopAll()
   }
 
   /**
