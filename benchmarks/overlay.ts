@@ -376,7 +376,8 @@ try {
     await exited
     clearTimeout(stuck)
   }
-  await PollResultsPoller.stopAll()
+  const poller = await app.container.make(PollResultsPoller)
+  await poller.stopAll()
   await app.terminate()
   await emulator.stop()
 }

@@ -8,20 +8,30 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
+import { pageOnly } from '#middleware/machine_routes'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  // Referrer-Policy and Permissions-Policy on every answer (config/shield.ts)
+  () => import('#middleware/page_headers_middleware'),
+  // GET /health, answered before sessions and CSRF (docs/operations.md)
+  () => import('#middleware/health_endpoint_middleware'),
   () => import('@adonisjs/static/static_middleware'),
 ])
 
+// Body parser, session, shield (CSRF), auth and the signed-in user, for
+// every route but those only machines call (Twitch's webhook, under
+// /webhooks/: see app/middleware/machine_routes.ts).
 router.use([
-  () => import('@adonisjs/core/bodyparser_middleware'),
-  () => import('@adonisjs/session/session_middleware'),
-  () => import('@adonisjs/shield/shield_middleware'),
-  () => import('@adonisjs/auth/initialize_auth_middleware'),
-  () => import('#middleware/silent_auth_middleware'),
+  () => import('#middleware/service_availability_middleware'),
+  pageOnly(() => import('@adonisjs/core/bodyparser_middleware')),
+  pageOnly(() => import('#middleware/nul_input_guard_middleware')),
+  pageOnly(() => import('@adonisjs/session/session_middleware')),
+  pageOnly(() => import('@adonisjs/shield/shield_middleware')),
+  pageOnly(() => import('@adonisjs/auth/initialize_auth_middleware')),
+  pageOnly(() => import('#middleware/silent_auth_middleware')),
 ])
 
 export const middleware = router.named({

@@ -23,8 +23,15 @@ export default class OverlaysController {
   async show(ctx: HttpContext) {
     const { params, response, view } = ctx
     keepPrivate(ctx)
-    // The dashboard shows a preview of it in a frame.
+    // The dashboard shows a preview of it in a frame (Chorus's own pages only).
     response.header('X-Frame-Options', 'SAMEORIGIN')
+    const policy = response.getHeader('Content-Security-Policy')
+    if (typeof policy === 'string') {
+      response.header(
+        'Content-Security-Policy',
+        policy.replace(/frame-ancestors [^;]*/, `frame-ancestors 'self'`)
+      )
+    }
     const decision = await this.access.admit(ctx)
     if (!decision.allowed) {
       response.header('Retry-After', String(decision.retryAfterSeconds))
