@@ -32,6 +32,8 @@ export default defineConfig({
     () => import('@adonisjs/transmit/transmit_provider'),
     // Web push as a delivery channel of the NotificationService (docs/notifications.md)
     () => import('#providers/push_provider'),
+    // Rate limits with counters in Redis (start/limiter.ts, config/limiter.ts)
+    () => import('@adonisjs/limiter/limiter_provider'),
   ],
 
   preloads: [
