@@ -34,6 +34,8 @@ export default defineConfig({
     () => import('#providers/push_provider'),
     // Rate limits with counters in Redis (start/limiter.ts, config/limiter.ts)
     () => import('@adonisjs/limiter/limiter_provider'),
+    // Cross-origin calls to the JSON API only (config/cors.ts, docs/api.md)
+    () => import('@adonisjs/cors/cors_provider'),
   ],
 
   preloads: [

@@ -14,6 +14,8 @@ server.errorHandler(() => import('#exceptions/handler'))
 server.use([
   () => import('#middleware/container_bindings_middleware'),
   () => import('@adonisjs/static/static_middleware'),
+  // Answers the JSON API's cross-origin preflights, even without a route (config/cors.ts)
+  () => import('@adonisjs/cors/cors_middleware'),
 ])
 
 router.use([

@@ -1,16 +1,37 @@
 /*
 |--------------------------------------------------------------------------
-| Define HTTP limiters
+| Rate limits
 |--------------------------------------------------------------------------
 |
-| The "limiter.define" method creates an HTTP middleware to apply rate
-| limits on a route or a group of routes. Feel free to define as many
-| throttle middleware as needed.
-|
+| Named throttles used by the routes. Counters live in the store of
+| config/limiter.ts (Redis: a limit holds across every web instance).
 */
-
+import type { HttpContext } from '@adonisjs/core/http'
 import limiter from '@adonisjs/limiter/services/main'
+import { ApiSettings } from '#services/api/api_settings'
 
-export const throttle = limiter.define('global', () => {
-  return limiter.allowRequests(10).every('1 minute')
+/**
+ * The JSON API, per token (not per address: a GM's macros may share one),
+ * every route together (docs/api.md). Runs after the token was checked.
+ */
+export const apiThrottle = limiter.define('api', async (ctx) => {
+  const settings = await ctx.containerResolver.make(ApiSettings)
+  return limiter
+    .allowRequests(settings.requestsPerMinute)
+    .every('1 minute')
+    .usingKey(apiTokenKey(ctx))
 })
+
+/** Poll launches through the JSON API, per token, on top of `apiThrottle`. */
+export const apiLaunchThrottle = limiter.define('api_launch', async (ctx) => {
+  const settings = await ctx.containerResolver.make(ApiSettings)
+  return limiter
+    .allowRequests(settings.launchesPerMinute)
+    .every('1 minute')
+    .usingKey(apiTokenKey(ctx))
+})
+
+function apiTokenKey(ctx: HttpContext) {
+  const user = ctx.auth.use('api').getUserOrFail()
+  return `token_${user.currentAccessToken.identifier}`
+}

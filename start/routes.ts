@@ -178,3 +178,8 @@ router
   .where('pollId', router.matchers.number())
   .where('runId', router.matchers.number())
   .use(middleware.auth())
+
+/*
+| The JSON API for integrations and its tokens page: start/routes/api.ts
+*/
+await import('#start/routes/api')

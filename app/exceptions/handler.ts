@@ -1,6 +1,8 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import { isApiRequest } from '#services/api/api_request'
+import { renderApiError } from '#exceptions/api_error_renderer'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -21,6 +23,8 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    // The JSON API answers JSON only, whatever the error (docs/api.md)
+    if (isApiRequest(ctx.request)) return renderApiError(error, ctx)
     return super.handle(error, ctx)
   }
 

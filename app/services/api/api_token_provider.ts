@@ -18,7 +18,9 @@ const TOKEN_ID = /^[1-9]\d{0,8}$/
  * - `last_used_at` is written only after the secret matched (constant-time
  *   hash compare) and the token has not expired, and at most once a minute.
  */
-export class ApiTokensProvider<TokenableModel extends LucidModel> extends DbAccessTokensProvider<TokenableModel> {
+export class ApiTokensProvider<
+  TokenableModel extends LucidModel,
+> extends DbAccessTokensProvider<TokenableModel> {
   async verify(tokenValue: Secret<string>): Promise<AccessToken | null> {
     const decoded = AccessToken.decode(this.prefix, tokenValue.release())
     if (!decoded || !TOKEN_ID.test(decoded.identifier)) return null

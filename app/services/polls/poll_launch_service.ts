@@ -2,7 +2,6 @@ import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type Campaign from '#models/campaign'
-import type Poll from '#models/poll'
 import type User from '#models/user'
 import type Streamer from '#models/streamer'
 import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
@@ -45,6 +44,18 @@ export class PollLaunchRefusedError extends Error {
   }
 }
 
+/**
+ * What a launch asks: a prepared poll of the campaign (the pages), or a
+ * question sent through the JSON API (`id` null: no prepared poll).
+ */
+export interface PollQuestion {
+  id: number | null
+  title: string
+  choices: string[]
+  durationSeconds: number
+  channelPointsPerVote: number | null
+}
+
 export interface LaunchResult {
   run: PollRun
   /** False when the idempotency key found an earlier launch: nothing was done twice. */
@@ -63,7 +74,8 @@ interface ChannelPlan {
 const UNIQUE_VIOLATION = '23505'
 
 /**
- * Launches a prepared poll on every ready channel of a campaign:
+ * Launches a poll (prepared, or sent through the API) on every ready channel
+ * of a campaign:
  *
  * 1. a run row in `launching` — its idempotency key is unique (a double
  *    submit finds it) and a partial unique index allows one live run per
@@ -90,7 +102,7 @@ export class PollLaunchService {
 
   async launch(
     campaign: Campaign,
-    poll: Poll,
+    poll: PollQuestion,
     user: User,
     idempotencyKey: string
   ): Promise<LaunchResult> {
@@ -137,7 +149,7 @@ export class PollLaunchService {
    */
   async #claim(
     campaign: Campaign,
-    poll: Poll,
+    poll: PollQuestion,
     user: User,
     idempotencyKey: string
   ): Promise<LaunchResult> {
