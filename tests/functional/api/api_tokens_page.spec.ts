@@ -95,8 +95,10 @@ test.group('API tokens page', (group) => {
       .redirects(0)
     revoke.assertStatus(302)
     revoke.assertFlashMessage('success', 'Token "Old bot" revoked: it no longer works.')
-    ;(await apiCall(client, 'get', '/api/v1/me', revoked)).assertStatus(401)
-    ;(await apiCall(client, 'get', '/api/v1/me', kept)).assertStatus(200)
+    const afterRevoke = await apiCall(client, 'get', '/api/v1/me', revoked)
+    afterRevoke.assertStatus(401)
+    const stillKept = await apiCall(client, 'get', '/api/v1/me', kept)
+    stillKept.assertStatus(200)
 
     const notYours = await client
       .delete(`/settings/api-tokens/${othersRow.id}`)
@@ -104,6 +106,7 @@ test.group('API tokens page', (group) => {
       .withCsrfToken()
       .redirects(0)
     notYours.assertStatus(404)
-    ;(await apiCall(client, 'get', '/api/v1/me', othersToken)).assertStatus(200)
+    const othersStill = await apiCall(client, 'get', '/api/v1/me', othersToken)
+    othersStill.assertStatus(200)
   })
 })

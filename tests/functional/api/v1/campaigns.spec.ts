@@ -40,7 +40,8 @@ test.group('API v1: me, campaigns, readiness', (group) => {
     const quiet = await CampaignFactory.merge({ ownerId: gm.id, name: 'Side quest' }).create()
     // Someone else's campaign, in which the GM's own channel streams: not listed.
     const gmStreamer = await connectedStreamer(SEEDED.dorian)
-    const other = await CampaignFactory.merge({ ownerId: (await UserFactory.create()).id }).create()
+    const otherGm = await UserFactory.create()
+    const other = await CampaignFactory.merge({ ownerId: otherGm.id }).create()
     await CampaignMembershipFactory.merge({
       campaignId: other.id,
       streamerId: gmStreamer.id,
