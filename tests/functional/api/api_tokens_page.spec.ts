@@ -41,6 +41,8 @@ test.group('API tokens page', (group) => {
     const page = await client.get('/settings/api-tokens').loginAs(user)
     page.assertStatus(200)
     page.assertTextIncludes('Foundry macro')
+    // When it was made, last used (the call above) and expires.
+    assert.lengthOf(page.text().match(/<time datetime=/g) ?? [], 3)
     assert.notInclude(page.text(), value!)
     assert.notInclude(page.text(), row.hash)
   })
