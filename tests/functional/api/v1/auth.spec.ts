@@ -40,7 +40,7 @@ test.group('API v1: tokens and errors', (group) => {
       ]) {
         const response = await request
         response.assertStatus(401)
-        assert.match(response.header('content-type'), /^application\/json/)
+        assert.match(response.header('content-type') ?? '', /^application\/json/)
         assert.equal(response.header('www-authenticate'), 'Bearer realm="Chorus API"')
         assert.match(response.body().errors[0].message, /Authorization: Bearer <token>/)
       }
@@ -161,17 +161,24 @@ test.group('API v1: tokens and errors', (group) => {
     ]) {
       const response = await apiCall(client, 'get', url, token)
       response.assertStatus(404)
-      assert.match(response.header('content-type'), /^application\/json/)
+      assert.match(response.header('content-type') ?? '', /^application\/json/)
       assert.isString(response.body().errors[0].message)
     }
 
-    const broken = await apiCall(client, 'post', `/api/v1/campaigns/${campaign.id}/polls`, token)
-      .header('Content-Type', 'application/json')
-      .send('{"title": "unfinished')
-    assert.isAtLeast(broken.status(), 400)
-    assert.isBelow(broken.status(), 500)
-    assert.match(broken.header('content-type'), /^application\/json/)
-    assert.isString(broken.body().errors[0].message)
+    // A body cut short, sent as it is (the test client would serialize it).
+    const broken = await fetch(
+      `http://${process.env.HOST}:${process.env.PORT}/api/v1/campaigns/${campaign.id}/polls`,
+      {
+        method: 'POST',
+        headers: { 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{"title": "unfinished',
+      }
+    )
+    assert.isAtLeast(broken.status, 400)
+    assert.isBelow(broken.status, 500)
+    assert.match(broken.headers.get('content-type') ?? '', /^application\/json/)
+    const brokenBody = (await broken.json()) as { errors: { message: string }[] }
+    assert.isString(brokenBody.errors[0].message)
   })
 
   test('cross-origin calls (a VTT page) are allowed on the API only, without credentials', async ({
@@ -185,7 +192,7 @@ test.group('API v1: tokens and errors', (group) => {
       .header('Access-Control-Request-Headers', 'authorization,content-type,idempotency-key')
     preflight.assertStatus(204)
     assert.equal(preflight.header('access-control-allow-origin'), '*')
-    assert.match(preflight.header('access-control-allow-headers'), /idempotency-key/i)
+    assert.match(preflight.header('access-control-allow-headers') ?? '', /idempotency-key/i)
     assert.isUndefined(preflight.header('access-control-allow-credentials'))
 
     const page = await client.get('/').header('Origin', 'http://localhost:30000')
