@@ -22,7 +22,7 @@ router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
   () => import('@adonisjs/session/session_middleware'),
   // Shield for pages; the bearer-token JSON API skips it (docs/api.md)
-  () => import('#middleware/shield_middleware'),
+  () => import('#middleware/browser_shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/silent_auth_middleware'),
 ])
