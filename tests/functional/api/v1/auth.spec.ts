@@ -90,6 +90,26 @@ test.group('API v1: tokens and errors', (group) => {
     assert.notInclude(JSON.stringify(after), token)
   })
 
+  test('last_used_at is rewritten at most once a minute, not on every call', async ({
+    client,
+    assert,
+  }) => {
+    const user = await UserFactory.create()
+    const token = await apiTokenOf(user)
+    const recent = new Date(Date.now() - 30_000)
+    await db.from('auth_access_tokens').update({ last_used_at: recent })
+
+    await apiCall(client, 'get', '/api/v1/me', token)
+    const unchanged = await db.from('auth_access_tokens').firstOrFail()
+    assert.equal(unchanged.last_used_at.getTime(), recent.getTime())
+
+    const old = new Date(Date.now() - 120_000)
+    await db.from('auth_access_tokens').update({ last_used_at: old })
+    await apiCall(client, 'get', '/api/v1/me', token)
+    const updated = await db.from('auth_access_tokens').firstOrFail()
+    assert.isAbove(updated.last_used_at.getTime(), old.getTime() + 60_000)
+  })
+
   test('past the per-token limit: 429 with Retry-After, in JSON; another token is not limited', async ({
     client,
     assert,
