@@ -15,7 +15,12 @@ function blankAsMissing(value: unknown) {
  * optional lifetime.
  */
 export const apiTokenValidator = vine.create({
-  name: vine.string().trim().minLength(1).maxLength(API_TOKEN_NAME_MAX),
+  name: vine
+    .string()
+    .trim()
+    .minLength(1)
+    .maxLength(API_TOKEN_NAME_MAX)
+    .regex(/^[^\u0000-\u001f\u007f]*$/),
   expires_in_days: vine
     .number()
     .in([...API_TOKEN_EXPIRY_DAYS])
@@ -27,6 +32,7 @@ apiTokenValidator.messagesProvider = new SimpleMessagesProvider({
   'name.required': 'Name the token after where you use it (e.g. "Foundry macro").',
   'name.minLength': 'Name the token after where you use it (e.g. "Foundry macro").',
   'name.maxLength': 'A token name has at most {{ max }} characters.',
+  'name.regex': 'A token name cannot contain control characters.',
   'expires_in_days.number': 'Pick one of the offered lifetimes.',
   'expires_in_days.in': 'Pick one of the offered lifetimes.',
   'string': 'Please type some text here.',

@@ -33,11 +33,15 @@ function blankAsMissing(value: unknown) {
  * The rules of a poll's question, shared by the prepared-poll form and the
  * JSON API (docs/api.md), so both refuse the same input with the same words.
  */
-const pollTitle = () => vine.string().trim().minLength(1).maxLength(POLL_LIMITS.titleMax)
+/** PostgreSQL cannot store a NUL character: refused as input, never a 500. */
+const WITHOUT_NUL = /^[^\u0000]*$/
+
+const pollTitle = () =>
+  vine.string().trim().minLength(1).maxLength(POLL_LIMITS.titleMax).regex(WITHOUT_NUL)
 
 const pollChoices = () =>
   vine
-    .array(vine.string().trim().minLength(1).maxLength(POLL_LIMITS.choiceMax))
+    .array(vine.string().trim().minLength(1).maxLength(POLL_LIMITS.choiceMax).regex(WITHOUT_NUL))
     .parse(dropBlankChoices)
     .minLength(POLL_LIMITS.choicesMin)
     .maxLength(POLL_LIMITS.choicesMax)
@@ -51,12 +55,14 @@ function questionMessages(durationField: string) {
     'title.required': 'Give the poll a question.',
     'title.minLength': 'Give the poll a question.',
     'title.maxLength': 'Twitch allows at most {{ max }} characters in a poll title.',
+    'title.regex': 'The question cannot contain NUL characters.',
     'choices.required': 'Give the poll at least 2 choices.',
     'choices.array': 'Give the poll at least 2 choices.',
     'choices.array.minLength': 'Give the poll at least {{ min }} choices.',
     'choices.array.maxLength': 'Twitch allows at most {{ max }} choices.',
     'choices.*.maxLength': 'Twitch allows at most {{ max }} characters per choice.',
     'choices.*.minLength': 'A choice cannot be empty.',
+    'choices.*.regex': 'A choice cannot contain NUL characters.',
     [`${durationField}.required`]: 'Say how long the poll runs, in seconds (15 to 1800).',
     [`${durationField}.number`]: 'The duration is a number of seconds, from 15 to 1800.',
     [`${durationField}.withoutDecimals`]: 'The duration is a whole number of seconds.',

@@ -150,6 +150,19 @@ test.group('API v1: launch a poll', (group) => {
       'duration': 'The duration is a whole number of seconds.',
     })
 
+    const nul = await apiCall(client, 'post', `/api/v1/campaigns/${campaign.id}/polls`, token).json(
+      {
+        ...QUESTION,
+        title: 'Open\u0000it?',
+        choices: ['Yes', 'N\u0000o'],
+      }
+    )
+    nul.assertStatus(422)
+    assert.deepEqual(errorFields(nul.body()), {
+      'title': 'The question cannot contain NUL characters.',
+      'choices.1': 'A choice cannot contain NUL characters.',
+    })
+
     const badKey = await apiCall(client, 'post', `/api/v1/campaigns/${campaign.id}/polls`, token)
       .header('Idempotency-Key', 'bad key with spaces')
       .json(QUESTION)
