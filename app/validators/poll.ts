@@ -34,6 +34,7 @@ function blankAsMissing(value: unknown) {
  * JSON API (docs/api.md), so both refuse the same input with the same words.
  */
 /** PostgreSQL cannot store a NUL character: refused as input, never a 500. */
+// eslint-disable-next-line no-control-regex
 const WITHOUT_NUL = /^[^\u0000]*$/
 
 const pollTitle = () =>
