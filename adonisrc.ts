@@ -32,7 +32,7 @@ export default defineConfig({
     () => import('@adonisjs/transmit/transmit_provider'),
     // Web push as a delivery channel of the NotificationService (docs/notifications.md)
     () => import('#providers/push_provider'),
-    // Rate limits with counters in Redis (start/limiter.ts, config/limiter.ts)
+    // Rate limits with counters in Redis (config/limiter.ts)
     () => import('@adonisjs/limiter/limiter_provider'),
     // Cross-origin calls to the JSON API only (config/cors.ts, docs/api.md)
     () => import('@adonisjs/cors/cors_provider'),

@@ -1,16 +1,14 @@
-import env from '#start/env'
 import { defineConfig, stores } from '@adonisjs/limiter'
+import type { InferLimiters } from '@adonisjs/limiter/types'
 
 /**
- * Rate-limit counters. Redis by default, so a limit holds across every web
- * instance; `memory` only for a single process. The limits themselves are
- * defined in start/limiter.ts.
+ * Rate limits count in Redis so they hold across every web instance. The
+ * JSON API's limits: start/api_limiter.ts, numbers in config/api.ts.
  */
 const limiterConfig = defineConfig({
-  default: env.get('LIMITER_STORE', 'redis'),
+  default: 'redis',
   stores: {
-    redis: stores.redis({ connectionName: 'main' }),
-    memory: stores.memory({}),
+    redis: stores.redis({ connectionName: 'main', keyPrefix: 'chorus:rate_limit' }),
   },
 })
 

@@ -63,9 +63,4 @@ export default await Env.create(new URL('../', import.meta.url), {
   SCHEDULER_ENABLED: Env.schema.boolean.optional(),
   SCHEDULER_TIMEZONE: Env.schema.string.optional(),
   TOKEN_REFRESH_CONCURRENCY: Env.schema.number.optional(),
-
-  /*
-  | Rate limits: counters in Redis (shared by every instance) unless `memory`
-  */
-  LIMITER_STORE: Env.schema.enum.optional(['redis', 'memory'] as const),
 })

@@ -17,16 +17,18 @@ const UNAUTHORIZED =
  * Every error of the JSON API as `{"errors":[{"message","field"?}]}` with
  * its status (docs/api.md): never an HTML page, a redirect or a stack trace.
  * Errors of 500 and above say nothing about their cause (the exception
- * handler logs them).
+ * handler logs them); 503 says a service Chorus needs is out of reach.
  */
 export function renderApiError(error: unknown, ctx: HttpContext) {
   const { response } = ctx
   const { status, errors } = describe(error, ctx)
 
-  if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
-    for (const [name, value] of Object.entries(error.getDefaultHeaders())) {
+  const throttle = throttleOf(error)
+  if (throttle) {
+    for (const [name, value] of Object.entries(throttle.getDefaultHeaders())) {
       response.header(name, value)
     }
+    response.header('Retry-After', String(retryAfterSeconds(throttle)))
   }
   if (status === 401) {
     response.header('WWW-Authenticate', 'Bearer realm="Chorus API"')
@@ -55,8 +57,9 @@ function describe(error: unknown, ctx: HttpContext): { status: number; errors: A
   if (error instanceof authErrors.E_UNAUTHORIZED_ACCESS) {
     return { status: 401, errors: [{ message: UNAUTHORIZED }] }
   }
-  if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
-    const seconds = error.response.availableIn
+  const throttle = throttleOf(error)
+  if (throttle) {
+    const seconds = retryAfterSeconds(throttle)
     return {
       status: 429,
       errors: [
@@ -84,7 +87,31 @@ function describe(error: unknown, ctx: HttpContext): { status: number; errors: A
     const message = error instanceof Error && error.message ? error.message : 'Bad request.'
     return { status, errors: [{ message }] }
   }
+  if (status === 503) {
+    return {
+      status,
+      errors: [
+        { message: 'Chorus cannot reach its database or Redis right now: try again in a moment.' },
+      ],
+    }
+  }
   return { status: 500, errors: [{ message: 'Something went wrong on our side: try again.' }] }
+}
+
+type ThrottleException = InstanceType<typeof limiterErrors.E_TOO_MANY_REQUESTS>
+
+/**
+ * The limiter's exception, as thrown or wrapped by the exception handler's
+ * translation into the pages' 429 (which keeps it as `throttle`).
+ */
+function throttleOf(error: unknown): ThrottleException | null {
+  if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) return error
+  const wrapped = (error as { throttle?: unknown } | null)?.throttle
+  return wrapped instanceof limiterErrors.E_TOO_MANY_REQUESTS ? wrapped : null
+}
+
+function retryAfterSeconds(throttle: ThrottleException) {
+  return Math.max(1, Math.ceil(throttle.response.availableIn))
 }
 
 function statusOf(error: unknown) {

@@ -7,12 +7,12 @@
 | (`Authorization: Bearer …`, the `api` guard) and never by the session
 | cookie; it has no CSRF (shield skips it), answers JSON only — errors too
 | (app/exceptions/api_error_renderer.ts) — and is rate limited per token
-| (start/limiter.ts). The settings page that makes and revokes tokens is an
+| (start/api_limiter.ts). The settings page that makes and revokes tokens is an
 | ordinary signed-in page with CSRF.
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
-import { apiLaunchThrottle, apiThrottle } from '#start/limiter'
+import { apiLaunchThrottle, apiThrottle } from '#start/api_limiter'
 import { API_PREFIX } from '#services/api/api_request'
 
 const MeController = () => import('#controllers/api/v1/me_controller')

@@ -1,10 +1,11 @@
 /*
 |--------------------------------------------------------------------------
-| Rate limits
+| Rate limits of the JSON API
 |--------------------------------------------------------------------------
 |
-| Named throttles used by the routes. Counters live in the store of
-| config/limiter.ts (Redis: a limit holds across every web instance).
+| Named throttles of start/routes/api.ts, per token. Counters live in the
+| store of config/limiter.ts (Redis: a limit holds across every web
+| instance); the numbers in config/api.ts (docs/api.md).
 */
 import type { HttpContext } from '@adonisjs/core/http'
 import limiter from '@adonisjs/limiter/services/main'
