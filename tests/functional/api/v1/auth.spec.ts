@@ -179,7 +179,8 @@ test.group('API v1: tokens and errors', (group) => {
       '/api/v1/runs/99999999999',
       '/api/v1/runs/0',
     ]) {
-      const response = await apiCall(client, 'get', url, token)
+      // Even for a client that prefers HTML (a browser tab).
+      const response = await apiCall(client, 'get', url, token).header('Accept', 'text/html')
       response.assertStatus(404)
       assert.match(response.header('content-type') ?? '', /^application\/json/)
       assert.isString(response.body().errors[0].message)
