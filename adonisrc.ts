@@ -28,10 +28,15 @@ export default defineConfig({
     () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/ally/ally_provider'),
     () => import('@adonisjs/lock/lock_provider'),
+    () => import('@adonisjs/limiter/limiter_provider'),
+    // PostgreSQL and Redis outages: logged once, answered with 503 (docs/operations.md)
+    () => import('#providers/availability_provider'),
     // Live poll results over SSE, fanned out through Redis (docs/live-results.md)
     () => import('@adonisjs/transmit/transmit_provider'),
     // Web push as a delivery channel of the NotificationService (docs/notifications.md)
     () => import('#providers/push_provider'),
+    // Events pushing live results, Twitch's EventSub handlers (docs/eventsub.md)
+    () => import('#providers/live_results_provider'),
     // Rate limits with counters in Redis (config/limiter.ts)
     () => import('@adonisjs/limiter/limiter_provider'),
     // Cross-origin calls to the JSON API only (config/cors.ts, docs/api.md)
@@ -41,10 +46,13 @@ export default defineConfig({
   preloads: [
     () => import('#start/routes'),
     () => import('#start/kernel'),
+    () => import('#start/view'),
     { file: () => import('#start/scheduler'), environment: ['web'] },
     // Transmit routes and channel authorization; the running polls' watcher (docs/live-results.md)
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
     { file: () => import('#start/polls'), environment: ['web'] },
+    // EventSub subscriptions reconciled at boot and every few minutes (docs/eventsub.md)
+    { file: () => import('#start/eventsub'), environment: ['web'] },
   ],
 
   tests: {

@@ -110,6 +110,27 @@ export class CampaignSchema extends BaseModel {
   declare updatedAt: DateTime
 }
 
+export class EventsubSubscriptionSchema extends BaseModel {
+  static $columns = ['broadcasterUserId', 'createdAt', 'id', 'status', 'twitchSubscriptionId', 'type', 'updatedAt', 'version'] as const
+  $columns = EventsubSubscriptionSchema.$columns
+  @column()
+  declare broadcasterUserId: string | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true })
+  declare id: number
+  @column()
+  declare status: string
+  @column()
+  declare twitchSubscriptionId: string
+  @column()
+  declare type: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare version: string
+}
+
 export class NotificationPreferenceSchema extends BaseModel {
   static $columns = ['category', 'createdAt', 'id', 'pushEnabled', 'updatedAt', 'userId'] as const
   $columns = NotificationPreferenceSchema.$columns
@@ -128,7 +149,7 @@ export class NotificationPreferenceSchema extends BaseModel {
 }
 
 export class NotificationSchema extends BaseModel {
-  static $columns = ['body', 'createdAt', 'id', 'readAt', 'title', 'type', 'url', 'userId'] as const
+  static $columns = ['body', 'createdAt', 'id', 'readAt', 'resolvedAt', 'subject', 'title', 'type', 'url', 'userId'] as const
   $columns = NotificationSchema.$columns
   @column()
   declare body: string
@@ -138,6 +159,10 @@ export class NotificationSchema extends BaseModel {
   declare id: number
   @column.dateTime()
   declare readAt: DateTime | null
+  @column.dateTime()
+  declare resolvedAt: DateTime | null
+  @column()
+  declare subject: string | null
   @column()
   declare title: string
   @column()
@@ -149,7 +174,7 @@ export class NotificationSchema extends BaseModel {
 }
 
 export class PollChannelSchema extends BaseModel {
-  static $columns = ['channelPointsVotes', 'createdAt', 'displayName', 'error', 'id', 'lastReadAt', 'lastReadError', 'outcome', 'pollRunId', 'reason', 'streamerId', 'totalVotes', 'twitchLogin', 'twitchPollId', 'twitchStatus', 'twitchUserId', 'updatedAt', 'votes'] as const
+  static $columns = ['channelPointsVotes', 'createdAt', 'displayName', 'error', 'id', 'lastReadAt', 'lastReadError', 'outcome', 'pollRunId', 'reason', 'resultsVia', 'streamerId', 'totalVotes', 'twitchLogin', 'twitchPollId', 'twitchStatus', 'twitchUserId', 'updatedAt', 'votes'] as const
   $columns = PollChannelSchema.$columns
   @column()
   declare channelPointsVotes: any | null
@@ -171,6 +196,8 @@ export class PollChannelSchema extends BaseModel {
   declare pollRunId: number
   @column()
   declare reason: string | null
+  @column()
+  declare resultsVia: string
   @column()
   declare streamerId: number | null
   @column()

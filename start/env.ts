@@ -3,9 +3,9 @@
 | Environment variables
 |--------------------------------------------------------------------------
 |
-| Every variable of the contract (SPEC §3) is validated here at boot, so a
-| typo fails loudly instead of surfacing mid-show. Variables added beyond the
-| contract all have defaults: the app boots with only the contract's set.
+| Every variable (docs/operations.md, "Configuration") is validated here at
+| boot, so a typo fails loudly instead of surfacing mid-show. Every variable
+| beyond the required ones has a default.
 */
 import { Env } from '@adonisjs/core/env'
 
@@ -48,6 +48,21 @@ export default await Env.create(new URL('../', import.meta.url), {
   TWITCH_OAUTH_URL: Env.schema.string.optional({ format: 'url', tld: false }),
   TWITCH_HELIX_URL: Env.schema.string.optional({ format: 'url', tld: false }),
   TWITCH_TIMEOUT_MS: Env.schema.number.optional(),
+
+  /*
+  | Twitch events (EventSub over webhooks): empty secret = off, results are
+  | read from Helix instead (docs/eventsub.md)
+  */
+  TWITCH_EVENTSUB_SECRET: (name: string, value?: string) => {
+    if (value === undefined || value === '') return ''
+    if (!/^[\x21-\x7e]{10,100}$/.test(value)) {
+      throw new Error(
+        `${name} must be 10 to 100 printable ASCII characters without spaces (or empty to turn EventSub off)`
+      )
+    }
+    return value
+  },
+  TWITCH_EVENTSUB_CALLBACK_URL: Env.schema.string.optional({ format: 'url', tld: false }),
 
   /*
   | Web push

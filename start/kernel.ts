@@ -8,26 +8,38 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
+import { browserOnly, pageOnly } from '#middleware/machine_routes'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  // Referrer-Policy and Permissions-Policy on every answer (config/shield.ts)
+  () => import('#middleware/page_headers_middleware'),
+  // GET /health, answered before sessions and CSRF (docs/operations.md)
+  () => import('#middleware/health_endpoint_middleware'),
   () => import('@adonisjs/static/static_middleware'),
   // Answers the JSON API's cross-origin preflights, even without a route (config/cors.ts)
   () => import('@adonisjs/cors/cors_middleware'),
 ])
 
+// Body parser, session, shield (CSRF), auth and the signed-in user, for
+// every route but those only machines call (Twitch's webhook, under
+// /webhooks/: see app/middleware/machine_routes.ts). The JSON API (/api/,
+// bearer tokens) skips the session, shield and the pages' signed-in user.
 router.use([
-  () => import('@adonisjs/core/bodyparser_middleware'),
-  () => import('@adonisjs/session/session_middleware'),
-  // Shield for pages; the bearer-token JSON API skips it (docs/api.md)
-  () => import('#middleware/browser_shield_middleware'),
-  () => import('@adonisjs/auth/initialize_auth_middleware'),
-  () => import('#middleware/silent_auth_middleware'),
+  () => import('#middleware/service_availability_middleware'),
+  pageOnly(() => import('@adonisjs/core/bodyparser_middleware')),
+  pageOnly(() => import('#middleware/nul_input_guard_middleware')),
+  browserOnly(() => import('@adonisjs/session/session_middleware')),
+  browserOnly(() => import('@adonisjs/shield/shield_middleware')),
+  pageOnly(() => import('@adonisjs/auth/initialize_auth_middleware')),
+  browserOnly(() => import('#middleware/silent_auth_middleware')),
 ])
 
 export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
+  // The JSON API: bearer tokens only (docs/api.md)
+  apiAuth: () => import('#middleware/api_auth_middleware'),
 })

@@ -85,7 +85,9 @@ function describe(error: unknown, ctx: HttpContext): { status: number; errors: A
   }
   if (status >= 400 && status < 500) {
     const message = error instanceof Error && error.message ? error.message : 'Bad request.'
-    return { status, errors: [{ message }] }
+    // Some exceptions name the input at fault (e.g. the NUL guard's)
+    const field = (error as { field?: unknown }).field
+    return { status, errors: [typeof field === 'string' ? { message, field } : { message }] }
   }
   if (status === 503) {
     return {

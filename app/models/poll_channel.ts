@@ -8,6 +8,9 @@ import { PollChannelSchema } from '#database/schema'
 
 export type PollChannelOutcome = 'created' | 'skipped' | 'failed'
 
+/** How the channel's votes reach the run: pushed by Twitch, or read from Helix. */
+export type PollChannelResultsVia = 'events' | 'polling'
+
 /**
  * Why a channel has no poll: left out before asking Twitch (`skipped`) or
  * refused / not reached when creating it (`failed`).
@@ -28,6 +31,9 @@ export default class PollChannel extends PollChannelSchema {
 
   @column()
   declare twitchStatus: TwitchPollStatus | null
+
+  @column()
+  declare resultsVia: PollChannelResultsVia
 
   /** Votes per choice, in the order of the run's choices. */
   @column(jsonColumn<number[] | null>(null))

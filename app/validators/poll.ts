@@ -1,7 +1,7 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 
 /**
- * Twitch's rules for a poll (SPEC §9), checked before anything reaches Twitch.
+ * Twitch's rules for a poll (docs/live-results.md, "A poll's rules"), checked before anything reaches Twitch.
  */
 export const POLL_LIMITS = {
   titleMax: 60,
@@ -33,16 +33,11 @@ function blankAsMissing(value: unknown) {
  * The rules of a poll's question, shared by the prepared-poll form and the
  * JSON API (docs/api.md), so both refuse the same input with the same words.
  */
-/** PostgreSQL cannot store a NUL character: refused as input, never a 500. */
-// eslint-disable-next-line no-control-regex
-const WITHOUT_NUL = /^[^\u0000]*$/
-
-const pollTitle = () =>
-  vine.string().trim().minLength(1).maxLength(POLL_LIMITS.titleMax).regex(WITHOUT_NUL)
+const pollTitle = () => vine.string().trim().minLength(1).maxLength(POLL_LIMITS.titleMax)
 
 const pollChoices = () =>
   vine
-    .array(vine.string().trim().minLength(1).maxLength(POLL_LIMITS.choiceMax).regex(WITHOUT_NUL))
+    .array(vine.string().trim().minLength(1).maxLength(POLL_LIMITS.choiceMax))
     .parse(dropBlankChoices)
     .minLength(POLL_LIMITS.choicesMin)
     .maxLength(POLL_LIMITS.choicesMax)
@@ -56,14 +51,12 @@ function questionMessages(durationField: string) {
     'title.required': 'Give the poll a question.',
     'title.minLength': 'Give the poll a question.',
     'title.maxLength': 'Twitch allows at most {{ max }} characters in a poll title.',
-    'title.regex': 'The question cannot contain NUL characters.',
     'choices.required': 'Give the poll at least 2 choices.',
     'choices.array': 'Give the poll at least 2 choices.',
     'choices.array.minLength': 'Give the poll at least {{ min }} choices.',
     'choices.array.maxLength': 'Twitch allows at most {{ max }} choices.',
     'choices.*.maxLength': 'Twitch allows at most {{ max }} characters per choice.',
     'choices.*.minLength': 'A choice cannot be empty.',
-    'choices.*.regex': 'A choice cannot contain NUL characters.',
     [`${durationField}.required`]: 'Say how long the poll runs, in seconds (15 to 1800).',
     [`${durationField}.number`]: 'The duration is a number of seconds, from 15 to 1800.',
     [`${durationField}.withoutDecimals`]: 'The duration is a whole number of seconds.',

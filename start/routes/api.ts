@@ -5,7 +5,7 @@
 |
 | `/api/v1/*` is authorized by a personal access token
 | (`Authorization: Bearer …`, the `api` guard) and never by the session
-| cookie; it has no CSRF (shield skips it), answers JSON only — errors too
+| cookie; it has no session and no CSRF (app/middleware/machine_routes.ts), answers JSON only — errors too
 | (app/exceptions/api_error_renderer.ts) — and is rate limited per token
 | (start/api_limiter.ts). The settings page that makes and revokes tokens is an
 | ordinary signed-in page with CSRF.
@@ -14,15 +14,13 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { apiLaunchThrottle, apiThrottle } from '#start/api_limiter'
 import { API_PREFIX } from '#services/api/api_request'
+import { rowId } from '#start/route_matchers'
 
 const MeController = () => import('#controllers/api/v1/me_controller')
 const CampaignsController = () => import('#controllers/api/v1/campaigns_controller')
 const PollsController = () => import('#controllers/api/v1/polls_controller')
 const RunsController = () => import('#controllers/api/v1/runs_controller')
 const ApiTokensController = () => import('#controllers/api_tokens_controller')
-
-/** A row id: anything else (or out of PostgreSQL's integer range) is a 404, never a 500. */
-const ROW_ID = { match: /^[1-9]\d{0,8}$/, cast: (value: string) => Number(value) }
 
 router
   .group(() => {
@@ -40,8 +38,8 @@ router
   })
   .prefix(API_PREFIX)
   .as('api.v1')
-  .where('id', ROW_ID)
-  .use([middleware.auth({ guards: ['api'] }), apiThrottle])
+  .where('id', rowId)
+  .use([middleware.apiAuth(), apiThrottle])
 
 router
   .group(() => {
@@ -51,5 +49,5 @@ router
       .delete('/settings/api-tokens/:id', [ApiTokensController, 'destroy'])
       .as('apiTokens.destroy')
   })
-  .where('id', ROW_ID)
+  .where('id', rowId)
   .use(middleware.auth())

@@ -1,7 +1,8 @@
 import type User from '#models/user'
 import type Streamer from '#models/streamer'
 import type Campaign from '#models/campaign'
-import type { ReadinessRow } from '#services/campaigns/readiness_service'
+import type { Readiness } from '#services/campaigns/readiness_service'
+import { CampaignService } from '#services/campaigns/campaign_service'
 import type { ChannelSnapshot, RunSnapshot } from '#services/polls/poll_snapshot'
 
 /*
@@ -23,37 +24,37 @@ export function meResource(user: User, streamer: Streamer | null) {
   }
 }
 
-/** A campaign from CampaignService.ownedBy (with its member counts). */
+/**
+ * A campaign from CampaignService.ownedBy, with its counts as the dashboard
+ * says them: `authorized` are the members a poll launched now would reach.
+ */
 export function campaignResource(campaign: Campaign) {
+  const counts = CampaignService.counts(campaign)
   return {
     id: campaign.id,
     name: campaign.name,
-    members: Number(campaign.$extras.membersCount ?? 0),
-    authorized: Number(campaign.$extras.authorizedCount ?? 0),
-    invited: Number(campaign.$extras.invitedCount ?? 0),
+    members: counts.members,
+    authorized: counts.ready,
+    invited: counts.invited,
   }
 }
 
-export function readinessResource(rows: ReadinessRow[]) {
-  const channels = rows.map((row) => {
-    const canRunPoll = row.status === 'authorized' && row.canRunPolls
-    return {
-      twitch_login: row.login,
-      display_name: row.displayName,
-      status: row.status,
-      can_run_poll: canRunPoll,
-      voting: (canRunPoll ? 'twitch' : null) satisfies ApiVoting,
-      reason: canRunPoll
-        ? null
-        : row.status === 'authorized'
-          ? 'Twitch polls need an affiliate or partner channel.'
-          : row.detail,
-    }
-  })
+/**
+ * A campaign's readiness from the channel-state model the pages show: a
+ * channel can run a poll when a launch now would put one on it.
+ */
+export function readinessResource({ rows, counts }: Readiness) {
   return {
-    ready: channels.filter((channel) => channel.can_run_poll).length,
-    total: channels.length,
-    channels,
+    ready: counts.ready,
+    total: rows.length,
+    channels: rows.map(({ state, login, displayName }) => ({
+      twitch_login: login,
+      display_name: displayName,
+      status: state.status,
+      can_run_poll: state.ready,
+      voting: (state.ready ? state.voting.method : null) satisfies ApiVoting,
+      reason: state.status === 'ready' ? null : state.reason,
+    })),
   }
 }
 

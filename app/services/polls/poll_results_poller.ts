@@ -10,12 +10,10 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollResultsReader } from '#services/polls/poll_results_reader'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
-
-interface Loop {
-  runId: number
-  stop: AbortController
-  done: Promise<void>
-}
+import { reportBackgroundFailure } from '#services/availability/background_failure'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
+import { SubscriptionStore } from '#services/eventsub/subscription_store'
+import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
 
 /** When each channel is read next, and how many reads in a row saw no change. */
 interface ChannelPace {
@@ -43,10 +41,13 @@ export interface PollTickResult {
  * not move, never while its Helix bucket is nearly empty; at the poll's
  * duration one last read of every channel, then the run is closed with its
  * final totals.
+ *
+ * With Twitch events on, a channel whose poll progress and end
+ * subscriptions are enabled is "live by event": its counts are written by
+ * the webhook, and it is read from Helix only at the end (to reconcile) or
+ * after a long silence (docs/eventsub.md). The channels are re-read from
+ * PostgreSQL at every step, since events change them meanwhile.
  */
-/** This process's loops, by run id. */
-const loops = new Map<number, Loop>()
-
 @inject()
 export class PollResultsPoller {
   constructor(
@@ -54,7 +55,10 @@ export class PollResultsPoller {
     private settings: PollSettings,
     private store: PollRunStore,
     private reader: PollResultsReader,
-    private broadcaster: PollBroadcaster
+    private broadcaster: PollBroadcaster,
+    private eventsub: EventSubSettings,
+    private subscriptions: SubscriptionStore,
+    private loops: PollerLoops
   ) {}
 
   static lockKey(runId: number) {
@@ -62,8 +66,8 @@ export class PollResultsPoller {
   }
 
   /** Is this process polling the run? */
-  static isPolling(runId: number) {
-    return loops.has(runId)
+  isPolling(runId: number) {
+    return this.loops.has(runId)
   }
 
   /**
@@ -71,16 +75,13 @@ export class PollResultsPoller {
    * step in flight, if any, is over: that step writes nothing to a run that
    * is no longer running). `wait: false` does not wait for it.
    */
-  static async stop(runId: number, options: { wait?: boolean } = {}) {
-    const loop = loops.get(runId)
-    if (!loop) return
-    loop.stop.abort()
-    if (options.wait !== false) await loop.done
+  async stop(runId: number, options: { wait?: boolean } = {}) {
+    await this.loops.stop(runId, options)
   }
 
   /** Stops every loop of this process: shutdown, and between tests. */
-  static async stopAll() {
-    await Promise.all([...loops.keys()].map((id) => PollResultsPoller.stop(id)))
+  async stopAll() {
+    await this.loops.stopAll()
   }
 
   /**
@@ -88,16 +89,16 @@ export class PollResultsPoller {
    * does. True when this process polls it now.
    */
   async start(runId: number): Promise<boolean> {
-    if (loops.has(runId)) return true
+    if (this.loops.has(runId)) return true
     const runLock = lock.createLock(PollResultsPoller.lockKey(runId), this.settings.pollerLockTtlMs)
     if (!(await runLock.acquireImmediately())) return false
-    if (loops.has(runId)) {
+    if (this.loops.has(runId)) {
       await runLock.release()
       return true
     }
 
     const stop = new AbortController()
-    const loop: Loop = {
+    const loop: PollerLoop = {
       runId,
       stop,
       done: this.#loop(runId, runLock, stop.signal)
@@ -105,16 +106,17 @@ export class PollResultsPoller {
           logger.error({ runId, error: errorMessage(error) }, '[Polls] results poller crashed')
         })
         .finally(async () => {
-          loops.delete(runId)
+          this.loops.remove(runId)
           await runLock.release().catch(() => {})
         }),
     }
-    loops.set(runId, loop)
+    this.loops.add(loop)
     return true
   }
 
   /**
-   * One read of every channel still live (ignoring the pace), saved and
+   * One read of every channel still live (ignoring the pace; a channel live
+   * by event only when it is silent or the time is up), saved and
    * broadcast; closes the run when its time is up. The loop's step, also
    * usable on its own.
    */
@@ -128,13 +130,12 @@ export class PollResultsPoller {
   }
 
   async #loop(runId: number, runLock: ReturnType<typeof lock.createLock>, signal: AbortSignal) {
-    const loaded = await this.store.load(runId)
-    if (!loaded || loaded.run.status !== 'running') return
-    const { run, channels } = loaded
-    const streamers = await this.#streamers(channels)
+    const first = await this.store.load(runId)
+    if (!first || first.run.status !== 'running') return
+    const streamers = await this.#streamers(first.channels)
     const pace = new Map<number, ChannelPace>()
-    const interval = this.#baseInterval(channels)
-    for (const channel of channels) {
+    const interval = this.#baseInterval(first.channels)
+    for (const channel of first.channels) {
       pace.set(channel.id, { nextReadAt: Date.now() + interval, quietReads: 0 })
     }
 
@@ -145,16 +146,20 @@ export class PollResultsPoller {
         logger.warn({ runId }, '[Polls] lost the poller lock; another instance polls this run')
         return
       }
-      if ((await this.store.statusOf(runId)) !== 'running') return
-
+      let channels = first.channels
       try {
-        const result = await this.#step(run, channels, streamers, pace)
+        const loaded = await this.store.load(runId)
+        if (!loaded || loaded.run.status !== 'running') return
+        channels = loaded.channels
+        const result = await this.#step(loaded.run, channels, streamers, pace)
         if (result.finished) return
       } catch (error) {
-        logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
+        await reportBackgroundFailure(error, () =>
+          logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
+        )
       }
 
-      await sleep(this.#sleepMs(run, channels, pace, interval), undefined, { signal }).catch(
+      await sleep(this.#sleepMs(first.run, channels, pace, interval), undefined, { signal }).catch(
         () => {}
       )
     }
@@ -172,12 +177,9 @@ export class PollResultsPoller {
   ): Promise<PollTickResult> {
     const now = this.clock.now()
     const timeUp = run.endsAt !== null && now >= run.endsAt
+    await this.#noteResultsVia(channels)
     const live = channels.filter((channel) => channel.isActive)
-    const nowMs = Date.now()
-    const due =
-      pace === null || timeUp
-        ? live
-        : live.filter((channel) => (pace.get(channel.id)?.nextReadAt ?? 0) <= nowMs)
+    const due = timeUp ? live : live.filter((channel) => this.#msUntilDue(channel, run, pace) <= 0)
 
     const report = due.length
       ? await this.reader.read(due, streamers, run.choices.length)
@@ -198,13 +200,53 @@ export class PollResultsPoller {
       return { requests: report.requests, finished: true, run: ended }
     }
 
-    if (report.changed.length > 0) {
-      const saved = await this.store.saveChannels(run.id, report.changed)
+    // A channel live by event read after a silence keeps its read time even
+    // if nothing changed, so it is not read again before the next silence.
+    const heardOf = due.filter(
+      (channel) =>
+        channel.resultsVia === 'events' && channel.$isDirty && !report.changed.includes(channel)
+    )
+    if (report.changed.length > 0 || heardOf.length > 0) {
+      const saved = await this.store.saveChannels(run.id, [...report.changed, ...heardOf])
       if (!saved) return { requests: report.requests, finished: true, run: null }
       this.broadcaster.send(saved, channels)
       return { requests: report.requests, finished: false, run: saved }
     }
     return { requests: report.requests, finished: false, run }
+  }
+
+  /**
+   * Which channels are live by event now (their poll subscriptions are
+   * enabled), stored on the rows when it changed: the GM's page shows it.
+   */
+  async #noteResultsVia(channels: PollChannel[]) {
+    const withPoll = channels.filter((channel) => channel.outcome === 'created')
+    const byEvents = this.eventsub.enabled
+      ? await this.subscriptions.liveByEvents(withPoll.map((channel) => channel.twitchUserId))
+      : new Set<string>()
+    const changed = withPoll.filter((channel) => {
+      const via = byEvents.has(channel.twitchUserId) ? 'events' : 'polling'
+      if (channel.resultsVia === via) return false
+      channel.resultsVia = via
+      channel.$hydrateOriginals()
+      return true
+    })
+    if (changed.length > 0) await this.store.setResultsVia(changed)
+  }
+
+  /**
+   * Milliseconds until a channel is to be read (0 or less: now). By its
+   * pace when read from Helix; when live by event, once it has sent nothing
+   * for `silentChannelReadMs` (by the app's clock, which stamps its reads).
+   */
+  #msUntilDue(channel: PollChannel, run: PollRun, pace: Map<number, ChannelPace> | null) {
+    if (channel.resultsVia === 'events') {
+      const heard = channel.lastReadAt ?? run.startedAt
+      const silentFor = this.clock.now().toMillis() - (heard?.toMillis() ?? 0)
+      return this.eventsub.silentChannelReadMs - silentFor
+    }
+    // Without a pace (a single `tick()`), a polled channel is always due.
+    return pace ? (pace.get(channel.id)?.nextReadAt ?? 0) - Date.now() : 0
   }
 
   /**
@@ -249,13 +291,12 @@ export class PollResultsPoller {
     pace: Map<number, ChannelPace>,
     interval: number
   ) {
-    const nowMs = Date.now()
-    const nextDue = Math.min(
+    const untilNext = Math.min(
       ...channels
         .filter((channel) => channel.isActive)
-        .map((channel) => pace.get(channel.id)?.nextReadAt ?? nowMs)
+        .map((channel) => this.#msUntilDue(channel, run, pace))
     )
-    let wait = Math.min(interval, Math.max(0, nextDue - nowMs))
+    let wait = Math.min(interval, Math.max(0, untilNext))
     if (run.endsAt) {
       const untilEnd = run.endsAt.toMillis() - this.clock.now().toMillis()
       if (untilEnd > 0) wait = Math.min(wait, untilEnd + 250)

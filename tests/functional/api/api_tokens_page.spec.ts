@@ -47,7 +47,7 @@ test.group('API tokens page', (group) => {
     assert.notInclude(page.text(), row.hash)
   })
 
-  test('without the CSRF token nothing is created; a blank name is sent back with its message', async ({
+  test('without the CSRF token nothing is created; a blank name or control characters are sent back with a message', async ({
     client,
     assert,
   }) => {
@@ -68,6 +68,16 @@ test.group('API tokens page', (group) => {
       .redirects(0)
     blank.assertStatus(302)
     assertInputError(blank, 'name', 'Name the token after where you use it (e.g. "Foundry macro").')
+
+    // An escape sequence in a name could rewrite what `node ace api:token` prints.
+    const escape = await client
+      .post('/settings/api-tokens')
+      .loginAs(user)
+      .withCsrfToken()
+      .form({ name: 'Bad\u001b[2Jname' })
+      .redirects(0)
+    escape.assertStatus(302)
+    assertInputError(escape, 'name', 'A token name cannot contain control characters.')
 
     const count = await db.from('auth_access_tokens').count('* as total').firstOrFail()
     assert.equal(Number(count.total), 0)

@@ -14,7 +14,7 @@ import { campaignResource, readinessResource } from '#services/api/api_resources
 export default class CampaignsController {
   constructor(
     private campaigns: CampaignService,
-    private readinessRows: ReadinessService
+    private readinessService: ReadinessService
   ) {}
 
   async index({ auth }: HttpContext) {
@@ -24,6 +24,6 @@ export default class CampaignsController {
 
   async readiness({ auth, params }: HttpContext) {
     const campaign = await findManagedCampaign(auth.use('api').getUserOrFail(), params.id)
-    return readinessResource(await this.readinessRows.rows(campaign))
+    return readinessResource(await this.readinessService.readiness(campaign))
   }
 }

@@ -98,16 +98,16 @@ test.group('API v1: me, campaigns, readiness', (group) => {
       body.channels.map((channel: { twitch_login: string }) => [channel.twitch_login, channel])
     )
     assert.deepInclude(byLogin.bram_rolls, {
-      status: 'authorized',
+      status: 'ready',
       can_run_poll: true,
       voting: 'twitch',
       reason: null,
     })
     assert.deepInclude(byLogin.plain_pat, {
-      status: 'authorized',
+      status: 'no_polls',
       can_run_poll: false,
       voting: null,
-      reason: 'Twitch polls need an affiliate or partner channel.',
+      reason: 'Not an affiliate or partner channel: Twitch polls are not available on it.',
     })
     assert.deepInclude(byLogin.cass_casts, {
       status: 'expired',
