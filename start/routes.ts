@@ -207,3 +207,8 @@ router
 const EventSubWebhookController = () => import('#controllers/eventsub_webhook_controller')
 
 router.post('/webhooks/twitch/eventsub', [EventSubWebhookController]).as('webhooks.twitch.eventsub')
+
+/*
+| The JSON API for integrations and its tokens page: start/routes/api.ts
+*/
+await import('#start/routes/api')
