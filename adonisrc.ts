@@ -37,6 +37,10 @@ export default defineConfig({
     () => import('#providers/push_provider'),
     // Events pushing live results, Twitch's EventSub handlers (docs/eventsub.md)
     () => import('#providers/live_results_provider'),
+    // Rate limits with counters in Redis (config/limiter.ts)
+    () => import('@adonisjs/limiter/limiter_provider'),
+    // Cross-origin calls to the JSON API only (config/cors.ts, docs/api.md)
+    () => import('@adonisjs/cors/cors_provider'),
     // Overlays' results queue and rate limiter as singletons (docs/overlay.md)
     () => import('#providers/overlay_provider'),
   ],

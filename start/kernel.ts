@@ -8,7 +8,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
-import { pageOnly } from '#middleware/machine_routes'
+import { browserOnly, pageOnly } from '#middleware/machine_routes'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
@@ -19,22 +19,27 @@ server.use([
   // GET /health, answered before sessions and CSRF (docs/operations.md)
   () => import('#middleware/health_endpoint_middleware'),
   () => import('@adonisjs/static/static_middleware'),
+  // Answers the JSON API's cross-origin preflights, even without a route (config/cors.ts)
+  () => import('@adonisjs/cors/cors_middleware'),
 ])
 
 // Body parser, session, shield (CSRF), auth and the signed-in user, for
 // every route but those only machines call (Twitch's webhook, under
-// /webhooks/: see app/middleware/machine_routes.ts).
+// /webhooks/: see app/middleware/machine_routes.ts). The JSON API (/api/,
+// bearer tokens) skips the session, shield and the pages' signed-in user.
 router.use([
   () => import('#middleware/service_availability_middleware'),
   pageOnly(() => import('@adonisjs/core/bodyparser_middleware')),
   pageOnly(() => import('#middleware/nul_input_guard_middleware')),
-  pageOnly(() => import('@adonisjs/session/session_middleware')),
-  pageOnly(() => import('@adonisjs/shield/shield_middleware')),
+  browserOnly(() => import('@adonisjs/session/session_middleware')),
+  browserOnly(() => import('@adonisjs/shield/shield_middleware')),
   pageOnly(() => import('@adonisjs/auth/initialize_auth_middleware')),
-  pageOnly(() => import('#middleware/silent_auth_middleware')),
+  browserOnly(() => import('#middleware/silent_auth_middleware')),
 ])
 
 export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
+  // The JSON API: bearer tokens only (docs/api.md)
+  apiAuth: () => import('#middleware/api_auth_middleware'),
 })

@@ -209,6 +209,11 @@ const EventSubWebhookController = () => import('#controllers/eventsub_webhook_co
 router.post('/webhooks/twitch/eventsub', [EventSubWebhookController]).as('webhooks.twitch.eventsub')
 
 /*
+| The JSON API for integrations and its tokens page: start/routes/api.ts
+*/
+await import('#start/routes/api')
+
+/*
 |--------------------------------------------------------------------------
 | Overlay for OBS (docs/overlay.md)
 |--------------------------------------------------------------------------

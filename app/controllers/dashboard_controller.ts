@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
+import type User from '#models/user'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
 import { channelState, connectionState } from '#services/campaigns/channel_state'
@@ -20,7 +21,8 @@ export default class DashboardController {
   ) {}
 
   async show({ auth, view }: HttpContext) {
-    const user = auth.getUserOrFail()
+    // Typed as the model: the API guard's users also carry their current token.
+    const user: User = auth.getUserOrFail()
     await user.load('streamer')
     const now = this.clock.now()
     const owned = await this.campaigns.ownedBy(user)

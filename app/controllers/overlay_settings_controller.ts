@@ -1,5 +1,6 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
+import type User from '#models/user'
 import { OverlayService } from '#services/overlays/overlay_service'
 import { overlayLookValidator } from '#validators/overlay'
 
@@ -32,7 +33,7 @@ export default class OverlaySettingsController {
   }
 }
 
-async function streamerOf(user: HttpContext['auth']['user'] & {}) {
+async function streamerOf(user: User) {
   await user.load('streamer')
   return user.streamer ?? null
 }

@@ -1,6 +1,8 @@
 import { translateError } from '#exceptions/error_translation'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import { isApiRequest } from '#services/api/api_request'
+import { renderApiError } from '#exceptions/api_error_renderer'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -28,7 +30,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
-    return super.handle(await translateError(error), ctx)
+    const translated = await translateError(error)
+    // The JSON API answers JSON only, whatever the error (docs/api.md)
+    if (isApiRequest(ctx.request)) return renderApiError(translated, ctx)
+    return super.handle(translated, ctx)
   }
 
   /**

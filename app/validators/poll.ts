@@ -29,21 +29,50 @@ function blankAsMissing(value: unknown) {
   return value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value
 }
 
+/*
+ * The rules of a poll's question, shared by the prepared-poll form and the
+ * JSON API (docs/api.md), so both refuse the same input with the same words.
+ */
+const pollTitle = () => vine.string().trim().minLength(1).maxLength(POLL_LIMITS.titleMax)
+
+const pollChoices = () =>
+  vine
+    .array(vine.string().trim().minLength(1).maxLength(POLL_LIMITS.choiceMax))
+    .parse(dropBlankChoices)
+    .minLength(POLL_LIMITS.choicesMin)
+    .maxLength(POLL_LIMITS.choicesMax)
+
+const pollDuration = () =>
+  vine.number().withoutDecimals().min(POLL_LIMITS.durationMin).max(POLL_LIMITS.durationMax)
+
+/** The messages of the question's rules, the duration named `durationField`. */
+function questionMessages(durationField: string) {
+  return {
+    'title.required': 'Give the poll a question.',
+    'title.minLength': 'Give the poll a question.',
+    'title.maxLength': 'Twitch allows at most {{ max }} characters in a poll title.',
+    'choices.required': 'Give the poll at least 2 choices.',
+    'choices.array': 'Give the poll at least 2 choices.',
+    'choices.array.minLength': 'Give the poll at least {{ min }} choices.',
+    'choices.array.maxLength': 'Twitch allows at most {{ max }} choices.',
+    'choices.*.maxLength': 'Twitch allows at most {{ max }} characters per choice.',
+    'choices.*.minLength': 'A choice cannot be empty.',
+    [`${durationField}.required`]: 'Say how long the poll runs, in seconds (15 to 1800).',
+    [`${durationField}.number`]: 'The duration is a number of seconds, from 15 to 1800.',
+    [`${durationField}.withoutDecimals`]: 'The duration is a whole number of seconds.',
+    [`${durationField}.min`]: 'A poll runs at least {{ min }} seconds on Twitch.',
+    [`${durationField}.max`]: 'A poll runs at most {{ max }} seconds (30 minutes) on Twitch.',
+    'string': 'Please type some text here.',
+  }
+}
+
 /**
  * A prepared poll, for create and edit.
  */
 export const pollValidator = vine.create({
-  title: vine.string().trim().minLength(1).maxLength(POLL_LIMITS.titleMax),
-  choices: vine
-    .array(vine.string().trim().minLength(1).maxLength(POLL_LIMITS.choiceMax))
-    .parse(dropBlankChoices)
-    .minLength(POLL_LIMITS.choicesMin)
-    .maxLength(POLL_LIMITS.choicesMax),
-  duration_seconds: vine
-    .number()
-    .withoutDecimals()
-    .min(POLL_LIMITS.durationMin)
-    .max(POLL_LIMITS.durationMax),
+  title: pollTitle(),
+  choices: pollChoices(),
+  duration_seconds: pollDuration(),
   channel_points_per_vote: vine
     .number()
     .withoutDecimals()
@@ -54,26 +83,46 @@ export const pollValidator = vine.create({
 })
 
 pollValidator.messagesProvider = new SimpleMessagesProvider({
-  'title.required': 'Give the poll a question.',
-  'title.minLength': 'Give the poll a question.',
-  'title.maxLength': 'Twitch allows at most {{ max }} characters in a poll title.',
-  'choices.required': 'Give the poll at least 2 choices.',
-  'choices.array': 'Give the poll at least 2 choices.',
-  'choices.array.minLength': 'Give the poll at least {{ min }} choices.',
-  'choices.array.maxLength': 'Twitch allows at most {{ max }} choices.',
-  'choices.*.maxLength': 'Twitch allows at most {{ max }} characters per choice.',
-  'choices.*.minLength': 'A choice cannot be empty.',
-  'duration_seconds.required': 'Say how long the poll runs, in seconds (15 to 1800).',
-  'duration_seconds.number': 'The duration is a number of seconds, from 15 to 1800.',
-  'duration_seconds.withoutDecimals': 'The duration is a whole number of seconds.',
-  'duration_seconds.min': 'A poll runs at least {{ min }} seconds on Twitch.',
-  'duration_seconds.max': 'A poll runs at most {{ max }} seconds (30 minutes) on Twitch.',
+  ...questionMessages('duration_seconds'),
   'channel_points_per_vote.number': 'Channel points per vote is a whole number, or leave it empty.',
   'channel_points_per_vote.withoutDecimals': 'Channel points per vote is a whole number.',
   'channel_points_per_vote.min':
     'Channel points per vote is at least {{ min }}, or leave it empty.',
   'channel_points_per_vote.max': 'Channel points per vote is at most {{ max }}.',
-  'string': 'Please type some text here.',
+})
+
+/**
+ * A poll launched through the JSON API: the question with the form's rules
+ * and messages (its duration is called `duration` there), and how channels
+ * vote — `auto`: by Twitch poll where the channel can run one.
+ */
+export const apiPollValidator = vine.create({
+  title: pollTitle(),
+  choices: pollChoices(),
+  duration: pollDuration(),
+  voting: vine.enum(['auto', 'chat'] as const).optional(),
+})
+
+apiPollValidator.messagesProvider = new SimpleMessagesProvider({
+  ...questionMessages('duration'),
+  'voting.enum': 'voting is "auto" or "chat".',
+})
+
+/**
+ * The API's optional `Idempotency-Key` header: a retried launch sending the
+ * same key gets the run the first one made.
+ */
+export const idempotencyKeyValidator = vine.create({
+  idempotency_key: vine
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .optional(),
+})
+
+idempotencyKeyValidator.messagesProvider = new SimpleMessagesProvider({
+  'idempotency_key.regex':
+    'The Idempotency-Key header is 1 to 255 visible ASCII characters (a UUID is fine).',
 })
 
 /**

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { freePort } from '#tests/helpers/web_instance'
+import { unusedPort } from '#tests/helpers/ports'
 
 const run = promisify(execFile)
 
@@ -12,7 +12,7 @@ export class DisposableRedis {
   private constructor(readonly port: number) {}
 
   static async start() {
-    const redis = new DisposableRedis(await freePort())
+    const redis = new DisposableRedis(await unusedPort())
     await redis.start()
     return redis
   }

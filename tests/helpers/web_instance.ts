@@ -1,10 +1,11 @@
 import { once } from 'node:events'
-import { createServer } from 'node:net'
+import { unusedPort } from '#tests/helpers/ports'
 import { spawnApp, stripAnsi } from '#tests/helpers/child_process'
 
 export interface WebInstance {
   /** Base URL of the instance, e.g. http://127.0.0.1:41234 */
   url: string
+  port: number
   /** Everything it printed so far (log lines, ANSI codes removed). */
   output(): string
   stop(): Promise<number | null>
@@ -13,14 +14,18 @@ export interface WebInstance {
 /**
  * Starts another web process of the app (bin/server.ts) on a free port,
  * sharing this test run's database, Redis database and Twitch emulator
- * unless `overrides` point it elsewhere, and waits until it listens.
+ * unless `overrides` point it elsewhere (`PORT` included), and waits until
+ * it is ready: listening, with its preloads (scheduler, EventSub) started.
  */
 export async function bootWebInstance(
   overrides: Record<string, string> = {}
 ): Promise<WebInstance> {
+  // The server logs the port it was given, not the one it got: pick a free one first.
+  const port = Number(overrides.PORT ?? (await unusedPort()))
   const child = spawnApp(['--import=@poppinss/ts-exec', 'bin/server.ts'], {
     HOST: '127.0.0.1',
-    PORT: String(await freePort()),
+    PORT: String(port),
+    APP_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'info',
     SCHEDULER_ENABLED: 'false',
     ...overrides,
@@ -33,10 +38,9 @@ export async function bootWebInstance(
     )
     const onData = (chunk: Buffer) => {
       output += stripAnsi(chunk.toString())
-      const match = output.match(/started HTTP server on ([\d.]+):(\d+)/)
-      if (match) {
+      if (/Chorus started on Node/.test(output)) {
         clearTimeout(timer)
-        resolve(`http://${match[1]}:${match[2]}`)
+        resolve(`http://127.0.0.1:${port}`)
       }
     }
     child.stdout!.on('data', onData)
@@ -55,6 +59,7 @@ export async function bootWebInstance(
   }
   return {
     url,
+    port,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return child.exitCode
@@ -64,18 +69,4 @@ export async function bootWebInstance(
       return code as number | null
     },
   }
-}
-
-/**
- * A TCP port nothing listens on right now (the server logs the port it was
- * given, so it cannot be asked for "any port").
- */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no free port')
-  return address.port
 }

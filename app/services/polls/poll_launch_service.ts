@@ -1,7 +1,6 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import type Campaign from '#models/campaign'
-import type Poll from '#models/poll'
 import type User from '#models/user'
 import type Streamer from '#models/streamer'
 import type PollRun from '#models/poll_run'
@@ -47,6 +46,18 @@ export class PollLaunchRefusedError extends Error {
   }
 }
 
+/**
+ * What a launch asks: a prepared poll of the campaign (the pages), or a
+ * question sent through the JSON API (`id` null: no prepared poll).
+ */
+export interface PollQuestion {
+  id: number | null
+  title: string
+  choices: string[]
+  durationSeconds: number
+  channelPointsPerVote: number | null
+}
+
 export interface LaunchResult {
   run: PollRun
   /** False when the idempotency key found an earlier launch: nothing was done twice. */
@@ -59,7 +70,8 @@ type ChannelPlan = LaunchedChannel
 const UNIQUE_VIOLATION = '23505'
 
 /**
- * Launches a prepared poll on every ready channel of a campaign:
+ * Launches a poll (prepared, or sent through the API) on every ready channel
+ * of a campaign:
  *
  * 1. a run row in `launching` — its idempotency key is unique (a double
  *    submit finds it) and a partial unique index allows one live run per
@@ -89,7 +101,7 @@ export class PollLaunchService {
 
   async launch(
     campaign: Campaign,
-    poll: Poll,
+    poll: PollQuestion,
     user: User,
     idempotencyKey: string
   ): Promise<LaunchResult> {
@@ -127,7 +139,7 @@ export class PollLaunchService {
    */
   async #claim(
     campaign: Campaign,
-    poll: Poll,
+    poll: PollQuestion,
     user: User,
     idempotencyKey: string
   ): Promise<LaunchResult> {

@@ -5,7 +5,7 @@ import { emptyDatabase } from '#tests/helpers/empty_database'
 import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { SEEDED, connectedStreamer } from '#tests/helpers/campaigns'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
-import { startWebProcess, type WebProcess } from '#tests/helpers/web_process'
+import { bootWebInstance, type WebInstance } from '#tests/helpers/web_instance'
 
 /**
  * What the developer's error page would leak: stack frames, request
@@ -25,10 +25,10 @@ function assertNothingLeaks(
  */
 test.group('Error pages in development', (group) => {
   group.each.timeout(60_000)
-  let web: WebProcess
+  let web: WebInstance
 
   group.setup(async () => {
-    web = await startWebProcess({ NODE_ENV: 'development' })
+    web = await bootWebInstance({ NODE_ENV: 'development' })
     return async () => {
       await web.stop()
     }
@@ -80,11 +80,11 @@ test.group('Error pages in development', (group) => {
 
 test.group('Error pages in development: a server error', (group) => {
   group.each.timeout(60_000)
-  let web: WebProcess
+  let web: WebInstance
 
   group.setup(async () => {
     // A database that does not exist: the first query of a sign-in fails.
-    web = await startWebProcess({ NODE_ENV: 'development', DB_DATABASE: 'chorus_no_such_db' })
+    web = await bootWebInstance({ NODE_ENV: 'development', DB_DATABASE: 'chorus_no_such_db' })
     return async () => {
       await web.stop()
     }

@@ -8,10 +8,10 @@ import {
   type ServerResponse,
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ChildProcess } from 'node:child_process'
 import redis from '@adonisjs/redis/services/main'
 import { HandledMessages } from '#services/eventsub/handled_messages'
-import { spawnApp, stripAnsi } from '#tests/helpers/child_process'
+import { bootWebInstance, type WebInstance } from '#tests/helpers/web_instance'
+import { unusedPort } from '#tests/helpers/ports'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
   campaignWithChannels,
@@ -27,57 +27,14 @@ import {
 import { clearEventSubKeys, EVENTSUB_SECRET } from '#tests/helpers/eventsub'
 import PollRun from '#models/poll_run'
 
-interface Instance {
-  port: number
-  output: () => string
-  stop: () => Promise<void>
-}
-
-/** A web instance (bin/server.ts) on a free port, EventSub on, delivering to `callback`. */
-async function startInstance(port: number, callback: string): Promise<Instance> {
-  const child: ChildProcess = spawnApp(['--import=@poppinss/ts-exec', 'bin/server.ts'], {
-    HOST: '127.0.0.1',
+/** A web instance on `port`, EventSub on, delivering to `callback`. */
+function startInstance(port: number, callback: string): Promise<WebInstance> {
+  return bootWebInstance({
     PORT: String(port),
     LOG_LEVEL: 'debug',
-    SCHEDULER_ENABLED: 'false',
     TWITCH_EVENTSUB_SECRET: EVENTSUB_SECRET,
     TWITCH_EVENTSUB_CALLBACK_URL: callback,
   })
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance did not start:\n${output}`)), 40_000)
-    const onData = (chunk: Buffer) => {
-      output += stripAnsi(chunk.toString())
-      if (/Chorus started on Node/.test(output)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-  }).catch((error) => {
-    child.kill('SIGKILL')
-    throw error
-  })
-  return {
-    port,
-    output: () => output,
-    async stop() {
-      const exited = once(child, 'exit')
-      child.kill('SIGTERM')
-      await exited
-    },
-  }
-}
-
-/** A port nothing listens on right now. */
-async function freePort() {
-  const probe = createServer()
-  probe.listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
 }
 
 /**
@@ -142,8 +99,8 @@ test.group('EventSub: two instances behind one callback', (group) => {
 
   test('each event is handled once, whichever instance it reaches', async ({ client, assert }) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.aria, SEEDED.bram])
-    const instances: Instance[] = []
-    const ports = [await freePort(), await freePort()]
+    const instances: WebInstance[] = []
+    const ports = [await unusedPort(), await unusedPort()]
     const balancer = startBalancer(() => ports)
     const callback = await balancer.listen()
     try {

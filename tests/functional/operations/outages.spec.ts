@@ -2,7 +2,8 @@ import { test } from '@japa/runner'
 import env from '#start/env'
 import { DisposableRedis } from '#tests/helpers/redis_server'
 import { TcpGate } from '#tests/helpers/tcp_gate'
-import { bootWebInstance, freePort, type WebInstance } from '#tests/helpers/web_instance'
+import { bootWebInstance, type WebInstance } from '#tests/helpers/web_instance'
+import { unusedPort } from '#tests/helpers/ports'
 
 const REDIS_DOWN = '[Availability] Redis is unreachable'
 const REDIS_BACK = '[Availability] Redis is reachable again'
@@ -105,7 +106,7 @@ test.group('Outages: Redis or PostgreSQL down', (group) => {
   })
 
   test('PostgreSQL unreachable: friendly 503 and one log line, not a 500', async ({ assert }) => {
-    const web = await bootWebInstance({ DB_PORT: String(await freePort()) })
+    const web = await bootWebInstance({ DB_PORT: String(await unusedPort()) })
     try {
       // The instance finds out by itself: its first background pass at boot
       // (the running-polls watcher) needs the database.
@@ -137,7 +138,7 @@ test.group('Outages: Redis or PostgreSQL down', (group) => {
   test('PostgreSQL returns: the instance notices by itself and pages work again', async ({
     assert,
   }) => {
-    const gate = new TcpGate(await freePort(), {
+    const gate = new TcpGate(await unusedPort(), {
       host: env.get('DB_HOST', '127.0.0.1'),
       port: env.get('DB_PORT', 5432),
     })

@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import type User from '#models/user'
+import { ApiError } from '#exceptions/api_error'
+import { findManagedCampaign } from '#policies/campaign_policy'
+import { Clock } from '#services/clock'
+import { buildSnapshot, type RunSnapshot } from '#services/polls/poll_snapshot'
+import { PollLaunchRefusedError, PollLaunchService } from '#services/polls/poll_launch_service'
+import { launchResource } from '#services/api/api_resources'
+import { apiPollValidator, idempotencyKeyValidator } from '#validators/poll'
+
+/**
+ * `POST /api/v1/campaigns/:id/polls`: launches a question on every ready
+ * channel of the campaign through the same launch as the pages
+ * (docs/api.md). The campaign's GM only.
+ */
+@inject()
+export default class PollsController {
+  constructor(
+    private launcher: PollLaunchService,
+    private clock: Clock
+  ) {}
+
+  async store({ auth, params, request, response }: HttpContext) {
+    const user = auth.use('api').getUserOrFail()
+    const campaign = await findManagedCampaign(user, params.id)
+    const input = await request.validateUsing(apiPollValidator)
+    const { idempotency_key: clientKey } = await idempotencyKeyValidator.validate({
+      idempotency_key: request.header('Idempotency-Key'),
+    })
+    if (input.voting === 'chat') {
+      throw new ApiError(
+        'Chat voting is not available on this server: leave "voting" out (or send "auto") to run Twitch polls.',
+        { status: 422, field: 'voting' }
+      )
+    }
+
+    let result
+    try {
+      result = await this.launcher.launch(
+        campaign,
+        {
+          id: null,
+          title: input.title,
+          choices: input.choices,
+          durationSeconds: input.duration,
+          channelPointsPerVote: null,
+        },
+        user,
+        launchKey(user, clientKey)
+      )
+    } catch (error) {
+      if (!(error instanceof PollLaunchRefusedError)) throw error
+      throw error.liveRun
+        ? new ApiError(
+            `"${error.liveRun.title}" (run ${error.liveRun.id}) is still live in this campaign: end it before launching another poll.`,
+            { status: 409 }
+          )
+        : new ApiError(
+            'This Idempotency-Key was already used for a launch in another campaign: send a new key.',
+            { status: 409, field: 'idempotency_key' }
+          )
+    }
+
+    const { run, created } = result
+    await run.load('channels')
+    const snapshot = buildSnapshot(run, run.channels, this.clock.now().toJSDate())
+    if (run.status === 'failed' && run.endReason === 'no_channel') {
+      throw new ApiError(noChannelMessage(snapshot), { status: 422 })
+    }
+    if (!created) response.header('Idempotent-Replayed', 'true')
+    response.status(201)
+    return launchResource(snapshot)
+  }
+}
+
+/**
+ * The run's idempotency key: the client's key kept to the token's user (two
+ * users sending the same key launch two polls), hashed to the column's size;
+ * a launch without a key gets a key of its own.
+ */
+function launchKey(user: User, clientKey: string | undefined) {
+  if (clientKey === undefined) return `api_${randomBytes(24).toString('base64url')}`
+  const digest = createHash('sha256').update(`${user.id}\n${clientKey}`).digest('base64url')
+  return `api_${digest}`
+}
+
+function noChannelMessage(snapshot: RunSnapshot) {
+  if (snapshot.leftOut.length === 0) {
+    return 'Nobody streams this campaign yet: invite streamers first.'
+  }
+  const reasons = snapshot.leftOut.map((channel) => `${channel.login}: ${channel.reasonText}`)
+  return `No channel can run this poll (${reasons.join('; ')}).`
+}

@@ -1,0 +1,43 @@
+import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+
+export const API_TOKEN_NAME_MAX = 100
+
+/** The lifetimes offered on the settings page, in days; none = until revoked. */
+export const API_TOKEN_EXPIRY_DAYS = [30, 90, 365] as const
+
+/** Text a terminal or a page could be fooled by; NUL cannot even be stored. */
+// eslint-disable-next-line no-control-regex
+const WITHOUT_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/
+
+/** "Never expires" is an empty choice of the form's select. */
+function blankAsMissing(value: unknown) {
+  return value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value
+}
+
+/**
+ * A new personal access token: a name saying where it is used, and an
+ * optional lifetime.
+ */
+export const apiTokenValidator = vine.create({
+  name: vine
+    .string()
+    .trim()
+    .minLength(1)
+    .maxLength(API_TOKEN_NAME_MAX)
+    .regex(WITHOUT_CONTROL_CHARACTERS),
+  expires_in_days: vine
+    .number()
+    .in([...API_TOKEN_EXPIRY_DAYS])
+    .parse(blankAsMissing)
+    .optional(),
+})
+
+apiTokenValidator.messagesProvider = new SimpleMessagesProvider({
+  'name.required': 'Name the token after where you use it (e.g. "Foundry macro").',
+  'name.minLength': 'Name the token after where you use it (e.g. "Foundry macro").',
+  'name.maxLength': 'A token name has at most {{ max }} characters.',
+  'name.regex': 'A token name cannot contain control characters.',
+  'expires_in_days.number': 'Pick one of the offered lifetimes.',
+  'expires_in_days.in': 'Pick one of the offered lifetimes.',
+  'string': 'Please type some text here.',
+})

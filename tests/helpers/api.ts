@@ -1,0 +1,56 @@
+import app from '@adonisjs/core/services/app'
+import redis from '@adonisjs/redis/services/main'
+import type { Group } from '@japa/runner/core'
+import type { ApiClient } from '@japa/api-client'
+import type User from '#models/user'
+import { ApiSettings } from '#services/api/api_settings'
+import { ApiTokenService } from '#services/api/api_token_service'
+import { pollTestSetup } from '#tests/helpers/polls'
+
+/**
+ * API tests: what poll tests get (empty tables, fresh emulator, fixed
+ * clock, no poller left), the API's own settings and no rate-limit counter
+ * left by an earlier test (token ids restart at 1 with the tables).
+ */
+export function apiTestSetup(group: Group) {
+  const clock = pollTestSetup(group)
+  group.each.setup(async () => {
+    await clearApiRateLimits()
+    return () => app.container.restore(ApiSettings)
+  })
+  return clock
+}
+
+export function useApiSettings(overrides: Partial<ApiSettings>) {
+  app.container.swap(ApiSettings, () => new ApiSettings(overrides))
+}
+
+async function clearApiRateLimits() {
+  const keys = [...(await redis.keys('*api_token_*')), ...(await redis.keys('*api_launch_token_*'))]
+  if (keys.length > 0) await redis.del(...keys)
+}
+
+/** A new personal access token of the user, as the settings page makes it. */
+export async function apiTokenOf(user: User, name = 'Tests') {
+  const { value } = await new ApiTokenService().create(user, { name })
+  return value
+}
+
+/**
+ * A call of the JSON API, with the token when there is one; redirects are
+ * not followed (the API must never answer one).
+ */
+export function apiCall(
+  client: ApiClient,
+  method: 'get' | 'post',
+  url: string,
+  token: string | null
+) {
+  const request = client[method](url).redirects(0)
+  return token === null ? request : request.bearerToken(token)
+}
+
+/** The messages of a JSON error answer, by field ('' for none). */
+export function errorFields(body: { errors?: { message: string; field?: string }[] }) {
+  return Object.fromEntries((body.errors ?? []).map((error) => [error.field ?? '', error.message]))
+}
