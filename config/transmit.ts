@@ -16,9 +16,12 @@ import { WatchedRedisClient } from '#services/availability/redis_watch'
  */
 const transmitConfig = defineConfig({
   pingInterval: '30s',
-  // A warm-up boot (`node ace codegen`) only reads the routes: no Redis.
+  // A warm-up boot (`node ace codegen`) only reads the routes, and console
+  // commands hold no event streams and broadcast nothing: no Redis pub/sub
+  // (a command that ended before its subscription was made would otherwise
+  // leave a rejected subscription behind as it shut down).
   transport:
-    app.getMode() === 'warmup'
+    app.getMode() === 'warmup' || app.getEnvironment() === 'console'
       ? null
       : {
           driver: () =>
