@@ -6,8 +6,8 @@
 | One web instance (spawned, with a probe measuring its event loop) holds
 | 2 000 overlay event streams opened by this process, spread over the
 | overlays of 50 channels that take part in one poll run. Votes arrive on
-| the channels in the emulator for 30 s; this process reads them (the results
-| poller) and broadcasts through Redis, as another instance would. Prints:
+| the channels in the emulator for 30 s; the instance's results poller reads
+| them and broadcasts through Transmit (Redis transport). Prints:
 |
 | - connections held to the end (target: all);
 | - p95 latency from the server knowing the results (the snapshot's server
@@ -64,7 +64,7 @@ const { OverlayService } = await import('#services/overlays/overlay_service')
 const { mapWithConcurrency } = await import('#services/concurrency')
 const { ensureDatabase, emptyTables, seedStreamers } = await import('./bench_database.js')
 
-/** Reads the poll's channels every 500 ms: the bench measures delivery, not Twitch pacing. */
+/** This process only launches; the web instance reads results with its own settings. */
 app.container.swap(PollSettings, () =>
   Object.assign(new PollSettings(), {
     minReadIntervalMs: 500,
@@ -314,6 +314,12 @@ try {
   )
   console.log(`Poll live on ${pollIds.length} channels; votes for ${voteSeconds} s…`)
 
+  // Console processes broadcast nothing (no Redis transport): the web
+  // instance's watcher takes the run over and reads and broadcasts it.
+  const poller = await app.container.make(PollResultsPoller)
+  await poller.stop(run.id)
+  const takenOver = Date.now() + 30_000
+  while (latencies.length === 0 && Date.now() < takenOver) await sleep(250)
   await sleep(1000)
   latencies.length = 0
   await ask(server, 'reset')
@@ -376,8 +382,8 @@ try {
     await exited
     clearTimeout(stuck)
   }
-  const poller = await app.container.make(PollResultsPoller)
-  await poller.stopAll()
+  const pollers = await app.container.make(PollResultsPoller)
+  await pollers.stopAll()
   await app.terminate()
   await emulator.stop()
 }
