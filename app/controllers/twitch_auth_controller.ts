@@ -62,7 +62,7 @@ export default class TwitchAuthController {
   async logout({ auth, response, session }: HttpContext) {
     await auth.use('web').logout()
     session.flash('success', 'You are signed out.')
-    return response.redirect('/')
+    return response.redirect().toRoute('home')
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type NotificationInput,
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 
 export const CAMPAIGN_NOTIFICATION_TYPES = {
   /** To a streamer: a GM invited them. */
@@ -46,7 +47,7 @@ export class CampaignNotifier {
       type: CAMPAIGN_NOTIFICATION_TYPES[event],
       title,
       body,
-      url: `/campaigns/${campaign.id}`,
+      url: urlFor('campaigns.show', { id: campaign.id }),
       subject,
     })
     const toStreamer = (title: string, body: string, url: string): NotificationInput => ({

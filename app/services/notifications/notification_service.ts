@@ -10,6 +10,7 @@ import {
   type DeliverableNotification,
   type NotificationUrgency,
 } from '#services/notifications/notification_channel'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 
 export const NOTIFICATION_TYPES = {
   /** To the streamer: their Twitch connection is lost, reconnect. */
@@ -130,7 +131,7 @@ export class NotificationService {
             'Twitch again to reconnect.'
           : 'Chorus could not renew your Twitch authorization, so polls can no longer run on ' +
             'your channel. Sign in with Twitch again to reconnect.',
-        url: '/auth/twitch/redirect',
+        url: urlFor('auth.twitch.redirect'),
         urgency: 'high',
         subject,
       },
@@ -147,7 +148,7 @@ export class NotificationService {
               ? 'access revoked on Twitch. '
               : 'Twitch no longer accepts their authorization. ') +
             `Polls in "${campaign.name}" skip their channel until they sign in again.`,
-          url: `/campaigns/${campaign.id}`,
+          url: urlFor('campaigns.show', { id: campaign.id }),
           urgency: 'high',
           subject,
         })),

@@ -8,6 +8,7 @@ import {
   type NotificationInput,
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 
 interface Audience {
   campaignId: number
@@ -65,7 +66,7 @@ export class PollNotifier {
         audience.userIds.map((userId) => ({
           ...shared,
           userId,
-          url: `/campaigns/${audience.campaignId}`,
+          url: urlFor('campaigns.show', { id: audience.campaignId }),
           subject: notificationSubject.pollRun(run.id),
         }))
       )
