@@ -16,12 +16,29 @@ export default class PushProvider {
 
   constructor(protected app: ApplicationService) {}
 
+  async register() {
+    const { NotificationChannelRegistry } =
+      await import('#services/notifications/notification_channel')
+    this.app.container.singleton(
+      NotificationChannelRegistry,
+      () => new NotificationChannelRegistry()
+    )
+  }
+
   async ready() {
-    const { notificationChannels } = await import('#services/notifications/notification_channel')
+    const { NotificationChannelRegistry } =
+      await import('#services/notifications/notification_channel')
+    const notificationChannels = await this.app.container.make(NotificationChannelRegistry)
     const { NotificationService } = await import('#services/notifications/notification_service')
     const { WebPushChannel } = await import('#services/push/web_push_channel')
 
     const container = this.app.container
+    const { PushSettings } = await import('#services/push/push_settings')
+    const pushSettings = await container.make(PushSettings)
+    if (!pushSettings.vapidConfigured) {
+      const logger = await container.make('logger')
+      logger.warn('[Push] VAPID keys are not set (node ace push:vapid): web push is off')
+    }
     this.#channel = {
       name: 'web-push',
       async deliver(notifications: readonly DeliverableNotification[]) {
@@ -38,7 +55,9 @@ export default class PushProvider {
 
   async shutdown() {
     if (!this.#channel) return
-    const { notificationChannels } = await import('#services/notifications/notification_channel')
+    const { NotificationChannelRegistry } =
+      await import('#services/notifications/notification_channel')
+    const notificationChannels = await this.app.container.make(NotificationChannelRegistry)
     notificationChannels.unregister(this.#channel)
   }
 }

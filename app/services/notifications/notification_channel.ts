@@ -29,12 +29,14 @@ export interface NotificationChannel {
 }
 
 /**
- * The channels every NotificationService delivers through, registered once
- * per process (e.g. the web-push channel in a provider or preload):
- * `notificationChannels.register(channel)`.
+ * The channels every NotificationService delivers through, and the
+ * deliveries still running in the background (so a process can wait for
+ * them before it exits). One per process: a container singleton bound by
+ * providers/push_provider.ts; channels register at boot.
  */
 export class NotificationChannelRegistry {
   #channels: NotificationChannel[] = []
+  #pending = new Set<Promise<void>>()
 
   register(channel: NotificationChannel) {
     if (!this.#channels.includes(channel)) {
@@ -49,6 +51,17 @@ export class NotificationChannelRegistry {
   list(): readonly NotificationChannel[] {
     return [...this.#channels]
   }
-}
 
-export const notificationChannels = new NotificationChannelRegistry()
+  /** Remembers a delivery until it settles. */
+  track(delivery: Promise<void>) {
+    this.#pending.add(delivery)
+    delivery.finally(() => this.#pending.delete(delivery)).catch(() => {})
+  }
+
+  /** Waits for every delivery started so far, and those they start. */
+  async settle() {
+    while (this.#pending.size > 0) {
+      await Promise.allSettled([...this.#pending])
+    }
+  }
+}

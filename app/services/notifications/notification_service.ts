@@ -1,12 +1,13 @@
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
+import app from '@adonisjs/core/services/app'
 import { appUrl } from '#config/app'
 import { Clock } from '#services/clock'
 import type Streamer from '#models/streamer'
 import { notificationSubject } from '#services/notifications/notification_subjects'
 import {
-  notificationChannels,
+  NotificationChannelRegistry,
   type DeliverableNotification,
   type NotificationUrgency,
 } from '#services/notifications/notification_channel'
@@ -49,9 +50,6 @@ interface NotificationRow {
   created_at: Date | string
 }
 
-/** Deliveries still running in the background, so a process can wait before it exits. */
-const pendingDeliveries = new Set<Promise<void>>()
-
 /**
  * Tells people what happened: every notification is first written to
  * `notifications` (the in-app list, the record that survives a failed push),
@@ -60,7 +58,10 @@ const pendingDeliveries = new Set<Promise<void>>()
  */
 @inject()
 export class NotificationService {
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    private channels: NotificationChannelRegistry
+  ) {}
 
   /**
    * Writes the rows in one insert, then starts delivery. Resolves with the
@@ -190,13 +191,12 @@ export class NotificationService {
    * scheduler on shutdown, tests).
    */
   static async settleDeliveries() {
-    while (pendingDeliveries.size > 0) {
-      await Promise.allSettled([...pendingDeliveries])
-    }
+    const channels = await app.container.make(NotificationChannelRegistry)
+    await channels.settle()
   }
 
   #deliver(notifications: DeliverableNotification[]) {
-    for (const channel of notificationChannels.list()) {
+    for (const channel of this.channels.list()) {
       const delivery = Promise.resolve()
         .then(() => channel.deliver(notifications))
         .catch((error: unknown) => {
@@ -209,8 +209,7 @@ export class NotificationService {
             `[Notifications] delivery through ${channel.name} failed`
           )
         })
-        .finally(() => pendingDeliveries.delete(delivery))
-      pendingDeliveries.add(delivery)
+      this.channels.track(delivery)
     }
   }
 }

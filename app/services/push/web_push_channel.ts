@@ -1,6 +1,5 @@
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
-import logger from '@adonisjs/core/services/logger'
 import { PushSettings } from '#services/push/push_settings'
 import { WebPushSender, type PushDelivery, type PushResult } from '#services/push/web_push_sender'
 import {
@@ -11,8 +10,6 @@ import type {
   DeliverableNotification,
   NotificationChannel,
 } from '#services/notifications/notification_channel'
-
-let warnedUnconfigured = false
 
 /**
  * The web-push delivery channel of the NotificationService: every stored
@@ -39,13 +36,8 @@ export class WebPushChannel implements NotificationChannel {
    */
   async send(notifications: readonly DeliverableNotification[]): Promise<PushResult[]> {
     if (notifications.length === 0) return []
-    if (!this.settings.vapidConfigured) {
-      if (!warnedUnconfigured) {
-        warnedUnconfigured = true
-        logger.warn('[Push] VAPID keys are not set (node ace push:vapid): web push is off')
-      }
-      return []
-    }
+    // Without VAPID keys web push is off (the provider says so once at boot).
+    if (!this.settings.vapidConfigured) return []
 
     const userIds = notifications.map((notification) => notification.userId)
     const pushOff = await this.preferences.pushOffAmong(userIds)

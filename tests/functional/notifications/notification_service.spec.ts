@@ -6,13 +6,17 @@ import { UserFactory } from '#database/factories/user_factory'
 import { appUrl } from '#config/app'
 import { NotificationService } from '#services/notifications/notification_service'
 import {
-  notificationChannels,
+  NotificationChannelRegistry,
   type DeliverableNotification,
   type NotificationChannel,
 } from '#services/notifications/notification_channel'
 
 test.group('NotificationService', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+  let notificationChannels: NotificationChannelRegistry
+  group.setup(async () => {
+    notificationChannels = await app.container.make(NotificationChannelRegistry)
+  })
 
   test('writes the rows first, then hands them to every channel', async ({ assert, cleanup }) => {
     const user = await UserFactory.create()
