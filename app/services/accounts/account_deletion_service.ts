@@ -12,7 +12,6 @@ import {
 } from '#services/notifications/notification_service'
 import { CAMPAIGN_NOTIFICATION_TYPES } from '#services/campaigns/campaign_notifier'
 import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
-import { urlFor } from '@adonisjs/core/services/url_builder'
 
 /** To a streamer: the campaign they were in is gone with its GM's account. */
 export const CAMPAIGN_DELETED_TYPE = 'campaign.deleted'
@@ -175,7 +174,7 @@ export class AccountDeletionService {
           body:
             `The GM of "${name}" deleted their Chorus account, and the campaign with it. ` +
             'No poll will run on your channel for it.',
-          url: urlFor('dashboard'),
+          url: '/dashboard',
         })
       }
     }
@@ -191,7 +190,7 @@ export class AccountDeletionService {
           type: CAMPAIGN_NOTIFICATION_TYPES.left,
           title: `${who} left "${campaign.name}"`,
           body: `${who} deleted their Chorus account and is no longer a member of "${campaign.name}".`,
-          url: urlFor('campaigns.show', { id: campaign.id }),
+          url: `/campaigns/${campaign.id}`,
         })
       }
     }

@@ -8,7 +8,6 @@ import {
   type NotificationInput,
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
-import { urlFor } from '@adonisjs/core/services/url_builder'
 
 export const CAMPAIGN_NOTIFICATION_TYPES = {
   /** To a streamer: a GM invited them. */
@@ -47,7 +46,7 @@ export class CampaignNotifier {
       type: CAMPAIGN_NOTIFICATION_TYPES[event],
       title,
       body,
-      url: urlFor('campaigns.show', { id: campaign.id }),
+      url: `/campaigns/${campaign.id}`,
       subject,
     })
     const toStreamer = (title: string, body: string, url: string): NotificationInput => ({

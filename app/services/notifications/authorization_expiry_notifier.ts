@@ -8,7 +8,6 @@ import {
   NotificationService,
   type NotificationInput,
 } from '#services/notifications/notification_service'
-import { urlFor } from '@adonisjs/core/services/url_builder'
 
 /** How long before a poll authorization ends the streamer is told. */
 export const EXPIRY_NOTICE_LEAD_MINUTES = 30
@@ -111,7 +110,7 @@ export class AuthorizationExpiryNotifier {
       body:
         `Your poll authorization for "${row.campaign_name}" ends in ${minutes} min. ` +
         'Grant it again to keep polls running on your channel.',
-      url: urlFor('campaigns.show', { id: row.campaign_id }),
+      url: `/campaigns/${row.campaign_id}`,
       urgency: 'high',
       // Resolved when the streamer grants again, revokes or leaves.
       subject: notificationSubject.membership(row.membership_id),

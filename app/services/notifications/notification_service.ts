@@ -11,7 +11,6 @@ import {
   type DeliverableNotification,
   type NotificationUrgency,
 } from '#services/notifications/notification_channel'
-import { urlFor } from '@adonisjs/core/services/url_builder'
 
 export const NOTIFICATION_TYPES = {
   /** To the streamer: their Twitch connection is lost, reconnect. */
@@ -33,7 +32,11 @@ export interface NotificationInput {
   type: string
   title: string
   body: string
-  /** A path under APP_URL ("/campaigns/3") or an absolute URL. */
+  /**
+   * A path under APP_URL ("/campaigns/3") or an absolute URL. A path, not a
+   * named route: notifications are also sent by console commands and
+   * background jobs, where the router's named routes are not committed.
+   */
   url: string | null
   urgency?: NotificationUrgency
   /** What it is about (see notification_subjects.ts), so it can be resolved. */
@@ -132,7 +135,7 @@ export class NotificationService {
             'Twitch again to reconnect.'
           : 'Chorus could not renew your Twitch authorization, so polls can no longer run on ' +
             'your channel. Sign in with Twitch again to reconnect.',
-        url: urlFor('auth.twitch.redirect'),
+        url: '/auth/twitch/redirect',
         urgency: 'high',
         subject,
       },
@@ -149,7 +152,7 @@ export class NotificationService {
               ? 'access revoked on Twitch. '
               : 'Twitch no longer accepts their authorization. ') +
             `Polls in "${campaign.name}" skip their channel until they sign in again.`,
-          url: urlFor('campaigns.show', { id: campaign.id }),
+          url: `/campaigns/${campaign.id}`,
           urgency: 'high',
           subject,
         })),

@@ -8,7 +8,6 @@ import {
   type NotificationInput,
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
-import { urlFor } from '@adonisjs/core/services/url_builder'
 
 interface Audience {
   campaignId: number
@@ -66,7 +65,7 @@ export class PollNotifier {
         audience.userIds.map((userId) => ({
           ...shared,
           userId,
-          url: urlFor('campaigns.show', { id: audience.campaignId }),
+          url: `/campaigns/${audience.campaignId}`,
           subject: notificationSubject.pollRun(run.id),
         }))
       )
