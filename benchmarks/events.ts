@@ -82,6 +82,7 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { Transmit } = await import('@boringnode/transmit')
+const { transmitRedisTransport } = await import('#config/transmit')
 const { default: User } = await import('#models/user')
 const { default: Campaign } = await import('#models/campaign')
 const { default: Poll } = await import('#models/poll')
@@ -182,8 +183,13 @@ function percentile(samples: number[], p: number) {
 let exitCode = 0
 let instance: Awaited<ReturnType<typeof startInstance>> | null = null
 const transmit = (() => {
+  // This process is a console one (no transport in its config): the
+  // subscriber listens on the web instances' Redis channel itself.
   const config = app.config.get<any>('transmit')
-  return new Transmit(config, config.transport!.driver())
+  return new Transmit(
+    { ...config, transport: transmitRedisTransport },
+    transmitRedisTransport.driver()
+  )
 })()
 try {
   console.log(`Preparing ${channelCount} channels…`)

@@ -14,6 +14,22 @@ import { WatchedRedisClient } from '#services/availability/redis_watch'
  * Redis pub/sub ignores database numbers: the channel name carries REDIS_DB
  * so apps (or test runs) sharing one Redis server stay apart.
  */
+export const transmitRedisTransport = {
+  driver: () =>
+    new RedisTransport(
+      new WatchedRedisClient({
+        ...redisServer,
+        ...redisOutageOptions,
+        // Transmit subscribes once, at boot, and never retries: with
+        // Redis down then, the subscription waits for Redis instead of
+        // failing (publishes made meanwhile wait too, then go out).
+        maxRetriesPerRequest: null,
+        lazyConnect: true,
+      })
+    ),
+  channel: `chorus:transmit:db${env.get('REDIS_DB', 0)}`,
+}
+
 const transmitConfig = defineConfig({
   pingInterval: '30s',
   // A warm-up boot (`node ace codegen`) only reads the routes, and console
@@ -23,21 +39,7 @@ const transmitConfig = defineConfig({
   transport:
     app.getMode() === 'warmup' || app.getEnvironment() === 'console'
       ? null
-      : {
-          driver: () =>
-            new RedisTransport(
-              new WatchedRedisClient({
-                ...redisServer,
-                ...redisOutageOptions,
-                // Transmit subscribes once, at boot, and never retries: with
-                // Redis down then, the subscription waits for Redis instead of
-                // failing (publishes made meanwhile wait too, then go out).
-                maxRetriesPerRequest: null,
-                lazyConnect: true,
-              })
-            ),
-          channel: `chorus:transmit:db${env.get('REDIS_DB', 0)}`,
-        },
+      : transmitRedisTransport,
 })
 
 export default transmitConfig
