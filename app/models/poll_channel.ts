@@ -8,6 +8,9 @@ import { PollChannelSchema } from '#database/schema'
 
 export type PollChannelOutcome = 'created' | 'skipped' | 'failed'
 
+/** How a channel's audience votes: a Twitch poll, or numbers typed in chat. */
+export type VotingMethod = 'twitch' | 'chat'
+
 /**
  * Why a channel has no poll: left out before asking Twitch (`skipped`) or
  * refused / not reached when creating it (`failed`).
@@ -28,6 +31,9 @@ export default class PollChannel extends PollChannelSchema {
 
   @column()
   declare twitchStatus: TwitchPollStatus | null
+
+  @column()
+  declare voting: VotingMethod | null
 
   /** Votes per choice, in the order of the run's choices. */
   @column(jsonColumn<number[] | null>(null))
