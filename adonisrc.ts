@@ -32,6 +32,8 @@ export default defineConfig({
     () => import('@adonisjs/transmit/transmit_provider'),
     // Web push as a delivery channel of the NotificationService (docs/notifications.md)
     () => import('#providers/push_provider'),
+    // Events pushing live results, Twitch's EventSub handlers (docs/eventsub.md)
+    () => import('#providers/live_results_provider'),
   ],
 
   preloads: [
@@ -41,6 +43,8 @@ export default defineConfig({
     // Transmit routes and channel authorization; the running polls' watcher (docs/live-results.md)
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
     { file: () => import('#start/polls'), environment: ['web'] },
+    // EventSub subscriptions reconciled at boot and every few minutes (docs/eventsub.md)
+    { file: () => import('#start/eventsub'), environment: ['web'] },
   ],
 
   tests: {

@@ -34,6 +34,16 @@ const twitchConfig = {
    * refresh cycle or a poll launch.
    */
   timeoutMs: env.get('TWITCH_TIMEOUT_MS', 10_000),
+
+  /**
+   * Twitch events over webhooks (docs/eventsub.md). Without a secret EventSub
+   * is off and live results are read from Helix. Real Twitch only delivers
+   * to a public `https:` callback on port 443.
+   */
+  eventsub: {
+    secret: env.get('TWITCH_EVENTSUB_SECRET', ''),
+    callbackUrl: env.get('TWITCH_EVENTSUB_CALLBACK_URL') || `${appUrl}/webhooks/twitch/eventsub`,
+  },
 }
 
 export default twitchConfig

@@ -85,6 +85,27 @@ export class CampaignSchema extends BaseModel {
   declare updatedAt: DateTime
 }
 
+export class EventsubSubscriptionSchema extends BaseModel {
+  static $columns = ['broadcasterUserId', 'createdAt', 'id', 'status', 'twitchSubscriptionId', 'type', 'updatedAt', 'version'] as const
+  $columns = EventsubSubscriptionSchema.$columns
+  @column()
+  declare broadcasterUserId: string | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true })
+  declare id: number
+  @column()
+  declare status: string
+  @column()
+  declare twitchSubscriptionId: string
+  @column()
+  declare type: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare version: string
+}
+
 export class NotificationPreferenceSchema extends BaseModel {
   static $columns = ['category', 'createdAt', 'id', 'pushEnabled', 'updatedAt', 'userId'] as const
   $columns = NotificationPreferenceSchema.$columns
@@ -124,7 +145,7 @@ export class NotificationSchema extends BaseModel {
 }
 
 export class PollChannelSchema extends BaseModel {
-  static $columns = ['channelPointsVotes', 'chatAnnouncedAt', 'chatResultPostedAt', 'createdAt', 'displayName', 'error', 'id', 'lastReadAt', 'lastReadError', 'outcome', 'pollRunId', 'reason', 'streamerId', 'totalVotes', 'twitchLogin', 'twitchPollId', 'twitchStatus', 'twitchUserId', 'updatedAt', 'votes', 'voting'] as const
+  static $columns = ['channelPointsVotes', 'chatAnnouncedAt', 'chatResultPostedAt', 'createdAt', 'displayName', 'error', 'id', 'lastReadAt', 'lastReadError', 'outcome', 'pollRunId', 'reason', 'resultsVia', 'streamerId', 'totalVotes', 'twitchLogin', 'twitchPollId', 'twitchStatus', 'twitchUserId', 'updatedAt', 'votes', 'voting'] as const
   $columns = PollChannelSchema.$columns
   @column()
   declare channelPointsVotes: any | null
@@ -150,6 +171,8 @@ export class PollChannelSchema extends BaseModel {
   declare pollRunId: number
   @column()
   declare reason: string | null
+  @column()
+  declare resultsVia: string
   @column()
   declare streamerId: number | null
   @column()

@@ -50,6 +50,21 @@ export default await Env.create(new URL('../', import.meta.url), {
   TWITCH_TIMEOUT_MS: Env.schema.number.optional(),
 
   /*
+  | Twitch events (EventSub over webhooks): empty secret = off, results are
+  | read from Helix instead (docs/eventsub.md)
+  */
+  TWITCH_EVENTSUB_SECRET: (name: string, value?: string) => {
+    if (value === undefined || value === '') return ''
+    if (!/^[\x21-\x7e]{10,100}$/.test(value)) {
+      throw new Error(
+        `${name} must be 10 to 100 printable ASCII characters without spaces (or empty to turn EventSub off)`
+      )
+    }
+    return value
+  },
+  TWITCH_EVENTSUB_CALLBACK_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+
+  /*
   | Web push
   */
   VAPID_PUBLIC_KEY: Env.schema.string.optional(),

@@ -16,13 +16,10 @@ server.use([
   () => import('@adonisjs/static/static_middleware'),
 ])
 
-router.use([
-  () => import('@adonisjs/core/bodyparser_middleware'),
-  () => import('@adonisjs/session/session_middleware'),
-  () => import('@adonisjs/shield/shield_middleware'),
-  () => import('@adonisjs/auth/initialize_auth_middleware'),
-  () => import('#middleware/silent_auth_middleware'),
-])
+// Body parser, session, shield (CSRF), auth and the signed-in user, for
+// every route but those only machines call (Twitch's webhook): see the
+// middleware for the list and the reason.
+router.use([() => import('#middleware/page_stack_middleware')])
 
 export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),

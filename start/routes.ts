@@ -178,3 +178,15 @@ router
   .where('pollId', router.matchers.number())
   .where('runId', router.matchers.number())
   .use(middleware.auth())
+
+/*
+|--------------------------------------------------------------------------
+| Twitch events (EventSub over webhooks, docs/eventsub.md)
+|--------------------------------------------------------------------------
+|
+| Called by Twitch only: no session, no CSRF (routes under /webhooks/ skip
+| the page stack, start/kernel.ts); the signature is checked on the raw body.
+*/
+const EventSubWebhookController = () => import('#controllers/eventsub_webhook_controller')
+
+router.post('/webhooks/twitch/eventsub', [EventSubWebhookController]).as('webhooks.twitch.eventsub')

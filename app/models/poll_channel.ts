@@ -11,6 +11,9 @@ export type PollChannelOutcome = 'created' | 'skipped' | 'failed'
 /** How a channel's audience votes: a Twitch poll, or numbers typed in chat. */
 export type VotingMethod = 'twitch' | 'chat'
 
+/** How the channel's votes reach the run: pushed by Twitch, or read from Helix. */
+export type PollChannelResultsVia = 'events' | 'polling'
+
 /**
  * Why a channel has no poll: left out before asking Twitch (`skipped`) or
  * refused / not reached when creating it (`failed`).
@@ -34,6 +37,8 @@ export default class PollChannel extends PollChannelSchema {
 
   @column()
   declare voting: VotingMethod | null
+
+  declare resultsVia: PollChannelResultsVia
 
   /** Votes per choice, in the order of the run's choices. */
   @column(jsonColumn<number[] | null>(null))

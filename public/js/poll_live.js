@@ -136,6 +136,12 @@ function render(run) {
     setText(row, '[data-total]', channel.total)
     setText(row, '[data-twitch-status]', (channel.twitchStatus || '').toLowerCase())
     setText(row, '[data-read-error]', channel.readError || '')
+    const via = row.querySelector('[data-results-via]')
+    if (via && channel.resultsVia) {
+      via.dataset.resultsVia = channel.resultsVia
+      via.classList.toggle('badge-ok', channel.resultsVia === 'events')
+      setText(row, '[data-results-via]', channel.resultsViaLabel)
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { Clock } from '#services/clock'
 import { TokenRefreshService } from '#services/tokens/token_refresh_service'
 import { CampaignPolicy } from '#policies/campaign_policy'
 import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 
 /** How long a grant lets the GM run polls on the streamer's channel (SPEC §1). */
 export const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
@@ -20,7 +21,8 @@ export const RECONNECT_MESSAGE =
 export class PollAuthorizationService {
   constructor(
     private clock: Clock,
-    private refreshService: TokenRefreshService
+    private refreshService: TokenRefreshService,
+    private subscriptions: SubscriptionReconciler
   ) {}
 
   /**
@@ -62,6 +64,9 @@ export class PollAuthorizationService {
     membership.pollAuthorizationGrantedAt = grantedAt
     membership.pollAuthorizationExpiresAt = grantedAt.plus(POLL_AUTHORIZATION_DURATION)
     await membership.save()
+    // Twitch events for this channel from now on (in the background: a
+    // failure leaves the channel read from Helix, it never refuses the grant).
+    void this.subscriptions.reconcileStreamer(streamer.twitchUserId)
     return membership
   }
 
@@ -72,6 +77,9 @@ export class PollAuthorizationService {
     membership.pollAuthorizationGrantedAt = null
     membership.pollAuthorizationExpiresAt = null
     await membership.save()
+    if (!membership.streamer) await membership.load('streamer')
+    // No authorization left anywhere: its subscriptions go (in the background).
+    void this.subscriptions.reconcileStreamer(membership.streamer.twitchUserId)
     return membership
   }
 }

@@ -22,6 +22,9 @@ export const NOTIFICATION_TYPES = {
   pollEnded: 'poll.ended',
 } as const
 
+/** Why a streamer was deactivated, for the notification texts. */
+export type DeactivationReason = 'refresh_refused' | 'access_revoked'
+
 export interface NotificationInput {
   userId: number
   type: string
@@ -91,11 +94,15 @@ export class NotificationService {
   }
 
   /**
-   * A streamer was deactivated after a second permanent refresh failure
-   * (SPEC §5.2): the streamer gets a reconnect link, the GM of every
-   * campaign the streamer is an active member of gets a link to it.
+   * A streamer was deactivated (SPEC §5.2): after a second permanent refresh
+   * failure, or because they revoked Chorus's access on Twitch. The
+   * streamer gets a reconnect link, the GM of every campaign the streamer
+   * is an active member of gets a link to it; the texts say why.
    */
-  async notifyStreamerDeactivated(streamer: Streamer): Promise<DeliverableNotification[]> {
+  async notifyStreamerDeactivated(
+    streamer: Streamer,
+    reason: DeactivationReason = 'refresh_refused'
+  ): Promise<DeliverableNotification[]> {
     const campaigns: { id: number; name: string; owner_id: number }[] = await db
       .from('campaign_memberships')
       .join('campaigns', 'campaigns.id', 'campaign_memberships.campaign_id')
@@ -105,14 +112,18 @@ export class NotificationService {
       .orderBy('campaigns.id')
 
     const name = streamer.twitchDisplayName || streamer.twitchLogin
+    const revoked = reason === 'access_revoked'
     const inputs: NotificationInput[] = [
       {
         userId: streamer.userId,
         type: NOTIFICATION_TYPES.reconnectRequired,
         title: 'Reconnect your Twitch account',
-        body:
-          'Chorus could not renew your Twitch authorization, so polls can no longer run on ' +
-          'your channel. Sign in with Twitch again to reconnect.',
+        body: revoked
+          ? 'Access to your account was revoked on Twitch (Chorus was disconnected from your ' +
+            'Twitch connections), so polls can no longer run on your channel. Sign in with ' +
+            'Twitch again to reconnect.'
+          : 'Chorus could not renew your Twitch authorization, so polls can no longer run on ' +
+            'your channel. Sign in with Twitch again to reconnect.',
         url: '/auth/twitch/redirect',
         urgency: 'high',
       },
@@ -124,9 +135,11 @@ export class NotificationService {
           type: NOTIFICATION_TYPES.streamerDisconnected,
           title: `${name} must reconnect Twitch`,
           body:
-            `${name} (${streamer.twitchLogin}) was disconnected: Twitch no longer accepts ` +
-            `their authorization. Polls in "${campaign.name}" skip their channel until ` +
-            'they sign in again.',
+            `${name} (${streamer.twitchLogin}) was disconnected: ` +
+            (revoked
+              ? 'access revoked on Twitch. '
+              : 'Twitch no longer accepts their authorization. ') +
+            `Polls in "${campaign.name}" skip their channel until they sign in again.`,
           url: `/campaigns/${campaign.id}`,
           urgency: 'high',
         })),

@@ -10,6 +10,8 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollResultsReader } from '#services/polls/poll_results_reader'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
+import { SubscriptionStore } from '#services/eventsub/subscription_store'
 
 interface Loop {
   runId: number
@@ -43,6 +45,12 @@ export interface PollTickResult {
  * not move, never while its Helix bucket is nearly empty; at the poll's
  * duration one last read of every channel, then the run is closed with its
  * final totals.
+ *
+ * With Twitch events on, a channel whose poll progress and end
+ * subscriptions are enabled is "live by event": its counts are written by
+ * the webhook, and it is read from Helix only at the end (to reconcile) or
+ * after a long silence (docs/eventsub.md). The channels are re-read from
+ * PostgreSQL at every step, since events change them meanwhile.
  */
 /** This process's loops, by run id. */
 const loops = new Map<number, Loop>()
@@ -54,7 +62,9 @@ export class PollResultsPoller {
     private settings: PollSettings,
     private store: PollRunStore,
     private reader: PollResultsReader,
-    private broadcaster: PollBroadcaster
+    private broadcaster: PollBroadcaster,
+    private eventsub: EventSubSettings,
+    private subscriptions: SubscriptionStore
   ) {}
 
   static lockKey(runId: number) {
@@ -128,13 +138,12 @@ export class PollResultsPoller {
   }
 
   async #loop(runId: number, runLock: ReturnType<typeof lock.createLock>, signal: AbortSignal) {
-    const loaded = await this.store.load(runId)
-    if (!loaded || loaded.run.status !== 'running') return
-    const { run, channels } = loaded
-    const streamers = await this.#streamers(channels)
+    const first = await this.store.load(runId)
+    if (!first || first.run.status !== 'running') return
+    const streamers = await this.#streamers(first.channels)
     const pace = new Map<number, ChannelPace>()
-    const interval = this.#baseInterval(channels)
-    for (const channel of channels) {
+    const interval = this.#baseInterval(first.channels)
+    for (const channel of first.channels) {
       pace.set(channel.id, { nextReadAt: Date.now() + interval, quietReads: 0 })
     }
 
@@ -145,16 +154,18 @@ export class PollResultsPoller {
         logger.warn({ runId }, '[Polls] lost the poller lock; another instance polls this run')
         return
       }
-      if ((await this.store.statusOf(runId)) !== 'running') return
-
+      let channels = first.channels
       try {
-        const result = await this.#step(run, channels, streamers, pace)
+        const loaded = await this.store.load(runId)
+        if (!loaded || loaded.run.status !== 'running') return
+        channels = loaded.channels
+        const result = await this.#step(loaded.run, channels, streamers, pace)
         if (result.finished) return
       } catch (error) {
         logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
       }
 
-      await sleep(this.#sleepMs(run, channels, pace, interval), undefined, { signal }).catch(
+      await sleep(this.#sleepMs(first.run, channels, pace, interval), undefined, { signal }).catch(
         () => {}
       )
     }
@@ -172,12 +183,13 @@ export class PollResultsPoller {
   ): Promise<PollTickResult> {
     const now = this.clock.now()
     const timeUp = run.endsAt !== null && now >= run.endsAt
+    await this.#noteResultsVia(channels)
     const live = channels.filter((channel) => channel.isActive)
     const nowMs = Date.now()
     const due =
       pace === null || timeUp
         ? live
-        : live.filter((channel) => (pace.get(channel.id)?.nextReadAt ?? 0) <= nowMs)
+        : live.filter((channel) => this.#dueAt(channel, run, pace) <= nowMs)
 
     const report = due.length
       ? await this.reader.read(due, streamers, run.choices.length)
@@ -198,13 +210,50 @@ export class PollResultsPoller {
       return { requests: report.requests, finished: true, run: ended }
     }
 
-    if (report.changed.length > 0) {
-      const saved = await this.store.saveChannels(run.id, report.changed)
+    // A channel live by event read after a silence keeps its read time even
+    // if nothing changed, so it is not read again before the next silence.
+    const heardOf = due.filter(
+      (channel) =>
+        channel.resultsVia === 'events' && channel.$isDirty && !report.changed.includes(channel)
+    )
+    if (report.changed.length > 0 || heardOf.length > 0) {
+      const saved = await this.store.saveChannels(run.id, [...report.changed, ...heardOf])
       if (!saved) return { requests: report.requests, finished: true, run: null }
       this.broadcaster.send(saved, channels)
       return { requests: report.requests, finished: false, run: saved }
     }
     return { requests: report.requests, finished: false, run }
+  }
+
+  /**
+   * Which channels are live by event now (their poll subscriptions are
+   * enabled), stored on the rows when it changed: the GM's page shows it.
+   */
+  async #noteResultsVia(channels: PollChannel[]) {
+    const withPoll = channels.filter((channel) => channel.outcome === 'created')
+    const byEvents = this.eventsub.enabled
+      ? await this.subscriptions.liveByEvents(withPoll.map((channel) => channel.twitchUserId))
+      : new Set<string>()
+    const changed = withPoll.filter((channel) => {
+      const via = byEvents.has(channel.twitchUserId) ? 'events' : 'polling'
+      if (channel.resultsVia === via) return false
+      channel.resultsVia = via
+      channel.$hydrateOriginals()
+      return true
+    })
+    if (changed.length > 0) await this.store.setResultsVia(changed)
+  }
+
+  /**
+   * When a channel is to be read next (epoch ms): by its pace when read
+   * from Helix; after `silentChannelReadMs` without news when live by event.
+   */
+  #dueAt(channel: PollChannel, run: PollRun, pace: Map<number, ChannelPace>) {
+    if (channel.resultsVia === 'events') {
+      const heard = channel.lastReadAt ?? run.startedAt
+      return (heard?.toMillis() ?? 0) + this.eventsub.silentChannelReadMs
+    }
+    return pace.get(channel.id)?.nextReadAt ?? 0
   }
 
   /**
@@ -253,7 +302,7 @@ export class PollResultsPoller {
     const nextDue = Math.min(
       ...channels
         .filter((channel) => channel.isActive)
-        .map((channel) => pace.get(channel.id)?.nextReadAt ?? nowMs)
+        .map((channel) => this.#dueAt(channel, run, pace))
     )
     let wait = Math.min(interval, Math.max(0, nextDue - nowMs))
     if (run.endsAt) {

@@ -66,7 +66,11 @@ export class PollRunStore {
   ): Promise<PollRun | null> {
     return this.#whileIn(runId, from, async (run, trx) => {
       await saveDirty(channels, trx)
-      const withPoll = channels.filter((channel) => channel.outcome === 'created')
+      // Events may have written counts since `channels` was read: the totals
+      // come from the rows as stored, and the caller's models catch up.
+      const stored = await PollChannel.query({ client: trx }).where('poll_run_id', runId)
+      adoptCounts(channels, stored)
+      const withPoll = stored.filter((channel) => channel.outcome === 'created')
       const totals = combineVotes(run.choices.length, withPoll)
       run.useTransaction(trx)
       run.merge({
@@ -79,6 +83,18 @@ export class PollRunStore {
       await run.save()
       return run
     })
+  }
+
+  /**
+   * Records how the channels' results arrive (by event or by reading
+   * Helix), without touching their counts.
+   */
+  async setResultsVia(channels: PollChannel[]) {
+    for (const via of ['events', 'polling'] as const) {
+      const ids = channels.filter((channel) => channel.resultsVia === via).map(({ id }) => id)
+      if (ids.length === 0) continue
+      await db.from('poll_channels').whereIn('id', ids).update({ results_via: via })
+    }
   }
 
   /**
@@ -110,6 +126,24 @@ export class PollRunStore {
       if (!run || !statuses.includes(run.status)) return null
       return work(run, trx)
     })
+  }
+}
+
+/** The counts and statuses of `stored` copied onto the matching models. */
+function adoptCounts(channels: PollChannel[], stored: PollChannel[]) {
+  const byId = new Map(stored.map((channel) => [channel.id, channel]))
+  for (const channel of channels) {
+    const row = byId.get(channel.id)
+    if (!row) continue
+    channel.merge({
+      votes: row.votes,
+      channelPointsVotes: row.channelPointsVotes,
+      totalVotes: row.totalVotes,
+      twitchStatus: row.twitchStatus,
+      resultsVia: row.resultsVia,
+      lastReadAt: row.lastReadAt,
+    })
+    channel.$hydrateOriginals()
   }
 }
 

@@ -10,6 +10,11 @@ export const REASON_LABELS: Record<PollChannelReason, string> = {
   twitch_unreachable: 'Twitch unreachable',
 }
 
+export const RESULTS_VIA_LABELS: Record<PollChannel['resultsVia'], string> = {
+  events: 'live by event',
+  polling: 'read by polling',
+}
+
 export const RUN_STATUS_LABELS: Record<PollRun['status'], string> = {
   launching: 'Launching',
   running: 'Live',
@@ -32,6 +37,10 @@ export interface ChannelSnapshot {
   total: number
   /** The last read of this channel failed (Twitch unreachable, rate limited). */
   readError: string | null
+  /** How its votes arrive: pushed by Twitch (`events`) or read from Helix (`polling`). */
+  resultsVia: PollChannel['resultsVia']
+  /** The same, for people. */
+  resultsViaLabel: string
 }
 
 /**
@@ -121,5 +130,7 @@ function channelSnapshot(channel: PollChannel, choiceCount: number): ChannelSnap
     votes,
     total: votes.reduce((sum, count) => sum + count, 0),
     readError: channel.lastReadError,
+    resultsVia: channel.resultsVia,
+    resultsViaLabel: RESULTS_VIA_LABELS[channel.resultsVia] ?? RESULTS_VIA_LABELS.polling,
   }
 }

@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { inject } from '@adonisjs/core'
+import redis from '@adonisjs/redis/services/main'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
+
+export type MessageClaim =
+  /** Nobody has handled it: this caller does, then calls `done` (or `release` on failure). */
+  | 'claimed'
+  /** Already handled (a redelivery, a replay, a duplicate): nothing to do. */
+  | 'handled'
+  /** Another instance is handling it right now and did not finish in time. */
+  | 'in_flight'
+
+const IN_FLIGHT = 'in-flight'
+const HANDLED = 'handled'
+
+/**
+ * Each EventSub message id is handled once across every instance: the
+ * first to `SET NX` its id handles it. The claim starts short-lived
+ * (`in-flight`) and becomes `handled` for an hour only once the effect is
+ * stored, so an instance dying mid-way does not lose the message: the key
+ * expires and Twitch's next redelivery is handled.
+ */
+@inject()
+export class HandledMessages {
+  constructor(private settings: EventSubSettings) {}
+
+  static key(messageId: string) {
+    return `eventsub:message:${messageId}`
+  }
+
+  async claim(messageId: string): Promise<MessageClaim> {
+    const key = HandledMessages.key(messageId)
+    const set = await redis.set(key, IN_FLIGHT, 'EX', this.settings.inFlightTtlSeconds, 'NX')
+    if (set === 'OK') return 'claimed'
+
+    // A twin (a duplicate sent at once) is being handled: wait a moment for
+    // it, so the answer can be a plain 2xx rather than a retry.
+    const deadline = Date.now() + this.settings.inFlightWaitMs
+    for (;;) {
+      const state = await redis.get(key)
+      if (state === HANDLED) return 'handled'
+      if (state === null) {
+        // Its holder gave up (released): try to take it over.
+        return this.claim(messageId)
+      }
+      if (Date.now() >= deadline) return 'in_flight'
+      await sleep(10)
+    }
+  }
+
+  async done(messageId: string) {
+    await redis.set(
+      HandledMessages.key(messageId),
+      HANDLED,
+      'EX',
+      this.settings.handledMessageTtlSeconds
+    )
+  }
+
+  /** Handling failed: the next delivery of the message may try again. */
+  async release(messageId: string) {
+    await redis.del(HandledMessages.key(messageId))
+  }
+}

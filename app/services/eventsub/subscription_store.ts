@@ -1,0 +1,82 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import { Clock } from '#services/clock'
+
+export interface StoredSubscription {
+  id: string
+  type: string
+  version: string
+  status: string
+  condition: Record<string, string>
+}
+
+/** The poll event types a channel needs enabled to be live by event. */
+export const POLL_RESULT_TYPES = ['channel.poll.progress', 'channel.poll.end'] as const
+
+/**
+ * Chorus's copy of its EventSub subscriptions (`eventsub_subscriptions`),
+ * so any instance knows which channels report by event without asking
+ * Twitch. Twitch's listing, read at every reconciliation, is the truth.
+ */
+@inject()
+export class SubscriptionStore {
+  constructor(private clock: Clock) {}
+
+  /**
+   * Writes what Twitch said of these subscriptions. `keepStatus`: a row
+   * already there keeps its status (a creation's "pending" answer must not
+   * undo the "enabled" its verification, which can arrive first, wrote).
+   */
+  async record(subscriptions: StoredSubscription[], options: { keepStatus?: boolean } = {}) {
+    if (subscriptions.length === 0) return
+    const now = this.clock.now().toJSDate()
+    await db
+      .table('eventsub_subscriptions')
+      .multiInsert(
+        subscriptions.map((subscription) => ({
+          twitch_subscription_id: subscription.id,
+          type: subscription.type,
+          version: subscription.version,
+          broadcaster_user_id: broadcasterOf(subscription.condition ?? {}),
+          status: subscription.status,
+          created_at: now,
+          updated_at: now,
+        }))
+      )
+      .onConflict('twitch_subscription_id')
+      .merge(options.keepStatus ? ['updated_at'] : ['status', 'updated_at'])
+  }
+
+  async remove(ids: string[]) {
+    if (ids.length === 0) return
+    await db.from('eventsub_subscriptions').whereIn('twitch_subscription_id', ids).delete()
+  }
+
+  /** Forgets every subscription but these (those Twitch no longer lists). */
+  async keepOnly(ids: string[]) {
+    const stale = db.from('eventsub_subscriptions')
+    await (ids.length ? stale.whereNotIn('twitch_subscription_id', ids) : stale).delete()
+  }
+
+  /**
+   * Of these channels, those whose poll progress and end subscriptions are
+   * both enabled: their results arrive by event.
+   */
+  async liveByEvents(twitchUserIds: string[]): Promise<Set<string>> {
+    if (twitchUserIds.length === 0) return new Set()
+    const rows: { broadcaster_user_id: string }[] = await db
+      .from('eventsub_subscriptions')
+      .whereIn('broadcaster_user_id', twitchUserIds)
+      .whereIn('type', [...POLL_RESULT_TYPES])
+      .where('status', 'enabled')
+      .groupBy('broadcaster_user_id')
+      .havingRaw('count(distinct type) = ?', [POLL_RESULT_TYPES.length])
+      .select('broadcaster_user_id')
+    return new Set(rows.map((row) => row.broadcaster_user_id))
+  }
+}
+
+/** The channel (or user) a condition is about; null for app-wide ones. */
+export function broadcasterOf(condition: Record<string, string>): string | null {
+  return condition.broadcaster_user_id ?? condition.user_id ?? null
+}

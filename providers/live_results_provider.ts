@@ -1,0 +1,49 @@
+import type { ApplicationService } from '@adonisjs/core/types'
+
+/**
+ * The shared state of live results, one instance per process (container
+ * singletons): the pushes of results after events, and the EventSub
+ * registry with the handlers and subscription sources of each feature
+ * (docs/eventsub.md). A feature that listens to more Twitch events
+ * registers its handler (one per subscription type) and its source here.
+ */
+export default class LiveResultsProvider {
+  constructor(protected app: ApplicationService) {}
+
+  async register() {
+    const { EventSubRegistry } = await import('#services/eventsub/eventsub_registry')
+    const { ResultsPush } = await import('#services/polls/results_push')
+    this.app.container.singleton(EventSubRegistry, () => new EventSubRegistry())
+    this.app.container.singleton(ResultsPush, () => new ResultsPush())
+  }
+
+  async boot() {
+    const container = this.app.container
+    const { EventSubRegistry } = await import('#services/eventsub/eventsub_registry')
+    const registry = await container.make(EventSubRegistry)
+
+    // Twitch polls: votes and ends arrive by event.
+    const { PollEventsHandler } = await import('#services/eventsub/poll_events_handler')
+    const { PollSubscriptionSource, POLL_EVENT_TYPES } =
+      await import('#services/eventsub/poll_subscription_source')
+    for (const type of POLL_EVENT_TYPES) {
+      registry.handle(type, '1', () => container.make(PollEventsHandler))
+    }
+    registry.addSource(() => container.make(PollSubscriptionSource))
+
+    // Someone disconnected Chorus on Twitch.
+    const { AuthorizationRevokeHandler } =
+      await import('#services/eventsub/authorization_revoke_handler')
+    const { AppSubscriptionSource } = await import('#services/eventsub/app_subscription_source')
+    registry.handle('user.authorization.revoke', '1', () =>
+      container.make(AuthorizationRevokeHandler)
+    )
+    registry.addSource(async () => new AppSubscriptionSource())
+  }
+
+  async shutdown() {
+    const { ResultsPush } = await import('#services/polls/results_push')
+    const push = await this.app.container.make(ResultsPush)
+    await push.flush()
+  }
+}
