@@ -22,8 +22,8 @@ export interface ChatMessage {
   broadcasterId: string
   chatterId: string
   text: string
-  /** When Twitch says the message was sent (epoch ms). */
-  sentAt: number
+  /** When the message reached Chorus (epoch ms): a vote counts if it arrives before the end. */
+  receivedAt: number
   /** Set when the message came from another channel through Shared Chat. */
   sourceBroadcasterId?: string | null
 }
@@ -146,7 +146,7 @@ export class ChatVoteTally {
       keys.counts,
       message.chatterId,
       String(choice),
-      String(message.sentAt),
+      String(message.receivedAt),
       String(RETAIN_SECONDS)
     )
     if (result === 1) return { counted: true, vote, choice }

@@ -10,8 +10,8 @@ async function clearVotes() {
   if (keys.length > 0) await redis.del(...keys)
 }
 
-function message(chatterId: string, text: string, sentAt = T0 + 1000, extra = {}) {
-  return { broadcasterId: 'b1', chatterId, text, sentAt, ...extra }
+function message(chatterId: string, text: string, receivedAt = T0 + 1000, extra = {}) {
+  return { broadcasterId: 'b1', chatterId, text, receivedAt, ...extra }
 }
 
 test.group('Chat vote tally (Redis)', (group) => {
