@@ -28,6 +28,9 @@ export default defineConfig({
     () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/ally/ally_provider'),
     () => import('@adonisjs/lock/lock_provider'),
+    () => import('@adonisjs/limiter/limiter_provider'),
+    // PostgreSQL and Redis outages: logged once, answered with 503 (docs/operations.md)
+    () => import('#providers/availability_provider'),
     // Live poll results over SSE, fanned out through Redis (docs/live-results.md)
     () => import('@adonisjs/transmit/transmit_provider'),
     // Web push as a delivery channel of the NotificationService (docs/notifications.md)
@@ -39,6 +42,7 @@ export default defineConfig({
   preloads: [
     () => import('#start/routes'),
     () => import('#start/kernel'),
+    () => import('#start/view'),
     { file: () => import('#start/scheduler'), environment: ['web'] },
     // Transmit routes and channel authorization; the running polls' watcher (docs/live-results.md)
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },

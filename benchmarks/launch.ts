@@ -274,7 +274,8 @@ try {
   console.error(error)
   exitCode = 1
 } finally {
-  await PollResultsPoller.stopAll()
+  const poller = await app.container.make(PollResultsPoller)
+  await poller.stopAll()
   await app.terminate()
   await emulator.stop()
 }

@@ -1,12 +1,15 @@
 /*
 |--------------------------------------------------------------------------
-| Token refresh benchmark — npm run bench:refresh [-- --sizes=1000,5000]
+| Token refresh benchmark — npm run bench:refresh [-- --sizes=1000,5000,20000]
 |--------------------------------------------------------------------------
 |
 | The emulator answers every token call after 50 ms; N streamers with active
-| authorization, all due, go through one refresh cycle. Prints the wall
+| authorization, all due, go through one refresh cycle, read from the
+| database in keyset pages as the scheduler reads them. Prints the wall
 | time, the ideal N × 50 ms ÷ concurrency, their ratio, database queries per
-| streamer and peak memory. Targets: ratio ≤ 1.3, ≤ 4 queries per streamer.
+| streamer and peak memory (see heap_sampler.ts for how). Targets: ratio
+| ≤ 1.3, ≤ 4 queries per streamer, and flat memory: the peak live heap at
+| the largest N at most 1.25 × the one at the smallest N.
 |
 | Uses its own database (BENCH_DB_DATABASE, default chorus_bench, created and
 | migrated here) and Redis database (BENCH_REDIS_DB, default 14): it never
@@ -18,14 +21,16 @@ import 'reflect-metadata'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { startBenchApp } from './bench_app.js'
+import { HEAP_METHOD, startHeapSampler } from './heap_sampler.js'
 
 const LATENCY_MS = 50
 const TARGET_RATIO = 1.3
 const TARGET_QUERIES = 4
+const TARGET_HEAP_GROWTH = 1.25
 const WARMUP_SIZE = 200
 
 const { values } = parseArgs({ options: { sizes: { type: 'string' } } })
-const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? '1000,5000')
+const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? '1000,5000,20000')
   .split(',')
   .map((size) => Number(size.trim()))
   .filter((size) => Number.isInteger(size) && size > 0)
@@ -41,7 +46,8 @@ const { default: env } = await import('#start/env')
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
-const { TokenRefreshService } = await import('#services/tokens/token_refresh_service')
+const { RefreshCycle } = await import('#services/tokens/refresh_cycle')
+const { RefreshSelection } = await import('#services/tokens/refresh_selection')
 const { TokenRefreshSettings } = await import('#services/tokens/token_refresh_settings')
 const { startQueryCounter } = await import('#tests/helpers/query_counter')
 const { ensureDatabase, emptyTables, seedStreamers } = await import('./bench_database.js')
@@ -54,6 +60,8 @@ interface Result {
   queriesPerStreamer: number
   peakRssMb: number
   peakHeapMb: number
+  peakLiveHeapMb: number
+  cpuMsPerStreamer: number
   success: number
   failed: number
   twitchCalls: number
@@ -72,34 +80,38 @@ async function prepare() {
   if (migrator.error) throw migrator.error
 }
 
-async function measure(n: number, concurrency: number): Promise<Result> {
+/**
+ * N due streamers in the database and their tokens at the emulator. Kept in
+ * its own function so nothing of the seeding stays reachable while the
+ * cycle is measured.
+ */
+async function seed(n: number) {
   await emptyTables()
   await emulator.reset()
   const keys = await redis.keys('token-refresh:*')
   if (keys.length > 0) await redis.del(...keys)
-
   const tokens = await emulator.connectUsers(n, `bench${n}`)
   await seedStreamers(tokens, DateTime.now())
-  const service = await app.container.make(TokenRefreshService)
+}
 
-  let peakRss = process.memoryUsage().rss
-  let peakHeap = process.memoryUsage().heapUsed
-  const sample = () => {
-    const usage = process.memoryUsage()
-    peakRss = Math.max(peakRss, usage.rss)
-    peakHeap = Math.max(peakHeap, usage.heapUsed)
-  }
-  const sampler = setInterval(sample, 20)
-  const counter = startQueryCounter()
+async function measure(n: number, concurrency: number): Promise<Result> {
+  await seed(n)
+  const selection = await app.container.make(RefreshSelection)
+  const cycle = await app.container.make(RefreshCycle)
 
+  const heap = startHeapSampler()
+  const counter = startQueryCounter({ keepStatements: false })
+  const cpuBefore = process.cpuUsage()
   const started = performance.now()
-  const streamers = await service.findStreamersWithActiveAuthorization()
-  const report = await service.runCycle(streamers, { trigger: 'manual', concurrency })
+  const report = await cycle.run(selection.withActiveAuthorization(), {
+    trigger: 'manual',
+    concurrency,
+  })
   const wallMs = performance.now() - started
-
+  const cpu = process.cpuUsage(cpuBefore)
   counter.stop()
-  clearInterval(sampler)
-  sample()
+  const peaks = heap.stop()
+
   const idealMs = (n * LATENCY_MS) / concurrency
   const twitch = await emulator.refreshCalls()
   return {
@@ -108,8 +120,10 @@ async function measure(n: number, concurrency: number): Promise<Result> {
     idealMs,
     ratio: wallMs / idealMs,
     queriesPerStreamer: counter.count / n,
-    peakRssMb: peakRss / 2 ** 20,
-    peakHeapMb: peakHeap / 2 ** 20,
+    peakRssMb: peaks.peakRssMb,
+    peakHeapMb: peaks.peakHeapMb,
+    peakLiveHeapMb: peaks.peakLiveHeapMb,
+    cpuMsPerStreamer: (cpu.user + cpu.system) / 1000 / n,
     success: report.success,
     failed: report.failed,
     twitchCalls: twitch.calls,
@@ -123,8 +137,10 @@ function print(results: Result[], concurrency: number) {
     'ideal',
     'ratio',
     'queries/streamer',
+    'CPU/streamer',
     'peak RSS',
     'peak heap',
+    'peak live heap',
     'success',
     'failed',
     'Twitch calls',
@@ -135,8 +151,10 @@ function print(results: Result[], concurrency: number) {
     `${(result.idealMs / 1000).toFixed(2)} s`,
     result.ratio.toFixed(3),
     result.queriesPerStreamer.toFixed(3),
+    `${result.cpuMsPerStreamer.toFixed(2)} ms`,
     `${result.peakRssMb.toFixed(0)} MB`,
     `${result.peakHeapMb.toFixed(0)} MB`,
+    `${result.peakLiveHeapMb.toFixed(1)} MB`,
     String(result.success),
     String(result.failed),
     String(result.twitchCalls),
@@ -151,13 +169,36 @@ function print(results: Result[], concurrency: number) {
   )
   console.log(line(header))
   for (const row of rows) console.log(line(row))
+  console.log(
+    'CPU/streamer: CPU time of this process (GC threads included) per streamer; when the wall ' +
+      'ratio misses while it stays flat, the machine was busy with other work'
+  )
+  console.log(`Memory: ${HEAP_METHOD}`)
   console.log(`Targets: ratio <= ${TARGET_RATIO}, queries per streamer <= ${TARGET_QUERIES}`)
+}
+
+/**
+ * Flat memory: the peak live heap of the largest N against the smallest N.
+ * Null when fewer than two sizes ran.
+ */
+function heapGrowth(results: Result[]) {
+  if (results.length < 2) return null
+  const bySize = [...results].sort((a, b) => a.n - b.n)
+  const smallest = bySize[0]
+  const largest = bySize[bySize.length - 1]
+  const growth = largest.peakLiveHeapMb / smallest.peakLiveHeapMb
+  console.log(
+    `Peak live heap at N = ${largest.n}: ${largest.peakLiveHeapMb.toFixed(1)} MB = ` +
+      `${growth.toFixed(3)} x the ${smallest.peakLiveHeapMb.toFixed(1)} MB at N = ${smallest.n} ` +
+      `(target <= ${TARGET_HEAP_GROWTH}): ${growth <= TARGET_HEAP_GROWTH ? 'met' : 'MISSED'}`
+  )
+  return growth
 }
 
 let exitCode = 0
 try {
   await prepare()
-  const concurrency = new TokenRefreshSettings().concurrency
+  const { concurrency } = await app.container.make(TokenRefreshSettings)
   console.log(`Warming up with ${WARMUP_SIZE} streamers…`)
   await measure(WARMUP_SIZE, concurrency)
   const results: Result[] = []
@@ -166,6 +207,7 @@ try {
     results.push(await measure(n, concurrency))
   }
   print(results, concurrency)
+  const growth = heapGrowth(results)
   const missed = results.filter(
     (result) =>
       result.ratio > TARGET_RATIO ||
@@ -176,6 +218,9 @@ try {
   )
   if (missed.length > 0) {
     console.log(`Missed for N = ${missed.map((result) => result.n).join(', ')}`)
+    exitCode = 1
+  } else if (growth !== null && growth > TARGET_HEAP_GROWTH) {
+    console.log('Missed: memory grows with the number of streamers')
     exitCode = 1
   } else {
     console.log('All targets met.')

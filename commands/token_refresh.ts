@@ -2,17 +2,24 @@ import type { DateTime } from 'luxon'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import Streamer from '#models/streamer'
-import { Clock } from '#services/clock'
 import { NotificationService } from '#services/notifications/notification_service'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { RefreshCycle } from '#services/tokens/refresh_cycle'
+import { RefreshSelection, type StreamerPages } from '#services/tokens/refresh_selection'
+import { RefreshTiming } from '#services/tokens/refresh_timing'
 import { formatDuration } from '#services/tokens/token_refresh_policy'
 import { streamerLabel, type CycleReport } from '#services/tokens/refresh_outcome'
 
 /** Below this many streamers the run is quick: no progress output. */
 const PROGRESS_FROM = 20
 
+/** The streamers a run covers, walked page by page (once to list, once to refresh). */
+interface Scope {
+  total: number
+  pages: () => StreamerPages
+}
+
 /**
- * `node ace token:refresh [streamerId] [--force] [--dry-run]` (SPEC §7).
+ * `node ace token:refresh [streamerId] [--force] [--dry-run]` (docs/token-policy.md, "The console").
  */
 export default class TokenRefresh extends BaseCommand {
   static commandName = 'token:refresh'
@@ -39,23 +46,25 @@ export default class TokenRefresh extends BaseCommand {
   declare dryRun?: boolean
 
   async run() {
-    const service = await this.app.container.make(TokenRefreshService)
-    const streamers = await this.#streamersInScope(service)
-    if (streamers === null) {
+    const timing = await this.app.container.make(RefreshTiming)
+    const scope = await this.#scope()
+    if (scope === null) {
       this.exitCode = 1
       return
     }
 
-    await this.#list(service, streamers)
+    await this.#list(timing, scope.pages())
     if (this.dryRun) {
       this.logger.log('Dry run: no call to Twitch, no write to the database.')
     }
 
-    const progress = this.#progress(streamers.length)
-    const report = await service.runCycle(streamers, {
+    const cycle = await this.app.container.make(RefreshCycle)
+    const progress = this.#progress(scope.total)
+    const report = await cycle.run(scope.pages(), {
       force: this.force ?? false,
       dryRun: this.dryRun ?? false,
       trigger: 'command',
+      collectLines: true,
       onProgress: progress.update,
     })
     progress.stop()
@@ -69,11 +78,12 @@ export default class TokenRefresh extends BaseCommand {
    * One streamer by id (any state), or the streamers with active
    * authorization. Null (after saying so) when the id matches nobody.
    */
-  async #streamersInScope(service: TokenRefreshService): Promise<Streamer[] | null> {
+  async #scope(): Promise<Scope | null> {
     if (this.streamerId === undefined) {
-      const streamers = await service.findStreamersWithActiveAuthorization()
-      this.logger.log(`Streamers with active authorization: ${streamers.length}`)
-      return streamers
+      const selection = await this.app.container.make(RefreshSelection)
+      const total = await selection.countWithActiveAuthorization()
+      this.logger.log(`Streamers with active authorization: ${total}`)
+      return { total, pages: () => selection.withActiveAuthorization() }
     }
     const id = /^\d{1,9}$/.test(this.streamerId) ? Number(this.streamerId) : null
     const streamer = id === null ? null : await Streamer.find(id)
@@ -82,18 +92,19 @@ export default class TokenRefresh extends BaseCommand {
       return null
     }
     this.logger.log(`Streamer #${streamer.id}:`)
-    return [streamer]
+    return { total: 1, pages: () => onePage(streamer) }
   }
 
   /**
    * `- DisplayName (login)`, marked when the token is expiring (due).
    */
-  async #list(service: TokenRefreshService, streamers: Streamer[]) {
-    const clock = await this.app.container.make(Clock)
-    const now = clock.now()
-    const nextTick = service.nextTick(now)
-    for (const streamer of streamers) {
-      this.logger.log(`- ${streamerLabel(streamer)}${mark(service, streamer, now, nextTick)}`)
+  async #list(timing: RefreshTiming, pages: StreamerPages) {
+    const now = timing.now()
+    const nextTick = timing.nextTick(now)
+    for await (const page of pages) {
+      for (const streamer of page) {
+        this.logger.log(`- ${streamerLabel(streamer)}${mark(timing, streamer, now, nextTick)}`)
+      }
     }
   }
 
@@ -121,7 +132,7 @@ export default class TokenRefresh extends BaseCommand {
   }
 
   /**
-   * The report operators grep (SPEC §7): these four lines exactly, then one
+   * The report operators grep (docs/token-policy.md, "The console"): these four lines exactly, then one
    * line per streamer.
    */
   #report(report: CycleReport) {
@@ -140,10 +151,14 @@ export default class TokenRefresh extends BaseCommand {
   }
 }
 
-function mark(service: TokenRefreshService, streamer: Streamer, now: DateTime, nextTick: DateTime) {
+async function* onePage(streamer: Streamer): StreamerPages {
+  yield [streamer]
+}
+
+function mark(timing: RefreshTiming, streamer: Streamer, now: DateTime, nextTick: DateTime) {
   if (!streamer.isActive) return ' [deactivated]'
   if (!streamer.tokenExpiresAt) return ' [expiring: expiry unknown]'
   if (streamer.isTokenExpired(now)) return ' [expired]'
-  const due = service.dueDecision(streamer, now, nextTick)
+  const due = timing.dueDecision(streamer, now, nextTick)
   return due.due ? ` [expiring in ${formatDuration(streamer.tokenExpiresAt.diff(now))}]` : ''
 }

@@ -1,6 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
+import { isPublicAddress } from '#services/push/network_address'
 
 /**
  * Public base URL: the OAuth callback and links in notifications use it.
@@ -14,7 +15,10 @@ export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: true,
   useAsyncLocalStorage: false,
-  trustProxy: () => true,
+  // X-Forwarded-For is believed only from a proxy on a private network or
+  // this machine: from anyone else it could be forged to dodge the per-IP
+  // sign-in limit (docs/operations.md, "Rate limits").
+  trustProxy: (address: string) => !isPublicAddress(address),
   cookie: {
     domain: '',
     path: '/',

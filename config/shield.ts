@@ -1,13 +1,36 @@
 import { defineConfig } from '@adonisjs/shield'
 
 /**
+ * Where pages may load images from besides Chorus itself: Twitch profile
+ * pictures (the emulator serves them as data: URLs).
+ */
+const IMAGE_SOURCES = ['https://static-cdn.jtvnw.net']
+
+/**
  * CSRF on every state-changing request. The XSRF-TOKEN cookie is on so page
  * scripts can send `X-XSRF-TOKEN` (push subscriptions, fetch-driven actions).
+ *
+ * The Content-Security-Policy lets pages run only Chorus's own scripts and
+ * styles (files under public/, or an inline block carrying the request's
+ * nonce: `nonce="{{ cspNonce }}"` in Edge). Inline style attributes are not
+ * allowed either: widths set at runtime go through scripts
+ * (docs/operations.md, "Security headers").
  */
 const shieldConfig = defineConfig({
   csp: {
-    enabled: false,
-    directives: {},
+    enabled: true,
+    directives: {
+      defaultSrc: [`'self'`],
+      scriptSrc: [`'self'`, '@nonce'],
+      styleSrc: [`'self'`, '@nonce'],
+      imgSrc: [`'self'`, 'data:', ...IMAGE_SOURCES],
+      connectSrc: [`'self'`],
+      fontSrc: [`'self'`],
+      objectSrc: [`'none'`],
+      baseUri: [`'self'`],
+      formAction: [`'self'`],
+      frameAncestors: [`'none'`],
+    },
     reportOnly: false,
   },
   csrf: {
@@ -30,3 +53,28 @@ const shieldConfig = defineConfig({
 })
 
 export default shieldConfig
+
+/**
+ * Headers shield does not set, added to every page by
+ * app/middleware/page_headers_middleware.ts.
+ */
+export const pageHeaders = {
+  /** Other sites see where a visitor came from, never the path (ids, run numbers). */
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  /** Powerful browser features Chorus never uses, off for every page and frame. */
+  'Permissions-Policy': [
+    'camera=()',
+    'microphone=()',
+    'geolocation=()',
+    'payment=()',
+    'usb=()',
+    'serial=()',
+    'bluetooth=()',
+    'midi=()',
+    'magnetometer=()',
+    'gyroscope=()',
+    'accelerometer=()',
+    'display-capture=()',
+    'interest-cohort=()',
+  ].join(', '),
+}

@@ -124,7 +124,7 @@ export class NotificationPreferenceSchema extends BaseModel {
 }
 
 export class NotificationSchema extends BaseModel {
-  static $columns = ['body', 'createdAt', 'id', 'readAt', 'title', 'type', 'url', 'userId'] as const
+  static $columns = ['body', 'createdAt', 'id', 'readAt', 'resolvedAt', 'subject', 'title', 'type', 'url', 'userId'] as const
   $columns = NotificationSchema.$columns
   @column()
   declare body: string
@@ -134,6 +134,10 @@ export class NotificationSchema extends BaseModel {
   declare id: number
   @column.dateTime()
   declare readAt: DateTime | null
+  @column.dateTime()
+  declare resolvedAt: DateTime | null
+  @column()
+  declare subject: string | null
   @column()
   declare title: string
   @column()

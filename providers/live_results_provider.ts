@@ -2,7 +2,8 @@ import type { ApplicationService } from '@adonisjs/core/types'
 
 /**
  * The shared state of live results, one instance per process (container
- * singletons): the pushes of results after events, and the EventSub
+ * singletons): the results loops of this process and what Twitch said of
+ * each channel's Helix bucket, the pushes of results after events, and the EventSub
  * registry with the handlers and subscription sources of each feature
  * (docs/eventsub.md). A feature that listens to more Twitch events
  * registers its handler (one per subscription type) and its source here.
@@ -13,8 +14,12 @@ export default class LiveResultsProvider {
   async register() {
     const { EventSubRegistry } = await import('#services/eventsub/eventsub_registry')
     const { ResultsPush } = await import('#services/polls/results_push')
+    const { PollerLoops } = await import('#services/polls/poller_loops')
+    const { HelixRateBook } = await import('#services/polls/helix_rate_book')
     this.app.container.singleton(EventSubRegistry, () => new EventSubRegistry())
     this.app.container.singleton(ResultsPush, () => new ResultsPush())
+    this.app.container.singleton(PollerLoops, () => new PollerLoops())
+    this.app.container.singleton(HelixRateBook, () => new HelixRateBook())
   }
 
   async boot() {

@@ -1,7 +1,8 @@
 /*
  * npm run demo — Chorus on a fresh machine, in one command.
  *
- * 1. creates .env from .env.example when missing (fresh APP_KEY), adds VAPID keys
+ * 1. creates .env from .env.example when missing (fresh APP_KEY), adds VAPID keys and
+ *    an EventSub secret (so the emulator delivers Twitch events to the local server)
  * 2. creates the PostgreSQL database when missing and migrates it
  * 3. starts the Twitch emulator (when TWITCH_OAUTH_URL points at this machine)
  *    and the web server with the scheduler on
@@ -27,6 +28,25 @@ function ensureEnvFile() {
   const key = randomBytes(32).toString('base64url')
   writeFileSync(envPath, readFileSync(envPath, 'utf8').replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`))
   step('created .env with a fresh APP_KEY')
+}
+
+/**
+ * Twitch events need a webhook secret: one is generated when the .env has
+ * none, and the emulator then delivers events to the local server.
+ */
+function ensureEventSubSecret() {
+  const text = readFileSync(envPath, 'utf8')
+  const current = text.match(/^TWITCH_EVENTSUB_SECRET=(.*)$/m)
+  if (current && current[1].trim() !== '') return
+  const secret = randomBytes(24).toString('hex')
+  const line = `TWITCH_EVENTSUB_SECRET=${secret}`
+  writeFileSync(
+    envPath,
+    current
+      ? text.replace(/^TWITCH_EVENTSUB_SECRET=.*$/m, line)
+      : `${text.replace(/\n?$/, '\n')}${line}\n`
+  )
+  step('added a TWITCH_EVENTSUB_SECRET to .env (Twitch events on)')
 }
 
 function ace(...args) {
@@ -84,6 +104,7 @@ async function waitFor(url, timeoutMs) {
 }
 
 ensureEnvFile()
+ensureEventSubSecret()
 ace('push:vapid')
 const env = { ...parseEnv(readFileSync(envPath, 'utf8')), ...process.env }
 await ensureDatabase(env)
@@ -140,8 +161,13 @@ const appUrl = env.APP_URL || `http://localhost:${env.PORT || 3333}`
 if (await waitFor(appUrl, 60_000)) {
   console.log(`
   Chorus is running: \x1b[1m${appUrl}\x1b[0m
-  ${port ? `Sign in with Twitch, then pick one of the emulator's streamers (aria_plays, bram_rolls, …).
-  The emulator's control API is at http://127.0.0.1:${port}/_emulator (see emulator/README.md).` : 'Sign in with your Twitch account.'}
+  ${
+    port
+      ? `Sign in with Twitch, then pick one of the emulator's streamers (aria_plays, bram_rolls, …).
+  The emulator's control API is at http://127.0.0.1:${port}/_emulator (see emulator/README.md).
+  Live results arrive as Twitch events: the emulator delivers them to this server's webhook.`
+      : 'Sign in with your Twitch account.'
+  }
   Ctrl-C stops everything.
 `)
 } else {

@@ -3,9 +3,9 @@
 | Environment variables
 |--------------------------------------------------------------------------
 |
-| Every variable of the contract (SPEC §3) is validated here at boot, so a
-| typo fails loudly instead of surfacing mid-show. Variables added beyond the
-| contract all have defaults: the app boots with only the contract's set.
+| Every variable (docs/operations.md, "Configuration") is validated here at
+| boot, so a typo fails loudly instead of surfacing mid-show. Every variable
+| beyond the required ones has a default.
 */
 import { Env } from '@adonisjs/core/env'
 

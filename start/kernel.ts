@@ -8,18 +8,31 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
+import { pageOnly } from '#middleware/machine_routes'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  // Referrer-Policy and Permissions-Policy on every answer (config/shield.ts)
+  () => import('#middleware/page_headers_middleware'),
+  // GET /health, answered before sessions and CSRF (docs/operations.md)
+  () => import('#middleware/health_endpoint_middleware'),
   () => import('@adonisjs/static/static_middleware'),
 ])
 
 // Body parser, session, shield (CSRF), auth and the signed-in user, for
-// every route but those only machines call (Twitch's webhook): see the
-// middleware for the list and the reason.
-router.use([() => import('#middleware/page_stack_middleware')])
+// every route but those only machines call (Twitch's webhook, under
+// /webhooks/: see app/middleware/machine_routes.ts).
+router.use([
+  () => import('#middleware/service_availability_middleware'),
+  pageOnly(() => import('@adonisjs/core/bodyparser_middleware')),
+  pageOnly(() => import('#middleware/nul_input_guard_middleware')),
+  pageOnly(() => import('@adonisjs/session/session_middleware')),
+  pageOnly(() => import('@adonisjs/shield/shield_middleware')),
+  pageOnly(() => import('@adonisjs/auth/initialize_auth_middleware')),
+  pageOnly(() => import('#middleware/silent_auth_middleware')),
+])
 
 export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),

@@ -3,10 +3,19 @@
 | Routes
 |--------------------------------------------------------------------------
 |
-| The contract's routes (SPEC §3, §8) keep their exact paths.
+| Every route is named: controllers redirect with `toRoute` and views link
+| with `urlFor`. Paths that scripts and Twitch rely on (the OAuth callback,
+| the push API) are listed in docs/architecture.md, "Routes".
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { rowId } from '#start/route_matchers'
+import {
+  invitationThrottle,
+  pollLaunchThrottle,
+  readinessCheckThrottle,
+  signInThrottle,
+} from '#start/limiter'
 
 const TwitchAuthController = () => import('#controllers/twitch_auth_controller')
 const DashboardController = () => import('#controllers/dashboard_controller')
@@ -15,7 +24,7 @@ router.on('/').render('pages/home').as('home').use(middleware.guest())
 
 router
   .group(() => {
-    router.get('/redirect', [TwitchAuthController, 'redirect']).as('redirect')
+    router.get('/redirect', [TwitchAuthController, 'redirect']).as('redirect').use(signInThrottle)
     router.get('/callback', [TwitchAuthController, 'callback']).as('callback')
   })
   .prefix('/auth/twitch')
@@ -23,15 +32,20 @@ router
 
 router.post('/logout', [TwitchAuthController, 'logout']).as('logout').use(middleware.auth())
 
+const AccountController = () => import('#controllers/account_controller')
+
 router
   .group(() => {
     router.get('/dashboard', [DashboardController, 'show']).as('dashboard')
+    // The account page and deleting the account (docs/operations.md)
+    router.get('/account', [AccountController, 'show']).as('account.show')
+    router.delete('/account', [AccountController, 'destroy']).as('account.destroy')
   })
   .use(middleware.auth())
 
 /*
 |--------------------------------------------------------------------------
-| Campaigns, memberships, readiness, notifications (issue 4)
+| Campaigns, memberships, readiness, notifications
 |--------------------------------------------------------------------------
 |
 | Signed-in users only. Every lookup is scoped to the signed-in user
@@ -59,16 +73,17 @@ router
     router
       .post('/campaigns/:id/invitations', [CampaignMembersController, 'invite'])
       .as('campaigns.invitations.store')
+      .use(invitationThrottle)
     router
       .delete('/campaigns/:id/invitations/:invitationId', [
         CampaignMembersController,
         'cancelInvitation',
       ])
-      .where('invitationId', router.matchers.number())
+      .where('invitationId', rowId)
       .as('campaigns.invitations.destroy')
     router
       .delete('/campaigns/:id/members/:membershipId', [CampaignMembersController, 'remove'])
-      .where('membershipId', router.matchers.number())
+      .where('membershipId', rowId)
       .as('campaigns.members.destroy')
 
     // The GM's readiness page and "check now"
@@ -76,6 +91,7 @@ router
     router
       .post('/campaigns/:id/readiness/check', [ReadinessController, 'check'])
       .as('campaigns.readiness.check')
+      .use(readinessCheckThrottle)
 
     // A streamer's own membership
     router
@@ -99,12 +115,12 @@ router
       .post('/notifications/:id/read', [NotificationsController, 'markRead'])
       .as('notifications.read')
   })
-  .where('id', router.matchers.number())
+  .where('id', rowId)
   .use(middleware.auth())
 
 /*
 |--------------------------------------------------------------------------
-| Web push and notification settings (issue 5, SPEC §8)
+| Web push and notification settings
 |--------------------------------------------------------------------------
 |
 | JSON API of public/js/push.js (paths fixed by the contract; errors answer
@@ -138,7 +154,7 @@ router
 
 /*
 |--------------------------------------------------------------------------
-| Polls: prepared polls, launch, live results, history (issue 6)
+| Polls: prepared polls, launch, live results, history
 |--------------------------------------------------------------------------
 |
 | The campaign's GM only (app/policies/campaign_policy.ts): a member gets a
@@ -165,6 +181,7 @@ router
     router
       .post('/campaigns/:id/polls/:pollId/launch', [PollsController, 'launch'])
       .as('polls.launch')
+      .use(pollLaunchThrottle)
 
     // Launched polls: history, live page, its JSON snapshot, "End now"
     router.get('/campaigns/:id/runs', [PollRunsController, 'index']).as('pollRuns.index')
@@ -174,9 +191,9 @@ router
       .as('pollRuns.results')
     router.post('/campaigns/:id/runs/:runId/end', [PollRunsController, 'end']).as('pollRuns.end')
   })
-  .where('id', router.matchers.number())
-  .where('pollId', router.matchers.number())
-  .where('runId', router.matchers.number())
+  .where('id', rowId)
+  .where('pollId', rowId)
+  .where('runId', rowId)
   .use(middleware.auth())
 
 /*
@@ -185,7 +202,7 @@ router
 |--------------------------------------------------------------------------
 |
 | Called by Twitch only: no session, no CSRF (routes under /webhooks/ skip
-| the page stack, start/kernel.ts); the signature is checked on the raw body.
+| the page middleware, app/middleware/machine_routes.ts); the signature is checked on the raw body.
 */
 const EventSubWebhookController = () => import('#controllers/eventsub_webhook_controller')
 

@@ -9,13 +9,13 @@
 | (the command's due rule still knows the schedule).
 */
 import app from '@adonisjs/core/services/app'
-import env from '#start/env'
+import tokensConfig from '#config/tokens'
 import { TokenRefreshScheduler } from '#services/tokens/token_refresh_scheduler'
 import { AuthorizationExpiryTask } from '#services/notifications/authorization_expiry_task'
 
 // Started once the app is ready, so that a warm-up boot (`node ace codegen`)
 // never starts long-running tasks.
-if (env.get('SCHEDULER_ENABLED', true)) {
+if (tokensConfig.schedulerEnabled) {
   app.ready(async () => {
     const scheduler = await app.container.make(TokenRefreshScheduler)
     scheduler.start()

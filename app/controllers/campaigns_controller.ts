@@ -3,7 +3,7 @@ import { inject } from '@adonisjs/core'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
 import { ReadinessService } from '#services/campaigns/readiness_service'
-import { connectionHealth } from '#services/campaigns/connection_health'
+import { channelState } from '#services/campaigns/channel_state'
 import { findManagedCampaign, findVisibleCampaign } from '#policies/campaign_policy'
 import {
   campaignValidator,
@@ -35,7 +35,7 @@ export default class CampaignsController {
     const input = await request.validateUsing(campaignValidator)
     const campaign = await this.campaigns.create(auth.getUserOrFail(), input)
     session.flash('success', `Campaign "${campaign.name}" created. Invite its streamers below.`)
-    return response.redirect(`/campaigns/${campaign.id}`)
+    return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
   async show({ auth, params, view }: HttpContext) {
@@ -48,7 +48,8 @@ export default class CampaignsController {
       isOwner,
       membership,
       rows: isOwner ? await this.readiness.rows(campaign) : [],
-      connection: membership ? connectionHealth(membership.streamer, now) : null,
+      membershipState:
+        membership?.status === 'active' ? channelState(membership.streamer, membership, now) : null,
       now,
     })
   }
@@ -66,13 +67,13 @@ export default class CampaignsController {
     const input = await request.validateUsing(campaignValidator)
     await this.campaigns.update(campaign, input)
     session.flash('success', 'Campaign saved.')
-    return response.redirect(`/campaigns/${campaign.id}`)
+    return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
   async destroy({ auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     await this.campaigns.delete(campaign)
     session.flash('success', `Campaign "${campaign.name}" deleted.`)
-    return response.redirect('/dashboard')
+    return response.redirect().toRoute('dashboard')
   }
 }

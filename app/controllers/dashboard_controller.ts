@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
-import { connectionHealth } from '#services/campaigns/connection_health'
+import { channelState, connectionState } from '#services/campaigns/channel_state'
 import { NotificationInbox } from '#services/inbox/notification_inbox'
 
 /**
@@ -21,12 +21,20 @@ export default class DashboardController {
     const user = auth.getUserOrFail()
     await user.load('streamer')
     const now = this.clock.now()
+    const owned = await this.campaigns.ownedBy(user)
+    const joined = await this.campaigns.membershipsOf(user, 'active')
     return view.render('pages/dashboard', {
       user,
       streamer: user.streamer,
-      connection: user.streamer ? connectionHealth(user.streamer, now) : null,
-      ownedCampaigns: await this.campaigns.ownedBy(user),
-      memberships: await this.campaigns.membershipsOf(user, 'active'),
+      connection: user.streamer ? connectionState(user.streamer, now) : null,
+      ownedCampaigns: owned.map((campaign) => ({
+        campaign,
+        counts: CampaignService.counts(campaign),
+      })),
+      memberships: joined.map((membership) => ({
+        membership,
+        state: channelState(membership.streamer, membership, now),
+      })),
       invitations: await this.campaigns.membershipsOf(user, 'pending'),
       notifications: await this.inbox.latest(user, 10),
       unreadCount: await this.inbox.unreadCount(user),

@@ -7,7 +7,7 @@ import { readRawBody, BodyTooLargeError } from '#services/eventsub/raw_body'
 
 /**
  * `POST /webhooks/twitch/eventsub`: Twitch's deliveries (docs/eventsub.md).
- * No session, no CSRF (a machine route, see the page stack middleware): the
+ * No session, no CSRF (a machine route, app/middleware/machine_routes.ts): the
  * signature over the raw body is the authentication.
  */
 @inject()

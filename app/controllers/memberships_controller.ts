@@ -1,8 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
 import { MembershipService } from '#services/campaigns/membership_service'
 import { PollAuthorizationService } from '#services/campaigns/poll_authorization_service'
 import { findOwnMembership } from '#policies/campaign_policy'
+import { Clock } from '#services/clock'
+import { channelState } from '#services/campaigns/channel_state'
+import { refusalsGoTo } from '#exceptions/campaign_action_exception'
 
 /**
  * The streamer's side: answer an invitation, grant or revoke the 12-hour
@@ -13,47 +17,58 @@ import { findOwnMembership } from '#policies/campaign_policy'
 export default class MembershipsController {
   constructor(
     private memberships: MembershipService,
-    private authorizations: PollAuthorizationService
+    private authorizations: PollAuthorizationService,
+    private clock: Clock
   ) {}
 
   async accept({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await this.memberships.accept(membership)
+    await refusalsGoTo(urlFor('campaigns.show', { id: membership.campaignId }), () =>
+      this.memberships.accept(membership)
+    )
     session.flash(
       'success',
       `You joined "${membership.campaign.name}". Grant the poll authorization when the session starts.`
     )
-    return response.redirect(`/campaigns/${membership.campaignId}`)
+    return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }
 
   async decline({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await this.memberships.decline(membership)
+    await refusalsGoTo(urlFor('campaigns.show', { id: membership.campaignId }), () =>
+      this.memberships.decline(membership)
+    )
     session.flash('success', `You declined the invitation to "${membership.campaign.name}".`)
-    return response.redirect('/dashboard')
+    return response.redirect().toRoute('dashboard')
   }
 
   async grant({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await this.authorizations.grant(membership)
+    await refusalsGoTo(urlFor('campaigns.show', { id: membership.campaignId }), () =>
+      this.authorizations.grant(membership)
+    )
+    // The confirmation says what the channel's state now is, not what a grant usually means.
+    const state = channelState(membership.streamer, membership, this.clock.now())
     session.flash(
       'success',
-      `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
+      state.ready
+        ? `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
+        : `Authorization for "${membership.campaign.name}" granted for 12 hours. ${state.ownReason}`
     )
-    return response.redirect(`/campaigns/${membership.campaignId}`)
+    return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }
 
   async revoke({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
     await this.authorizations.revoke(membership)
     session.flash('success', `The poll authorization for "${membership.campaign.name}" has ended.`)
-    return response.redirect(`/campaigns/${membership.campaignId}`)
+    return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }
 
   async leave({ auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await this.memberships.leave(membership)
+    await refusalsGoTo(urlFor('dashboard'), () => this.memberships.leave(membership))
     session.flash('success', `You left "${membership.campaign.name}".`)
-    return response.redirect('/dashboard')
+    return response.redirect().toRoute('dashboard')
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
 import { NotificationInbox } from '#services/inbox/notification_inbox'
 
@@ -19,7 +20,7 @@ export default class NotificationsController {
 
   async markRead({ auth, params, request, response }: HttpContext) {
     await this.inbox.markRead(auth.getUserOrFail(), params.id)
-    return response.redirect(backTo(request.input('back')))
+    return response.redirect().toRoute(backTo(request.input('back')))
   }
 
   async markAllRead({ auth, request, response, session }: HttpContext) {
@@ -28,7 +29,7 @@ export default class NotificationsController {
       'success',
       count === 1 ? '1 notification marked as read.' : `${count} notifications marked as read.`
     )
-    return response.redirect(backTo(request.input('back')))
+    return response.redirect().toRoute(backTo(request.input('back')))
   }
 }
 
@@ -37,5 +38,5 @@ export default class NotificationsController {
  * another site.
  */
 function backTo(back: unknown) {
-  return back === '/notifications' ? '/notifications' : '/dashboard'
+  return back === urlFor('notifications.index') ? 'notifications.index' : 'dashboard'
 }

@@ -1,6 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
-import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
+import PollRun from '#models/poll_run'
+import { PollRunStore } from '#services/polls/poll_run_store'
 import type Campaign from '#models/campaign'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { Clock } from '#services/clock'
@@ -19,7 +21,8 @@ export default class PollRunsController {
   constructor(
     private clock: Clock,
     private ender: PollEndService,
-    private poller: PollResultsPoller
+    private poller: PollResultsPoller,
+    private runStore: PollRunStore
   ) {}
 
   async index({ auth, params, request, view }: HttpContext) {
@@ -27,16 +30,13 @@ export default class PollRunsController {
     const page = Math.max(1, Number.parseInt(String(request.input('page', 1)), 10) || 1)
     const runs = await PollRun.query()
       .where('campaign_id', campaign.id)
-      .whereNotIn('status', LIVE_RUN_STATUSES)
+      .withScopes((scopes) => scopes.finished())
       .preload('channels')
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .paginate(page, HISTORY_PAGE_SIZE)
-    runs.baseUrl(`/campaigns/${campaign.id}/runs`)
-    const liveRun = await PollRun.query()
-      .where('campaign_id', campaign.id)
-      .whereIn('status', LIVE_RUN_STATUSES)
-      .first()
+    runs.baseUrl(urlFor('pollRuns.index', { id: campaign.id }))
+    const liveRun = await this.runStore.liveRun(campaign.id)
     const now = this.clock.now().toJSDate()
     return view.render('pages/polls/history', {
       campaign,
@@ -86,7 +86,7 @@ export default class PollRunsController {
     } else {
       session.flash('success', `"${run.title}" had already ended.`)
     }
-    return response.redirect(`/campaigns/${campaign.id}/runs/${run.id}`)
+    return response.redirect().toRoute('pollRuns.show', { id: campaign.id, runId: run.id })
   }
 
   /**

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
-import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
+import PollRun from '#models/poll_run'
+import { PollRunStore } from '#services/polls/poll_run_store'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { CampaignActionException } from '#exceptions/campaign_action_exception'
 import { PreparedPollService } from '#services/polls/prepared_poll_service'
@@ -22,19 +24,17 @@ import {
 export default class PollsController {
   constructor(
     private polls: PreparedPollService,
-    private launcher: PollLaunchService
+    private launcher: PollLaunchService,
+    private runStore: PollRunStore
   ) {}
 
   async index({ auth, params, view }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const polls = await this.polls.list(campaign)
-    const liveRun = await PollRun.query()
-      .where('campaign_id', campaign.id)
-      .whereIn('status', LIVE_RUN_STATUSES)
-      .first()
+    const liveRun = await this.runStore.liveRun(campaign.id)
     const pastRuns = await PollRun.query()
       .where('campaign_id', campaign.id)
-      .whereNotIn('status', LIVE_RUN_STATUSES)
+      .withScopes((scopes) => scopes.finished())
       .count('* as total')
       .first()
     return view.render('pages/polls/index', {
@@ -51,7 +51,7 @@ export default class PollsController {
     const input = await request.validateUsing(pollValidator)
     const poll = await this.polls.create(campaign, input)
     session.flash('success', `Poll "${poll.title}" added to the show.`)
-    return response.redirect(`/campaigns/${campaign.id}/polls`)
+    return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 
   async edit({ auth, params, view }: HttpContext) {
@@ -66,7 +66,7 @@ export default class PollsController {
     const input = await request.validateUsing(pollValidator)
     await this.polls.update(poll, input)
     session.flash('success', `Poll "${poll.title}" saved.`)
-    return response.redirect(`/campaigns/${campaign.id}/polls`)
+    return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 
   async destroy({ auth, params, response, session }: HttpContext) {
@@ -74,7 +74,7 @@ export default class PollsController {
     const poll = await this.polls.find(campaign, params.pollId)
     await this.polls.delete(poll)
     session.flash('success', `Poll "${poll.title}" deleted.`)
-    return response.redirect(`/campaigns/${campaign.id}/polls`)
+    return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 
   async move({ auth, params, request, response }: HttpContext) {
@@ -82,7 +82,9 @@ export default class PollsController {
     const poll = await this.polls.find(campaign, params.pollId)
     const { direction } = await request.validateUsing(movePollValidator)
     await this.polls.move(poll, direction)
-    return response.redirect(`/campaigns/${campaign.id}/polls#poll-${poll.id}`)
+    return response
+      .redirect()
+      .toPath(`${urlFor('polls.index', { id: campaign.id })}#poll-${poll.id}`)
   }
 
   /**
@@ -102,8 +104,8 @@ export default class PollsController {
       if (!(error instanceof PollLaunchRefusedError)) throw error
       throw new CampaignActionException(error.message, {
         redirectTo: error.liveRun
-          ? `/campaigns/${campaign.id}/runs/${error.liveRun.id}`
-          : `/campaigns/${campaign.id}/polls`,
+          ? urlFor('pollRuns.show', { id: campaign.id, runId: error.liveRun.id })
+          : urlFor('polls.index', { id: campaign.id }),
       })
     }
 
@@ -126,7 +128,7 @@ export default class PollsController {
         )
       }
     }
-    return response.redirect(`/campaigns/${campaign.id}/runs/${run.id}`)
+    return response.redirect().toRoute('pollRuns.show', { id: campaign.id, runId: run.id })
   }
 }
 

@@ -39,7 +39,8 @@ export default class TwitchAuthController {
       const allyUser = await twitch.user()
       const { user } = await signIn.signIn(allyUser.original as TwitchUser, allyUser.token)
       await auth.use('web').login(user)
-      return response.redirect('/dashboard')
+      // Back to the page that asked for sign-in (a path kept by the auth middleware).
+      return response.redirect().toIntended('/dashboard')
     } catch (error) {
       if (error instanceof TwitchError) {
         logger.warn(

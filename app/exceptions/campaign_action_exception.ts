@@ -1,11 +1,12 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
+import { CampaignActionRefused } from '#services/campaigns/errors'
 
 /**
- * An action on a campaign that could not be done for a reason the person can
- * act on ("this login does not exist", "reconnect your Twitch account").
- * It handles itself: the message is flashed as an error and the browser goes
- * back to the page it came from (or `redirectTo`), with the form's input kept.
+ * The HTTP side of a refused campaign action: controllers map a service's
+ * `CampaignActionRefused` to it (`refusalsGoTo`). It handles itself: the
+ * message is flashed as an error and the browser goes to `redirectTo` (or
+ * back to the page it came from), with the form's input kept.
  */
 export class CampaignActionException extends Exception {
   static status = 422
@@ -31,5 +32,22 @@ export class CampaignActionException extends Exception {
       return ctx.response.redirect(error.redirectTo)
     }
     return ctx.response.redirect().back()
+  }
+}
+
+/**
+ * Runs a service call; a refusal from it becomes a message on `redirectTo`.
+ */
+export async function refusalsGoTo<T>(redirectTo: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof CampaignActionRefused) {
+      throw new CampaignActionException(error.message, {
+        reconnect: error.reconnect,
+        redirectTo,
+      })
+    }
+    throw error
   }
 }

@@ -2,6 +2,7 @@ import { belongsTo, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import CampaignMembership from '#models/campaign_membership'
+import CampaignInvitation from '#models/campaign_invitation'
 import { CampaignSchema } from '#database/schema'
 
 /**
@@ -13,4 +14,8 @@ export default class Campaign extends CampaignSchema {
 
   @hasMany(() => CampaignMembership)
   declare memberships: HasMany<typeof CampaignMembership>
+
+  /** Invitations to logins that have not signed in to Chorus yet. */
+  @hasMany(() => CampaignInvitation)
+  declare invitations: HasMany<typeof CampaignInvitation>
 }

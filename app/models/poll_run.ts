@@ -1,4 +1,4 @@
-import { belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Campaign from '#models/campaign'
 import PollChannel from '#models/poll_channel'
@@ -53,6 +53,16 @@ export default class PollRun extends PollRunSchema {
 
   @hasMany(() => PollChannel)
   declare channels: HasMany<typeof PollChannel>
+
+  /** Runs that are launching, running or ending. */
+  static live = scope((query) => {
+    query.whereIn('status', LIVE_RUN_STATUSES)
+  })
+
+  /** Runs that are over (history). */
+  static finished = scope((query) => {
+    query.whereNotIn('status', LIVE_RUN_STATUSES)
+  })
 
   get isLive() {
     return LIVE_RUN_STATUSES.includes(this.status)

@@ -71,22 +71,6 @@ export default class Streamer extends StreamerSchema {
   isTokenExpired(now: DateTime = DateTime.now()) {
     return !this.tokenExpiresAt || this.tokenExpiresAt <= now
   }
-
-  /**
-   * Milliseconds until the access token expires (negative once expired, 0
-   * when unknown).
-   */
-  tokenTimeLeftMs(now: DateTime = DateTime.now()) {
-    return this.tokenExpiresAt ? this.tokenExpiresAt.toMillis() - now.toMillis() : 0
-  }
-
-  async hasActiveAuthorization(now: DateTime = DateTime.now()) {
-    const found = await Streamer.query()
-      .where('id', this.id)
-      .withScopes((scopes) => scopes.withActiveAuthorization(now))
-      .first()
-    return found !== null
-  }
 }
 
 /**

@@ -4,7 +4,7 @@ import Campaign from '#models/campaign'
 import CampaignMembership from '#models/campaign_membership'
 
 /**
- * Who may do what with campaigns (SPEC §1):
+ * Who may do what with campaigns (docs/architecture.md, "Who may do what"):
  *
  * - the owner (the GM) views, edits and deletes the campaign, invites and
  *   removes members, and sees its readiness;

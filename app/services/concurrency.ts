@@ -38,3 +38,74 @@ export async function mapWithConcurrency<T, R>(
   }
   return results
 }
+
+/**
+ * Runs `task` over every item of `pages` (arrays read one after the other,
+ * e.g. keyset pages from the database) with at most `limit` tasks in flight.
+ * A page is pulled only when the workers have used up the previous one, so
+ * memory holds a page or two whatever the total.
+ *
+ * As with `mapWithConcurrency`, a task that throws stops new tasks and
+ * rejects the call once the running ones have settled.
+ */
+export async function forEachWithConcurrency<T>(
+  pages: AsyncIterable<readonly T[]>,
+  limit: number,
+  task: (item: T) => Promise<void>
+): Promise<void> {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`Concurrency limit must be a positive integer, got ${limit}`)
+  }
+
+  const iterator = pages[Symbol.asyncIterator]()
+  let page: readonly T[] = []
+  let index = 0
+  let exhausted = false
+  let pulling: Promise<void> | null = null
+  let failure: { error: unknown } | null = null
+
+  // One pull at a time, shared by every worker that ran out of items.
+  const pull = () => {
+    pulling ??= iterator.next().then(
+      (result) => {
+        pulling = null
+        if (result.done) {
+          exhausted = true
+        } else {
+          page = result.value
+          index = 0
+        }
+      },
+      (error: unknown) => {
+        pulling = null
+        exhausted = true
+        failure = failure ?? { error }
+      }
+    )
+    return pulling
+  }
+
+  async function worker() {
+    while (failure === null) {
+      if (index < page.length) {
+        const item = page[index++]
+        try {
+          await task(item)
+        } catch (error) {
+          failure = failure ?? { error }
+        }
+      } else if (exhausted) {
+        return
+      } else {
+        await pull()
+      }
+    }
+  }
+
+  await Promise.all(Array.from({ length: limit }, () => worker()))
+
+  if (failure !== null) {
+    await iterator.return?.()
+    throw (failure as { error: unknown }).error
+  }
+}

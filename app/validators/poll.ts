@@ -1,7 +1,7 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 
 /**
- * Twitch's rules for a poll (SPEC §9), checked before anything reaches Twitch.
+ * Twitch's rules for a poll (docs/live-results.md, "A poll's rules"), checked before anything reaches Twitch.
  */
 export const POLL_LIMITS = {
   titleMax: 60,

@@ -1,9 +1,8 @@
 /*
- * Live countdowns and local times (campaign, readiness and dashboard pages).
+ * Live countdowns (campaign, readiness and dashboard pages).
  *
  * - `[data-expires-at="<ISO time>"]`: shows the time left ("11 h 59 min 58 s left"),
  *   updated every second, "expired" once the moment has passed.
- * - `time[data-local-time]`: rewrites the server's UTC time in the reader's time zone.
  * - `form[data-confirm]`: asks before submitting (delete, remove, leave).
  */
 ;(function () {
@@ -35,20 +34,6 @@
     })
   }
 
-  function localTimes() {
-    var format = new Intl.DateTimeFormat(undefined, {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-    document.querySelectorAll('time[data-local-time]').forEach(function (element) {
-      var at = Date.parse(element.getAttribute('datetime'))
-      if (!Number.isNaN(at)) element.textContent = format.format(new Date(at))
-    })
-  }
-
   function confirmations() {
     document.querySelectorAll('form[data-confirm]').forEach(function (form) {
       form.addEventListener('submit', function (event) {
@@ -57,7 +42,6 @@
     })
   }
 
-  localTimes()
   confirmations()
   tick()
   setInterval(tick, 1000)

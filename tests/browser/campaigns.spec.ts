@@ -31,7 +31,7 @@ test.group('Browser: a campaign from invitation to readiness', (group) => {
     }
   })
 
-  test('the GM invites, the streamer accepts and grants, the GM sees them authorized', async ({
+  test('the GM invites, the streamer accepts and grants, the GM sees them ready', async ({
     browser,
     browserContext,
     assert,
@@ -68,14 +68,14 @@ test.group('Browser: a campaign from invitation to readiness', (group) => {
     // Grants the 12-hour authorization: the countdown starts.
     await streamer.getByRole('button', { name: 'Grant poll authorization for 12 hours' }).click()
     await streamer.assertTextContains('.flash-success', 'for the next 12 hours')
-    await streamer.assertTextContains('#my-membership', 'Authorized')
+    await streamer.assertTextContains('#my-membership .channel-state .badge', 'Ready')
     const countdown = streamer.locator('#my-membership [data-expires-at]')
     await countdown.filter({ hasText: /^11 h 59 min \d\d s left$/ }).waitFor()
 
-    // The GM's readiness page shows the streamer authorized with the time left.
+    // The GM's readiness page shows the streamer ready with the time left.
     await gm.goto(`${campaignUrl}/readiness`)
     const row = gm.locator('.readiness-row[data-login="bram_rolls"]')
-    await gm.assertTextContains('.readiness-row[data-login="bram_rolls"] .badge', 'Authorized')
+    await gm.assertTextContains('.readiness-row[data-login="bram_rolls"] .badge', 'Ready')
     await row
       .locator('[data-expires-at]')
       .filter({ hasText: /^11 h 59 min \d\d s left$/ })
@@ -89,6 +89,9 @@ test.group('Browser: a campaign from invitation to readiness', (group) => {
     // "Check now" asks Twitch and reports the streamer ready.
     await gm.getByRole('button', { name: 'Check now' }).click()
     await gm.assertTextContains('.flash-success', '1 ready')
-    await gm.assertTextContains('.readiness-row[data-login="bram_rolls"] .check-result', 'Ready')
+    await gm.assertTextContains(
+      '.readiness-row[data-login="bram_rolls"] .check-result',
+      'Token valid'
+    )
   })
 })

@@ -23,4 +23,19 @@ test.group('Browser: sign in with Twitch', (group) => {
     await page.assertTextContains('h1', 'Bram_Rolls')
     await page.assertTextContains('.profile', 'bram_rolls')
   })
+
+  test('a page opened signed out says "Sign in to continue" and returns there after sign-in', async ({
+    visit,
+  }) => {
+    const page = await visit('/notifications/preferences')
+    await page.waitForURL((url) => url.pathname === '/')
+    await page.assertTextContains('.flash-notice', 'Sign in to continue.')
+
+    await page.getByRole('link', { name: 'Sign in with Twitch' }).click()
+    await page.waitForURL(`${twitchEmulator.oauthUrl}/authorize**`)
+    await page.locator('[data-login="cass_casts"]').click()
+
+    await page.waitForURL('**/notifications/preferences')
+    await page.assertTextContains('h1', 'Notification')
+  })
 })

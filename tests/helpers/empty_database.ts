@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { resetRateLimits } from '#tests/helpers/rate_limits'
 
 const KEEP = new Set(['adonis_schema', 'adonis_schema_versions'])
 
@@ -18,8 +19,15 @@ export async function truncateAllTables() {
 
 /**
  * A `group.each.setup` hook: each test starts and ends with empty tables.
+ * Ids restart with the tables, so the rate-limit counts kept per user id
+ * (config/limiter.ts) are forgotten too: user 1 of this test is not user 1
+ * of the last.
  */
 export async function emptyDatabase() {
   await truncateAllTables()
-  return () => truncateAllTables()
+  await resetRateLimits()
+  return async () => {
+    await truncateAllTables()
+    await resetRateLimits()
+  }
 }

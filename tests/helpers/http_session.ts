@@ -1,3 +1,4 @@
+import { resetRateLimits } from '#tests/helpers/rate_limits'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 
 /**
@@ -86,6 +87,9 @@ export async function signInWithTwitch(
   twitchUserId: string,
   decision: 'approve' | 'deny' = 'approve'
 ) {
+  // Every test signs in from 127.0.0.1: start each sign-in with a fresh
+  // per-IP sign-in limit (tests/functional/operations/rate_limits.spec.ts).
+  await resetRateLimits('sign_in')
   const start = await session.get('/auth/twitch/redirect')
   const authorizeUrl = new URL(start.headers.get('location')!)
 

@@ -14,7 +14,7 @@ import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
-import { helixRateBook } from '#services/polls/helix_rate_book'
+import { HelixRateBook } from '#services/polls/helix_rate_book'
 import { campaignTestSetup, connectedStreamer, SEEDED } from '#tests/helpers/campaigns'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 
@@ -30,10 +30,12 @@ export function pollTestSetup(group: Group, overrides: Partial<PollSettings> = {
   const clock = campaignTestSetup(group)
   group.each.setup(async () => {
     usePollSettings(overrides)
-    helixRateBook.clear()
+    const rateBook = await app.container.make(HelixRateBook)
+    rateBook.clear()
     await clearPollKeys()
     return async () => {
-      await PollResultsPoller.stopAll()
+      const poller = await app.container.make(PollResultsPoller)
+      await poller.stopAll()
       app.container.restore(PollSettings)
     }
   })
@@ -44,7 +46,7 @@ export function pollTestSetup(group: Group, overrides: Partial<PollSettings> = {
  * Poll settings for the running test (restored by pollTestSetup).
  */
 export function usePollSettings(overrides: Partial<PollSettings> = {}) {
-  const settings = Object.assign(new PollSettings(), {
+  const settings = new PollSettings({
     minReadIntervalMs: 60_000,
     maxReadIntervalMs: 60_000,
     endGraceMs: 5_000,

@@ -13,6 +13,7 @@ import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import { Clock, FixedClock } from '#services/clock'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
+import type { StreamerPages } from '#services/tokens/refresh_selection'
 import { TransientRetryQueue } from '#services/tokens/transient_retry_queue'
 import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
 import type { EmulatorUser } from '#emulator/server'
@@ -90,6 +91,15 @@ export function refreshCalls(twitchUserId: string) {
 }
 
 /**
+ * Every streamer of a selection's pages, in order.
+ */
+export async function allStreamers(pages: StreamerPages) {
+  const streamers: Streamer[] = []
+  for await (const page of pages) streamers.push(...page)
+  return streamers
+}
+
+/**
  * A fixed clock for the services, restored by the returned cleanup.
  */
 export function useFixedClock(at: DateTime) {
@@ -102,7 +112,7 @@ export function useFixedClock(at: DateTime) {
  * Settings with millisecond backoff, so retry paths run fast.
  */
 export function useFastSettings(overrides: Partial<TokenRefreshSettings> = {}) {
-  const settings = Object.assign(new TokenRefreshSettings(), {
+  const settings = new TokenRefreshSettings({
     backoff: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_500 },
     ...overrides,
   })
@@ -134,7 +144,9 @@ export function tokenTestGroup(group: Group, at: DateTime) {
     const settings = useFastSettings()
     const fixed = useFixedClock(at)
     current = fixed.clock
+    const lifetime = twitchEmulator.state.tokenLifetimeSeconds
     return () => {
+      twitchEmulator.state.setLifetime(lifetime)
       settings.restore()
       fixed.restore()
       app.container.restore(TwitchOAuthClient)

@@ -7,13 +7,17 @@ import type { TwitchAllyToken } from '#services/twitch/twitch_ally_driver'
 import { inject } from '@adonisjs/core'
 import { claimCampaignInvitations } from '#services/campaigns/invitation_claims'
 import { StreamerLock } from '#services/tokens/streamer_lock'
+import { NotificationService } from '#services/notifications/notification_service'
 
 /**
  * Turns a completed Twitch sign-in into our users + streamers rows.
  */
 @inject()
 export class TwitchSignInService {
-  constructor(private streamerLock: StreamerLock) {}
+  constructor(
+    private streamerLock: StreamerLock,
+    private notifications: NotificationService
+  ) {}
 
   /**
    * Creates or updates the account in one transaction. A new sign-in is a
@@ -32,7 +36,10 @@ export class TwitchSignInService {
     }
     const locked = await this.streamerLock.run(known.id, () => this.save(twitchUser, token, now))
     // A refresh stuck past the lock's wait: the sign-in still wins, it is the newer grant.
-    return locked.acquired ? locked.value : this.save(twitchUser, token, now)
+    const saved = locked.acquired ? locked.value : await this.save(twitchUser, token, now)
+    // Connected again: "reconnect your Twitch account" is settled.
+    await this.notifications.resolveReconnected(saved.streamer.id)
+    return saved
   }
 
   private async save(twitchUser: TwitchUser, token: TwitchAllyToken, now: DateTime) {

@@ -3,9 +3,11 @@ import logger from '@adonisjs/core/services/logger'
 import type Campaign from '#models/campaign'
 import type Streamer from '#models/streamer'
 import {
+  NOTIFICATION_TYPES,
   NotificationService,
   type NotificationInput,
 } from '#services/notifications/notification_service'
+import { notificationSubject } from '#services/notifications/notification_subjects'
 
 export const CAMPAIGN_NOTIFICATION_TYPES = {
   /** To a streamer: a GM invited them. */
@@ -31,14 +33,21 @@ type CampaignEvent = keyof typeof CAMPAIGN_NOTIFICATION_TYPES
 export class CampaignNotifier {
   constructor(private notifications: NotificationService) {}
 
-  async notify(event: CampaignEvent, campaign: Campaign, streamer: Streamer, gmName?: string) {
+  async notify(
+    event: CampaignEvent,
+    campaign: Campaign,
+    streamer: Streamer,
+    { membershipId, gmName }: { membershipId: number; gmName?: string }
+  ) {
     const name = streamer.twitchDisplayName || streamer.twitchLogin
+    const subject = notificationSubject.membership(membershipId)
     const toGm = (title: string, body: string): NotificationInput => ({
       userId: campaign.ownerId,
       type: CAMPAIGN_NOTIFICATION_TYPES[event],
       title,
       body,
       url: `/campaigns/${campaign.id}`,
+      subject,
     })
     const toStreamer = (title: string, body: string, url: string): NotificationInput => ({
       userId: streamer.userId,
@@ -46,6 +55,7 @@ export class CampaignNotifier {
       title,
       body,
       url,
+      subject,
     })
 
     const input = {
@@ -85,6 +95,28 @@ export class CampaignNotifier {
       logger.warn(
         { campaignId: campaign.id, event, error: error instanceof Error ? error.message : error },
         '[Campaigns] could not write a notification'
+      )
+    }
+  }
+
+  /**
+   * The invitation was answered or withdrawn, the member removed or the
+   * campaign deleted: the invitation's notification (and a pending
+   * "authorization ends soon") is settled. Like notify(), a failure is logged, never passed on.
+   */
+  async settle(membershipIds: number | number[], what: 'invitation' | 'authorization' | 'all') {
+    const ids = Array.isArray(membershipIds) ? membershipIds : [membershipIds]
+    const types = {
+      invitation: [CAMPAIGN_NOTIFICATION_TYPES.invited],
+      authorization: [NOTIFICATION_TYPES.authorizationExpiring],
+      all: [CAMPAIGN_NOTIFICATION_TYPES.invited, NOTIFICATION_TYPES.authorizationExpiring],
+    }[what]
+    try {
+      await this.notifications.resolve(ids.map(notificationSubject.membership), types)
+    } catch (error) {
+      logger.warn(
+        { membershipIds: ids, error: error instanceof Error ? error.message : error },
+        '[Campaigns] could not resolve notifications'
       )
     }
   }

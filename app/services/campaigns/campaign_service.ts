@@ -3,6 +3,13 @@ import type User from '#models/user'
 import Campaign from '#models/campaign'
 import { Clock } from '#services/clock'
 import { membershipsOf } from '#policies/campaign_policy'
+import {
+  POLL_BROADCASTER_TYPES,
+  POLL_SCOPE,
+  type ChannelCounts,
+} from '#services/campaigns/channel_state'
+import CampaignMembership from '#models/campaign_membership'
+import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 
 export interface CampaignInput {
   name: string
@@ -14,7 +21,10 @@ export interface CampaignInput {
  */
 @inject()
 export class CampaignService {
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    private notifier: CampaignNotifier
+  ) {}
 
   async create(owner: User, input: CampaignInput) {
     return Campaign.create({
@@ -34,25 +44,56 @@ export class CampaignService {
    * Deletes the campaign with its memberships and invitations (cascade).
    */
   async delete(campaign: Campaign) {
+    const memberships = await CampaignMembership.query()
+      .where('campaign_id', campaign.id)
+      .select('id')
     await campaign.delete()
+    // Invitations to it can no longer be answered.
+    await this.notifier.settle(
+      memberships.map((membership) => membership.id),
+      'all'
+    )
   }
 
   /**
-   * The GM's campaigns with how many members are in, invited and authorized now.
+   * The GM's campaigns with how many members are in, how many of them can run
+   * polls now and how many are invited, counted in the same query and by the
+   * same rule as the channel state (docs/architecture.md, "A channel's state"):
+   * accepted, authorization running, connection accepted by Twitch, a channel
+   * that can hold a Twitch poll.
    */
   async ownedBy(user: User) {
     const now = this.clock.now().toSQL()!
     return Campaign.query()
       .where('owner_id', user.id)
       .withCount('memberships', (members) => members.where('status', 'active').as('membersCount'))
-      .withCount('memberships', (invited) => invited.where('status', 'pending').as('invitedCount'))
-      .withCount('memberships', (authorized) =>
-        authorized
+      .withCount('memberships', (invited) => invited.where('status', 'pending').as('pendingCount'))
+      .withCount('invitations', (invited) => invited.as('awaitingSignInCount'))
+      .withCount('memberships', (ready) =>
+        ready
           .where('status', 'active')
           .where('poll_authorization_expires_at', '>', now)
-          .as('authorizedCount')
+          .whereHas('streamer', (streamer) =>
+            streamer
+              .where('is_active', true)
+              .whereIn('broadcaster_type', POLL_BROADCASTER_TYPES)
+              .whereRaw('scopes @> ?::jsonb', [JSON.stringify([POLL_SCOPE])])
+          )
+          .as('readyCount')
       )
       .orderBy('created_at', 'desc')
+  }
+
+  /**
+   * The counts of `ownedBy`'s campaign, as the views say them.
+   */
+  static counts(campaign: Campaign): ChannelCounts {
+    const count = (name: string) => Number(campaign.$extras[name] ?? 0)
+    return {
+      members: count('membersCount'),
+      ready: count('readyCount'),
+      invited: count('pendingCount') + count('awaitingSignInCount'),
+    }
   }
 
   /**

@@ -12,7 +12,10 @@ import {
   StreamerTokenUnavailableError,
 } from '#services/tokens/streamer_token_runner'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
-import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { CampaignActionRefused } from '#services/campaigns/errors'
+
+export const INVITED_SELF_MESSAGE =
+  'That is your own Twitch account: you run this campaign. Invite the streamers who play in it.'
 
 export type InvitationResult =
   /** The streamer uses Chorus: a pending membership waits on their dashboard. */
@@ -39,8 +42,7 @@ export class InvitationService {
    * its first sign-in.
    */
   async invite(campaign: Campaign, gm: User, login: string): Promise<InvitationResult> {
-    const back = { redirectTo: `/campaigns/${campaign.id}` }
-    const twitchUser = await this.#lookUp(gm, login, back.redirectTo)
+    const twitchUser = await this.#lookUp(gm, login)
     const name = twitchUser.displayName || twitchUser.login
     const now = this.clock.now()
 
@@ -51,14 +53,13 @@ export class InvitationService {
         .where('streamer_id', streamer.id)
         .first()
       if (existing) {
-        throw new CampaignActionException(
+        throw new CampaignActionRefused(
           existing.status === 'active'
             ? `${name} is already a member of this campaign.`
-            : `${name} is already invited and has not answered yet.`,
-          back
+            : `${name} is already invited and has not answered yet.`
         )
       }
-      await createOnce(
+      const membership = await createOnce(
         () =>
           CampaignMembership.create({
             campaignId: campaign.id,
@@ -66,10 +67,12 @@ export class InvitationService {
             status: 'pending',
             invitedAt: now,
           }),
-        `${name} is already invited.`,
-        back.redirectTo
+        `${name} is already invited.`
       )
-      await this.notifier.notify('invited', campaign, streamer, gm.displayName)
+      await this.notifier.notify('invited', campaign, streamer, {
+        membershipId: membership.id,
+        gmName: gm.displayName,
+      })
       return { kind: 'invited', name }
     }
 
@@ -83,8 +86,7 @@ export class InvitationService {
           broadcasterType: twitchUser.broadcasterType,
           invitedAt: now,
         }),
-      `${name} is already invited; the invitation waits for their first sign-in.`,
-      back.redirectTo
+      `${name} is already invited; the invitation waits for their first sign-in.`
     )
     return { kind: 'waiting_for_sign_in', name }
   }
@@ -101,13 +103,17 @@ export class InvitationService {
     return invitation
   }
 
-  async #lookUp(gm: User, login: string, redirectTo: string): Promise<TwitchUser> {
+  async #lookUp(gm: User, login: string): Promise<TwitchUser> {
     const gmStreamer = await Streamer.findBy('user_id', gm.id)
     if (!gmStreamer) {
-      throw new CampaignActionException(
+      throw new CampaignActionRefused(
         'Connect your Twitch account to invite streamers: Chorus looks logins up with it.',
-        { redirectTo, reconnect: true }
+        { reconnect: true }
       )
+    }
+
+    if (login.toLowerCase() === gmStreamer.twitchLogin.toLowerCase()) {
+      throw new CampaignActionRefused(INVITED_SELF_MESSAGE)
     }
 
     let users: TwitchUser[]
@@ -117,20 +123,19 @@ export class InvitationService {
       )
     } catch (error) {
       if (error instanceof StreamerTokenUnavailableError && error.needsReconnect) {
-        throw new CampaignActionException(
+        throw new CampaignActionRefused(
           'Chorus could not use your Twitch connection to look the login up. ' +
             'Reconnect your Twitch account, then invite again.',
-          { redirectTo, reconnect: true }
+          { reconnect: true }
         )
       }
       if (error instanceof TwitchPermanentError) {
         // Twitch rejects some malformed logins with a 400 instead of an empty list.
         users = []
       } else if (error instanceof TwitchError || error instanceof StreamerTokenUnavailableError) {
-        throw new CampaignActionException(
+        throw new CampaignActionRefused(
           'Twitch is not answering right now, so the login could not be checked. ' +
-            'Please try again in a minute.',
-          { redirectTo }
+            'Please try again in a minute.'
         )
       } else {
         throw error
@@ -139,10 +144,13 @@ export class InvitationService {
 
     const found = users.find((user) => user.login.toLowerCase() === login.toLowerCase())
     if (!found) {
-      throw new CampaignActionException(
-        `There is no Twitch account called "${login}". Check the spelling of the login.`,
-        { redirectTo }
+      throw new CampaignActionRefused(
+        `There is no Twitch account called "${login}". Check the spelling of the login.`
       )
+    }
+    // The GM runs the campaign; polls run on the players' channels, never the GM's own.
+    if (found.id === gmStreamer.twitchUserId) {
+      throw new CampaignActionRefused(INVITED_SELF_MESSAGE)
     }
     return found
   }
@@ -152,16 +160,12 @@ export class InvitationService {
  * Creates a row guarded by a unique index: a double click (or two GMs'
  * tabs) inviting the same streamer gets a friendly message, not a 500.
  */
-async function createOnce<T>(
-  create: () => Promise<T>,
-  duplicateMessage: string,
-  redirectTo: string
-) {
+async function createOnce<T>(create: () => Promise<T>, duplicateMessage: string) {
   try {
     return await create()
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {
-      throw new CampaignActionException(duplicateMessage, { redirectTo })
+      throw new CampaignActionRefused(duplicateMessage)
     }
     throw error
   }

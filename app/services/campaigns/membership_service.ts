@@ -4,7 +4,7 @@ import CampaignMembership from '#models/campaign_membership'
 import { Clock } from '#services/clock'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { CampaignPolicy } from '#policies/campaign_policy'
-import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { CampaignActionRefused } from '#services/campaigns/errors'
 
 /**
  * A streamer answering an invitation or leaving, and a GM removing a member.
@@ -24,6 +24,7 @@ export class MembershipService {
     membership.acceptedAt = this.clock.now()
     await membership.save()
     await this.#notify('accepted', membership)
+    await this.notifier.settle(membership.id, 'invitation')
     return membership
   }
 
@@ -32,6 +33,7 @@ export class MembershipService {
     await this.#loadParties(membership)
     await membership.delete()
     await this.#notify('declined', membership)
+    await this.notifier.settle(membership.id, 'invitation')
     return membership
   }
 
@@ -40,14 +42,14 @@ export class MembershipService {
    */
   async leave(membership: CampaignMembership) {
     if (!CampaignPolicy.canActAsMember(membership)) {
-      throw new CampaignActionException(
-        'You have not joined this campaign yet: decline the invitation instead.',
-        { redirectTo: '/dashboard' }
+      throw new CampaignActionRefused(
+        'You have not joined this campaign yet: decline the invitation instead.'
       )
     }
     await this.#loadParties(membership)
     await membership.delete()
     await this.#notify('left', membership)
+    await this.notifier.settle(membership.id, 'authorization')
     return membership
   }
 
@@ -63,14 +65,13 @@ export class MembershipService {
     membership.$setRelated('campaign', campaign)
     await membership.delete()
     await this.#notify('removed', membership)
+    await this.notifier.settle(membership.id, 'all')
     return membership
   }
 
   #assertPending(membership: CampaignMembership) {
     if (!CampaignPolicy.canAnswerInvitation(membership)) {
-      throw new CampaignActionException('You already accepted this invitation.', {
-        redirectTo: `/campaigns/${membership.campaignId}`,
-      })
+      throw new CampaignActionRefused('You already accepted this invitation.')
     }
   }
 
@@ -87,6 +88,8 @@ export class MembershipService {
     membership: CampaignMembership
   ) {
     await this.#loadParties(membership)
-    await this.notifier.notify(event, membership.campaign, membership.streamer)
+    await this.notifier.notify(event, membership.campaign, membership.streamer, {
+      membershipId: membership.id,
+    })
   }
 }

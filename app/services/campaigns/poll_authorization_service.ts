@@ -2,17 +2,15 @@ import { Duration } from 'luxon'
 import { inject } from '@adonisjs/core'
 import type CampaignMembership from '#models/campaign_membership'
 import { Clock } from '#services/clock'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { CampaignPolicy } from '#policies/campaign_policy'
-import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { CampaignActionRefused } from '#services/campaigns/errors'
+import { authorizationState } from '#services/campaigns/channel_state'
+import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 
-/** How long a grant lets the GM run polls on the streamer's channel (SPEC §1). */
+/** How long a grant lets the GM run polls on the streamer's channel. */
 export const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
-
-export const RECONNECT_MESSAGE =
-  'Twitch refused to renew your authorization, so Chorus cannot run polls on your channel. ' +
-  'Reconnect your Twitch account, then grant the authorization again.'
 
 /**
  * The streamer's 12-hour poll authorization for one campaign.
@@ -21,28 +19,36 @@ export const RECONNECT_MESSAGE =
 export class PollAuthorizationService {
   constructor(
     private clock: Clock,
-    private refreshService: TokenRefreshService,
+    private refreshService: StreamerRefresher,
+    private notifier: CampaignNotifier,
     private subscriptions: SubscriptionReconciler
   ) {}
 
   /**
    * Grants the authorization for 12 hours from now. The token is refreshed
-   * first (SPEC §5.7), so the session starts with a full-length token; if
-   * Twitch refuses the refresh the grant is refused and the streamer is asked
-   * to reconnect. Granting again restarts the 12 hours.
+   * first (docs/token-policy.md), so the session starts with a full-length
+   * token; if Twitch refuses the refresh the grant is refused and the
+   * streamer is asked to reconnect. Granting again restarts the 12 hours.
+   * A refusal leaves a running authorization as it was, and says so.
    */
   async grant(membership: CampaignMembership) {
-    const back = { redirectTo: `/campaigns/${membership.campaignId}` }
     if (!CampaignPolicy.canActAsMember(membership)) {
-      throw new CampaignActionException(
-        'Accept the invitation before granting the poll authorization.',
-        back
+      throw new CampaignActionRefused(
+        'Accept the invitation before granting the poll authorization.'
       )
     }
     if (!membership.streamer) await membership.load('streamer')
     const streamer = membership.streamer
+    const running = authorizationState(membership, this.clock.now()).status === 'active'
     if (!streamer.isActive) {
-      throw new CampaignActionException(RECONNECT_MESSAGE, { ...back, reconnect: true })
+      throw new CampaignActionRefused(
+        running
+          ? 'Twitch no longer accepts your connection. Reconnect your Twitch account: your ' +
+              'authorization resumes as soon as you do, no need to grant it again.'
+          : 'Twitch no longer accepts your connection. Reconnect your Twitch account, then ' +
+              'grant the authorization.',
+        { reconnect: true }
+      )
     }
 
     const outcome = await this.refreshService.refreshStreamer(streamer, {
@@ -50,13 +56,20 @@ export class PollAuthorizationService {
       trigger: 'grant',
     })
     if (outcome.status === 'failed' && outcome.kind === 'permanent') {
-      throw new CampaignActionException(RECONNECT_MESSAGE, { ...back, reconnect: true })
+      throw new CampaignActionRefused(
+        running
+          ? 'Twitch refused to renew your token, so the authorization was not renewed (the ' +
+              'current one still runs). Reconnect your Twitch account, then renew it.'
+          : 'Twitch refused to renew your token, so the authorization was not granted. ' +
+              'Reconnect your Twitch account, then grant it.',
+        { reconnect: true }
+      )
     }
     if (outcome.status !== 'refreshed') {
-      throw new CampaignActionException(
-        'Twitch is not answering right now, so the authorization could not be granted. ' +
-          'Please try again in a minute.',
-        back
+      throw new CampaignActionRefused(
+        `Twitch is not answering right now, so the authorization could not be ${
+          running ? 'renewed' : 'granted'
+        }. Please try again in a minute.`
       )
     }
 
@@ -64,12 +77,13 @@ export class PollAuthorizationService {
     membership.pollAuthorizationGrantedAt = grantedAt
     membership.pollAuthorizationExpiresAt = grantedAt.plus(POLL_AUTHORIZATION_DURATION)
     await membership.save()
+    // "Your authorization ends soon" is answered.
+    await this.notifier.settle(membership.id, 'authorization')
     // Twitch events for this channel from now on (in the background: a
     // failure leaves the channel read from Helix, it never refuses the grant).
     void this.subscriptions.reconcileStreamer(streamer.twitchUserId)
     return membership
   }
-
   /**
    * Ends the authorization now: no more polls on this channel for the campaign.
    */
@@ -77,6 +91,7 @@ export class PollAuthorizationService {
     membership.pollAuthorizationGrantedAt = null
     membership.pollAuthorizationExpiresAt = null
     await membership.save()
+    await this.notifier.settle(membership.id, 'authorization')
     if (!membership.streamer) await membership.load('streamer')
     // No authorization left anywhere: its subscriptions go (in the background).
     void this.subscriptions.reconcileStreamer(membership.streamer.twitchUserId)

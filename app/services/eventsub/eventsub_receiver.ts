@@ -6,6 +6,8 @@ import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { EventSubRegistry } from '#services/eventsub/eventsub_registry'
 import { HandledMessages } from '#services/eventsub/handled_messages'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
+import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
+import { RECREATABLE_STATUSES } from '#services/eventsub/subscription_statuses'
 import {
   hasValidSignature,
   messageTime,
@@ -19,12 +21,6 @@ export interface WebhookAnswer {
   /** Sent as text/plain. */
   text: string
 }
-
-/** Revocations worth a new subscription (the others mean the access is gone). */
-export const RECREATABLE_STATUSES = [
-  'notification_failures_exceeded',
-  'webhook_callback_verification_failed',
-]
 
 /**
  * Everything the webhook does with one message (docs/eventsub.md): the
@@ -92,7 +88,6 @@ export class EventSubReceiver {
     logger.warn({ subscriptionId: id, type, status }, '[EventSub] Twitch revoked a subscription')
     if (RECREATABLE_STATUSES.includes(status)) {
       // Recreated by a reconciliation (one instance, by lock), not in this answer.
-      const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
       const reconciler = await app.container.make(SubscriptionReconciler)
       reconciler.reconcileSoon()
     }
@@ -133,7 +128,15 @@ export class EventSubReceiver {
       )
       return { status: 500, text: 'could not handle the event now' }
     }
-    await this.handled.done(envelope.id)
+    // The effect is stored: the answer need not wait for this mark (a twin
+    // arriving meanwhile waits for it; if it never lands, the claim expires
+    // and a later copy would change nothing).
+    this.handled.done(envelope.id).catch((error: unknown) => {
+      logger.warn(
+        { messageId: envelope.id, error: error instanceof Error ? error.message : String(error) },
+        '[EventSub] could not mark a message as handled'
+      )
+    })
     logger.debug({ type: subscription.type }, `[EventSub] handled notification ${envelope.id}`)
     return { status: 204, text: '' }
   }

@@ -31,20 +31,16 @@ export class HandledMessages {
 
   async claim(messageId: string): Promise<MessageClaim> {
     const key = HandledMessages.key(messageId)
-    const set = await redis.set(key, IN_FLIGHT, 'EX', this.settings.inFlightTtlSeconds, 'NX')
-    if (set === 'OK') return 'claimed'
-
-    // A twin (a duplicate sent at once) is being handled: wait a moment for
+    // A twin (a duplicate sent at once) may be in flight: wait a moment for
     // it, so the answer can be a plain 2xx rather than a retry.
     const deadline = Date.now() + this.settings.inFlightWaitMs
     for (;;) {
+      const set = await redis.set(key, IN_FLIGHT, 'EX', this.settings.inFlightTtlSeconds, 'NX')
+      if (set === 'OK') return 'claimed'
       const state = await redis.get(key)
       if (state === HANDLED) return 'handled'
-      if (state === null) {
-        // Its holder gave up (released): try to take it over.
-        return this.claim(messageId)
-      }
-      if (Date.now() >= deadline) return 'in_flight'
+      // Gone meanwhile (its holder gave up): the next turn tries to take it.
+      if (state !== null && Date.now() >= deadline) return 'in_flight'
       await sleep(10)
     }
   }

@@ -5,7 +5,7 @@ import { mapWithConcurrency } from '#services/concurrency'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { EventSubRegistry, type WantedSubscription } from '#services/eventsub/eventsub_registry'
 import { SubscriptionStore, type StoredSubscription } from '#services/eventsub/subscription_store'
-import { RECREATABLE_STATUSES } from '#services/eventsub/eventsub_receiver'
+import { LIVE_STATUSES, RECREATABLE_STATUSES } from '#services/eventsub/subscription_statuses'
 import {
   TwitchEventSubClient,
   type TwitchEventSubSubscription,
@@ -19,9 +19,6 @@ export interface ReconcileReport {
   /** Creations Twitch refused or could not take (those channels are read from Helix). */
   failed: number
 }
-
-/** Alive, or about to be once Twitch hears the challenge's answer. */
-const LIVE_STATUSES = ['enabled', 'webhook_callback_verification_pending']
 
 const LOCK_KEY = 'eventsub:reconcile'
 

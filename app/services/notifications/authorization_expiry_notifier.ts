@@ -2,6 +2,7 @@ import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { Clock } from '#services/clock'
+import { notificationSubject } from '#services/notifications/notification_subjects'
 import {
   NOTIFICATION_TYPES,
   NotificationService,
@@ -107,10 +108,12 @@ export class AuthorizationExpiryNotifier {
       type: NOTIFICATION_TYPES.authorizationExpiring,
       title: `Poll authorization ends in ${minutes} min`,
       body:
-        `Your poll authorization for "${row.campaign_name}" ends at ` +
-        `${expiresAt.toUTC().toFormat('HH:mm')} UTC. Grant it again to keep polls running on your channel.`,
+        `Your poll authorization for "${row.campaign_name}" ends in ${minutes} min. ` +
+        'Grant it again to keep polls running on your channel.',
       url: `/campaigns/${row.campaign_id}`,
       urgency: 'high',
+      // Resolved when the streamer grants again, revokes or leaves.
+      subject: notificationSubject.membership(row.membership_id),
     }
   }
 }

@@ -4,6 +4,7 @@ import logger from '@adonisjs/core/services/logger'
 import { appUrl } from '#config/app'
 import { Clock } from '#services/clock'
 import type Streamer from '#models/streamer'
+import { notificationSubject } from '#services/notifications/notification_subjects'
 import {
   notificationChannels,
   type DeliverableNotification,
@@ -33,6 +34,8 @@ export interface NotificationInput {
   /** A path under APP_URL ("/campaigns/3") or an absolute URL. */
   url: string | null
   urgency?: NotificationUrgency
+  /** What it is about (see notification_subjects.ts), so it can be resolved. */
+  subject?: string | null
 }
 
 interface NotificationRow {
@@ -74,6 +77,7 @@ export class NotificationService {
           title: input.title,
           body: input.body,
           url: input.url === null ? null : absoluteUrl(input.url),
+          subject: input.subject ?? null,
           created_at: createdAt.toJSDate(),
         }))
       )
@@ -94,10 +98,10 @@ export class NotificationService {
   }
 
   /**
-   * A streamer was deactivated (SPEC §5.2): after a second permanent refresh
-   * failure, or because they revoked Chorus's access on Twitch. The
-   * streamer gets a reconnect link, the GM of every campaign the streamer
-   * is an active member of gets a link to it; the texts say why.
+   * A streamer was deactivated (docs/token-policy.md, "Failures"): after a
+   * second permanent refresh failure, or because they revoked Chorus's access
+   * on Twitch. The streamer gets a reconnect link, the GM of every campaign
+   * the streamer is an active member of gets a link to it; the texts say why.
    */
   async notifyStreamerDeactivated(
     streamer: Streamer,
@@ -112,6 +116,8 @@ export class NotificationService {
       .orderBy('campaigns.id')
 
     const name = streamer.twitchDisplayName || streamer.twitchLogin
+    // Resolved when the streamer signs in with Twitch again (resolveReconnected).
+    const subject = notificationSubject.streamer(streamer.id)
     const revoked = reason === 'access_revoked'
     const inputs: NotificationInput[] = [
       {
@@ -126,6 +132,7 @@ export class NotificationService {
             'your channel. Sign in with Twitch again to reconnect.',
         url: '/auth/twitch/redirect',
         urgency: 'high',
+        subject,
       },
       ...campaigns
         // A GM who is this streamer already got the reconnect notification.
@@ -142,9 +149,39 @@ export class NotificationService {
             `Polls in "${campaign.name}" skip their channel until they sign in again.`,
           url: `/campaigns/${campaign.id}`,
           urgency: 'high',
+          subject,
         })),
     ]
     return this.notify(inputs)
+  }
+
+  /**
+   * The matter a notification is about is settled (an invitation answered, a
+   * streamer reconnected): its notifications of these types are marked read
+   * and resolved, for every user who got one. Returns how many changed.
+   */
+  async resolve(subjects: string | string[], types: string[]): Promise<number> {
+    const list = Array.isArray(subjects) ? subjects : [subjects]
+    if (list.length === 0) return 0
+    const now = this.clock.now().toJSDate()
+    const updated = await db
+      .from('notifications')
+      .whereIn('subject', list)
+      .whereIn('type', types)
+      .whereNull('resolved_at')
+      .update({ resolved_at: now, read_at: db.raw('COALESCE(read_at, ?)', [now]) })
+    return Number(Array.isArray(updated) ? updated[0] : updated)
+  }
+
+  /**
+   * The streamer signed in with Twitch again: "reconnect" (to them) and
+   * "must reconnect" (to their GMs) are settled.
+   */
+  async resolveReconnected(streamerId: number) {
+    return this.resolve(notificationSubject.streamer(streamerId), [
+      NOTIFICATION_TYPES.reconnectRequired,
+      NOTIFICATION_TYPES.streamerDisconnected,
+    ])
   }
 
   /**

@@ -2,7 +2,8 @@ import type { RateLimitInfo } from '#services/twitch/twitch_http'
 
 /**
  * What Twitch said about each channel's Helix bucket (`Ratelimit-*`
- * headers, 429 + Retry-After), shared by every reader in this process: a
+ * headers, 429 + Retry-After), shared by every reader in this process (a
+ * container singleton, providers/live_results_provider.ts): a
  * channel whose bucket is nearly empty is not read again before its reset.
  * Buckets are per client and user, so they are keyed by the Twitch user id.
  */
@@ -37,5 +38,3 @@ export class HelixRateBook {
     this.#holds.clear()
   }
 }
-
-export const helixRateBook = new HelixRateBook()

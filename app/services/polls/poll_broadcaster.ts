@@ -1,3 +1,4 @@
+import { rowId } from '#start/route_matchers'
 import transmit from '@adonisjs/transmit/services/main'
 import logger from '@adonisjs/core/services/logger'
 import PollRun from '#models/poll_run'
@@ -24,7 +25,7 @@ export class PollBroadcaster {
    * run's campaign.
    */
   static async canSubscribe(user: User | undefined, runId: string) {
-    if (!user || !/^\d+$/.test(runId)) return false
+    if (!user || !rowId.match.test(runId)) return false
     const run = await PollRun.query()
       .where('id', Number(runId))
       .whereHas('campaign', (campaign) => campaign.where('owner_id', user.id))

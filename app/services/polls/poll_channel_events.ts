@@ -18,25 +18,16 @@ const END_STATUSES: Record<string, TwitchPollStatus> = {
   archived: 'ARCHIVED',
 }
 
-interface ChannelRow {
-  id: number
-  poll_run_id: number
-  votes: number[] | null
-  channel_points_votes: number[] | null
-  twitch_status: string | null
-  choice_count: number
-}
-
 /**
  * Writes a poll event onto its channel row (docs/eventsub.md). Votes only
  * grow, and Twitch does not promise the order of its deliveries: each count
  * keeps the larger of the stored and the event's value, so an older event
  * arriving late, or the same one twice, changes nothing.
  *
- * The channel row is locked for the write and the run row shared, so events
- * of different channels go side by side while "End now" or the end of the
- * run (which lock the run row) see every event written before them, and
- * events arriving after the run ended are not written.
+ * One UPDATE statement, no transaction around it: PostgreSQL's row lock
+ * makes two events of one channel apply one after the other (the second
+ * one recomputed on the first one's result), events of different channels
+ * go side by side, and a run that is over is not written to.
  */
 @inject()
 export class PollChannelEvents {
@@ -48,63 +39,47 @@ export class PollChannelEvents {
    */
   async apply(event: PollEvent, ended: boolean): Promise<number | null> {
     if (!isPollEvent(event)) return null
-    return db.transaction(async (trx) => {
-      const result = await trx.rawQuery(
-        `SELECT c.id, c.poll_run_id, c.votes, c.channel_points_votes, c.twitch_status,
-                jsonb_array_length(r.choices) AS choice_count
-           FROM poll_channels c
-           JOIN poll_runs r ON r.id = c.poll_run_id
-          WHERE c.twitch_poll_id = ? AND c.twitch_user_id = ?
-            AND r.status IN ('running', 'ending')
-            FOR NO KEY UPDATE OF c FOR SHARE OF r`,
-        [event.id, event.broadcaster_user_id]
-      )
-      const row: ChannelRow | undefined = result.rows[0]
-      if (!row) return null
-
-      const count = Number(row.choice_count)
-      const votes = larger(row.votes, event.choices, count, (choice) => choice.votes)
-      const points = larger(row.channel_points_votes, event.choices, count, (choice) => {
-        return choice.channel_points_votes
-      })
-      const status =
-        ended && event.status && END_STATUSES[event.status]
-          ? END_STATUSES[event.status]
-          : row.twitch_status
-      await trx.rawQuery(
-        `UPDATE poll_channels
-            SET votes = ?::jsonb, channel_points_votes = ?::jsonb, total_votes = ?,
-                twitch_status = ?, results_via = 'events', last_read_at = ?,
-                last_read_error = NULL, updated_at = ?
-          WHERE id = ?`,
-        [
-          JSON.stringify(votes),
-          JSON.stringify(points),
-          votes.reduce((sum, value) => sum + value, 0),
-          status,
-          this.clock.now().toJSDate(),
-          new Date(),
-          row.id,
-        ] as unknown as string[]
-      )
-      return row.poll_run_id
-    })
+    const votes = JSON.stringify(event.choices.map((choice) => count(choice.votes)))
+    const points = JSON.stringify(event.choices.map((choice) => count(choice.channel_points_votes)))
+    const status = ended && event.status ? (END_STATUSES[event.status] ?? null) : null
+    const result = await db.rawQuery(
+      `UPDATE poll_channels AS c SET
+         votes = (${LARGER.replace(/:stored/g, 'c.votes').replace(/:event/g, '?::jsonb')}),
+         channel_points_votes = (${LARGER.replace(/:stored/g, 'c.channel_points_votes').replace(/:event/g, '?::jsonb')}),
+         total_votes = (${SUM_LARGER.replace(/:stored/g, 'c.votes').replace(/:event/g, '?::jsonb')}),
+         twitch_status = COALESCE(?, c.twitch_status),
+         results_via = 'events',
+         last_read_at = ?,
+         last_read_error = NULL,
+         updated_at = now()
+       FROM poll_runs AS r
+       WHERE c.twitch_poll_id = ? AND c.twitch_user_id = ?
+         AND r.id = c.poll_run_id AND r.status IN ('running', 'ending')
+       RETURNING c.poll_run_id`,
+      [
+        votes,
+        points,
+        votes,
+        status,
+        this.clock.now().toJSDate(),
+        event.id,
+        event.broadcaster_user_id,
+      ] as unknown as string[]
+    )
+    const row: { poll_run_id: number } | undefined = result.rows[0]
+    return row?.poll_run_id ?? null
   }
 }
 
-function larger(
-  stored: number[] | null,
-  choices: PollEvent['choices'],
-  count: number,
-  read: (choice: PollEvent['choices'][number]) => number | undefined
-) {
-  return Array.from({ length: count }, (_, index) => {
-    const fromEvent = read(choices[index] ?? {})
-    return Math.max(
-      stored?.[index] ?? 0,
-      typeof fromEvent === 'number' && Number.isFinite(fromEvent) ? fromEvent : 0
-    )
-  })
+/** Per choice of the run, the larger of the stored count and the event's. */
+const LARGER = `SELECT jsonb_agg(GREATEST(COALESCE((:stored->>i)::int, 0), COALESCE((:event->>i)::int, 0)) ORDER BY i)
+   FROM generate_series(0, jsonb_array_length(r.choices) - 1) AS i`
+
+const SUM_LARGER = `SELECT COALESCE(SUM(GREATEST(COALESCE((:stored->>i)::int, 0), COALESCE((:event->>i)::int, 0))), 0)
+   FROM generate_series(0, jsonb_array_length(r.choices) - 1) AS i`
+
+function count(value: unknown) {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0
 }
 
 function isPollEvent(event: unknown): event is PollEvent {

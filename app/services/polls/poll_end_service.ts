@@ -34,7 +34,8 @@ export class PollEndService {
     private runner: StreamerTokenRunner,
     private helix: TwitchHelixClient,
     private reader: PollResultsReader,
-    private broadcaster: PollBroadcaster
+    private broadcaster: PollBroadcaster,
+    private poller: PollResultsPoller
   ) {}
 
   async endNow(run: PollRun): Promise<EndNowResult> {
@@ -47,7 +48,7 @@ export class PollEndService {
     // This process's poller (if it is the one) stops now; another
     // instance's sees `ending` at its next step and stops. A step in flight
     // cannot write any more (the run is not `running`): no need to wait for it.
-    await PollResultsPoller.stop(run.id, { wait: false })
+    await this.poller.stop(run.id, { wait: false })
 
     const loaded = await this.store.load(run.id)
     const channels = loaded?.channels ?? []

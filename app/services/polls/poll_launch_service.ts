@@ -1,15 +1,13 @@
 import { inject } from '@adonisjs/core'
-import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type Campaign from '#models/campaign'
 import type Poll from '#models/poll'
 import type User from '#models/user'
 import type Streamer from '#models/streamer'
-import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
-import type PollChannel from '#models/poll_channel'
+import type PollRun from '#models/poll_run'
 import type { PollChannelReason } from '#models/poll_channel'
 import { Clock } from '#services/clock'
-import { TwitchHelixClient, type TwitchPoll } from '#services/twitch/twitch_helix_client'
+import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
 import {
   TwitchPermanentError,
   TwitchTransientError,
@@ -22,7 +20,11 @@ import {
 } from '#services/tokens/streamer_token_runner'
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
-import { PollRunStore } from '#services/polls/poll_run_store'
+import { PollRunStore, type LaunchedChannel } from '#services/polls/poll_run_store'
+import { leftOutReason, stateOf } from '#services/campaigns/channel_state'
+import { PollNotifier } from '#services/polls/poll_notifier'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
+import { SubscriptionStore } from '#services/eventsub/subscription_store'
 
 /**
  * The launch was refused before anything reached Twitch: the campaign
@@ -52,13 +54,7 @@ export interface LaunchResult {
 }
 
 /** What became of one member's channel at launch. */
-interface ChannelPlan {
-  streamer: Streamer
-  outcome: PollChannel['outcome']
-  reason: PollChannelReason | null
-  error: string | null
-  poll: TwitchPoll | null
-}
+type ChannelPlan = LaunchedChannel
 
 const UNIQUE_VIOLATION = '23505'
 
@@ -85,7 +81,10 @@ export class PollLaunchService {
     private runner: StreamerTokenRunner,
     private helix: TwitchHelixClient,
     private poller: PollResultsPoller,
-    private store: PollRunStore
+    private store: PollRunStore,
+    private notifier: PollNotifier,
+    private eventsub: EventSubSettings,
+    private subscriptions: SubscriptionStore
   ) {}
 
   async launch(
@@ -117,18 +116,9 @@ export class PollLaunchService {
 
     if (run.status === 'running') {
       await this.poller.start(run.id)
+      await this.notifier.started(run)
     }
     return { run, created: true }
-  }
-
-  /**
-   * A launch made with this key (in this campaign), if any.
-   */
-  async #findByKey(campaign: Campaign, idempotencyKey: string) {
-    return PollRun.query()
-      .where('idempotency_key', idempotencyKey)
-      .where('campaign_id', campaign.id)
-      .first()
   }
 
   /**
@@ -142,7 +132,7 @@ export class PollLaunchService {
     idempotencyKey: string
   ): Promise<LaunchResult> {
     try {
-      const run = await PollRun.create({
+      const run = await this.store.create({
         campaignId: campaign.id,
         pollId: poll.id,
         launchedById: user.id,
@@ -156,12 +146,9 @@ export class PollLaunchService {
       return { run, created: true }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
-      const earlier = await this.#findByKey(campaign, idempotencyKey)
+      const earlier = await this.store.findByKey(campaign.id, idempotencyKey)
       if (earlier) return { run: earlier, created: false }
-      const live = await PollRun.query()
-        .where('campaign_id', campaign.id)
-        .whereIn('status', LIVE_RUN_STATUSES)
-        .first()
+      const live = await this.store.liveRun(campaign.id)
       if (live) throw PollLaunchRefusedError.alreadyRunning(live)
       throw new PollLaunchRefusedError(
         'This launch form is out of date: reload the page and launch again.'
@@ -188,12 +175,21 @@ export class PollLaunchService {
 
   async #planChannel(health: StreamerHealth, run: PollRun): Promise<ChannelPlan> {
     const { streamer } = health
-    if (health.status === 'not_authorized') return skipped(streamer, 'not_authorized')
+    // The channel's state says who is left out and why, as readiness says it
+    // (docs/architecture.md, "A channel's state"); the health check only
+    // adds whether the token could be renewed.
+    const state = stateOf(
+      streamer,
+      false,
+      { status: health.status === 'not_authorized' ? 'none' : 'active', expiresAt: null },
+      this.clock.now()
+    )
+    const leftOut = leftOutReason(state)
+    if (leftOut) return skipped(streamer, leftOut)
     if (health.status === 'needs_reconnect') {
-      return skipped(streamer, 'needs_reconnect', health.reason)
-    }
-    if (streamer.broadcasterType !== 'affiliate' && streamer.broadcasterType !== 'partner') {
-      return skipped(streamer, 'not_affiliate')
+      return health.retryable
+        ? skipped(streamer, 'twitch_unreachable', 'Twitch could not be reached to renew the token')
+        : skipped(streamer, 'needs_reconnect', 'Twitch refused to renew the token')
     }
 
     try {
@@ -226,35 +222,16 @@ export class PollLaunchService {
   }
 
   /**
-   * The channel rows in one insert, then the run's new status.
+   * The run's new status and its channel rows, written together by the store.
    */
   async #record(run: PollRun, plans: ChannelPlan[]) {
     const now = this.clock.now()
-    const choiceCount = run.choices.length
-    const rows = plans.map((plan) => {
-      const votes = plan.poll
-        ? Array.from({ length: choiceCount }, (_, index) => plan.poll!.choices[index]?.votes ?? 0)
-        : null
-      return {
-        poll_run_id: run.id,
-        streamer_id: plan.streamer.id,
-        twitch_user_id: plan.streamer.twitchUserId,
-        twitch_login: plan.streamer.twitchLogin,
-        display_name: plan.streamer.twitchDisplayName || plan.streamer.twitchLogin,
-        outcome: plan.outcome,
-        reason: plan.reason,
-        error: plan.error,
-        twitch_poll_id: plan.poll?.id ?? null,
-        twitch_status: plan.poll?.status ?? null,
-        votes: votes ? JSON.stringify(votes) : null,
-        channel_points_votes: votes ? JSON.stringify(votes.map(() => 0)) : null,
-        total_votes: votes ? votes.reduce((sum, count) => sum + count, 0) : 0,
-        last_read_at: plan.poll ? now.toJSDate() : null,
-        created_at: now.toJSDate(),
-        updated_at: now.toJSDate(),
-      }
-    })
-
+    // Channels whose poll events are on: the page says so from the start.
+    const byEvents = this.eventsub.enabled
+      ? await this.subscriptions.liveByEvents(
+          plans.filter((plan) => plan.poll).map((plan) => plan.streamer.twitchUserId)
+        )
+      : new Set<string>()
     if (plans.some((plan) => plan.outcome === 'created')) {
       run.merge({
         status: 'running',
@@ -270,27 +247,7 @@ export class PollLaunchService {
         totalVotes: 0,
       })
     }
-    run.updatedAt = now
-
-    // One statement, so one round trip and atomic: the run's new status and
-    // its channel rows (`WITH … UPDATE poll_runs … INSERT INTO poll_channels`).
-    const knex = db.connection().getWriteClient()
-    const update = knex('poll_runs')
-      .where('id', run.id)
-      .update({
-        status: run.status,
-        started_at: run.startedAt?.toJSDate() ?? null,
-        ends_at: run.endsAt?.toJSDate() ?? null,
-        ended_at: run.endedAt?.toJSDate() ?? null,
-        end_reason: run.endReason ?? null,
-        totals: run.totals ? JSON.stringify(run.totals) : null,
-        total_votes: run.totalVotes ?? null,
-        updated_at: now.toJSDate(),
-      })
-    await (rows.length
-      ? knex.with('run_update', update).insert(rows).into('poll_channels')
-      : update)
-    run.$hydrateOriginals()
+    await this.store.recordLaunch(run, plans, byEvents)
   }
 }
 

@@ -10,14 +10,10 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollResultsReader } from '#services/polls/poll_results_reader'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
+import { reportBackgroundFailure } from '#services/availability/background_failure'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
-
-interface Loop {
-  runId: number
-  stop: AbortController
-  done: Promise<void>
-}
+import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
 
 /** When each channel is read next, and how many reads in a row saw no change. */
 interface ChannelPace {
@@ -52,9 +48,6 @@ export interface PollTickResult {
  * after a long silence (docs/eventsub.md). The channels are re-read from
  * PostgreSQL at every step, since events change them meanwhile.
  */
-/** This process's loops, by run id. */
-const loops = new Map<number, Loop>()
-
 @inject()
 export class PollResultsPoller {
   constructor(
@@ -64,7 +57,8 @@ export class PollResultsPoller {
     private reader: PollResultsReader,
     private broadcaster: PollBroadcaster,
     private eventsub: EventSubSettings,
-    private subscriptions: SubscriptionStore
+    private subscriptions: SubscriptionStore,
+    private loops: PollerLoops
   ) {}
 
   static lockKey(runId: number) {
@@ -72,8 +66,8 @@ export class PollResultsPoller {
   }
 
   /** Is this process polling the run? */
-  static isPolling(runId: number) {
-    return loops.has(runId)
+  isPolling(runId: number) {
+    return this.loops.has(runId)
   }
 
   /**
@@ -81,16 +75,13 @@ export class PollResultsPoller {
    * step in flight, if any, is over: that step writes nothing to a run that
    * is no longer running). `wait: false` does not wait for it.
    */
-  static async stop(runId: number, options: { wait?: boolean } = {}) {
-    const loop = loops.get(runId)
-    if (!loop) return
-    loop.stop.abort()
-    if (options.wait !== false) await loop.done
+  async stop(runId: number, options: { wait?: boolean } = {}) {
+    await this.loops.stop(runId, options)
   }
 
   /** Stops every loop of this process: shutdown, and between tests. */
-  static async stopAll() {
-    await Promise.all([...loops.keys()].map((id) => PollResultsPoller.stop(id)))
+  async stopAll() {
+    await this.loops.stopAll()
   }
 
   /**
@@ -98,16 +89,16 @@ export class PollResultsPoller {
    * does. True when this process polls it now.
    */
   async start(runId: number): Promise<boolean> {
-    if (loops.has(runId)) return true
+    if (this.loops.has(runId)) return true
     const runLock = lock.createLock(PollResultsPoller.lockKey(runId), this.settings.pollerLockTtlMs)
     if (!(await runLock.acquireImmediately())) return false
-    if (loops.has(runId)) {
+    if (this.loops.has(runId)) {
       await runLock.release()
       return true
     }
 
     const stop = new AbortController()
-    const loop: Loop = {
+    const loop: PollerLoop = {
       runId,
       stop,
       done: this.#loop(runId, runLock, stop.signal)
@@ -115,16 +106,17 @@ export class PollResultsPoller {
           logger.error({ runId, error: errorMessage(error) }, '[Polls] results poller crashed')
         })
         .finally(async () => {
-          loops.delete(runId)
+          this.loops.remove(runId)
           await runLock.release().catch(() => {})
         }),
     }
-    loops.set(runId, loop)
+    this.loops.add(loop)
     return true
   }
 
   /**
-   * One read of every channel still live (ignoring the pace), saved and
+   * One read of every channel still live (ignoring the pace; a channel live
+   * by event only when it is silent or the time is up), saved and
    * broadcast; closes the run when its time is up. The loop's step, also
    * usable on its own.
    */
@@ -162,7 +154,9 @@ export class PollResultsPoller {
         const result = await this.#step(loaded.run, channels, streamers, pace)
         if (result.finished) return
       } catch (error) {
-        logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
+        await reportBackgroundFailure(error, () =>
+          logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
+        )
       }
 
       await sleep(this.#sleepMs(first.run, channels, pace, interval), undefined, { signal }).catch(
@@ -185,11 +179,7 @@ export class PollResultsPoller {
     const timeUp = run.endsAt !== null && now >= run.endsAt
     await this.#noteResultsVia(channels)
     const live = channels.filter((channel) => channel.isActive)
-    const nowMs = Date.now()
-    const due =
-      pace === null || timeUp
-        ? live
-        : live.filter((channel) => this.#dueAt(channel, run, pace) <= nowMs)
+    const due = timeUp ? live : live.filter((channel) => this.#msUntilDue(channel, run, pace) <= 0)
 
     const report = due.length
       ? await this.reader.read(due, streamers, run.choices.length)
@@ -245,15 +235,18 @@ export class PollResultsPoller {
   }
 
   /**
-   * When a channel is to be read next (epoch ms): by its pace when read
-   * from Helix; after `silentChannelReadMs` without news when live by event.
+   * Milliseconds until a channel is to be read (0 or less: now). By its
+   * pace when read from Helix; when live by event, once it has sent nothing
+   * for `silentChannelReadMs` (by the app's clock, which stamps its reads).
    */
-  #dueAt(channel: PollChannel, run: PollRun, pace: Map<number, ChannelPace>) {
+  #msUntilDue(channel: PollChannel, run: PollRun, pace: Map<number, ChannelPace> | null) {
     if (channel.resultsVia === 'events') {
       const heard = channel.lastReadAt ?? run.startedAt
-      return (heard?.toMillis() ?? 0) + this.eventsub.silentChannelReadMs
+      const silentFor = this.clock.now().toMillis() - (heard?.toMillis() ?? 0)
+      return this.eventsub.silentChannelReadMs - silentFor
     }
-    return pace.get(channel.id)?.nextReadAt ?? 0
+    // Without a pace (a single `tick()`), a polled channel is always due.
+    return pace ? (pace.get(channel.id)?.nextReadAt ?? 0) - Date.now() : 0
   }
 
   /**
@@ -298,13 +291,12 @@ export class PollResultsPoller {
     pace: Map<number, ChannelPace>,
     interval: number
   ) {
-    const nowMs = Date.now()
-    const nextDue = Math.min(
+    const untilNext = Math.min(
       ...channels
         .filter((channel) => channel.isActive)
-        .map((channel) => this.#dueAt(channel, run, pace))
+        .map((channel) => this.#msUntilDue(channel, run, pace))
     )
-    let wait = Math.min(interval, Math.max(0, nextDue - nowMs))
+    let wait = Math.min(interval, Math.max(0, untilNext))
     if (run.endsAt) {
       const untilEnd = run.endsAt.toMillis() - this.clock.now().toMillis()
       if (untilEnd > 0) wait = Math.min(wait, untilEnd + 250)

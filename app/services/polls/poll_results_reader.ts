@@ -11,7 +11,7 @@ import {
   StreamerTokenUnavailableError,
 } from '#services/tokens/streamer_token_runner'
 import { PollSettings } from '#services/polls/poll_settings'
-import { helixRateBook } from '#services/polls/helix_rate_book'
+import { HelixRateBook } from '#services/polls/helix_rate_book'
 
 /** Twitch takes at most 20 poll ids per Get Polls request. */
 const IDS_PER_REQUEST = 20
@@ -39,7 +39,8 @@ export class PollResultsReader {
     private clock: Clock,
     private settings: PollSettings,
     private runner: StreamerTokenRunner,
-    private helix: TwitchHelixClient
+    private helix: TwitchHelixClient,
+    private rateBook: HelixRateBook
   ) {}
 
   async read(
@@ -57,7 +58,7 @@ export class PollResultsReader {
         this.#fail(batch, 'the streamer left Chorus', report)
         return
       }
-      if (helixRateBook.heldUntil(first.twitchUserId) > 0) {
+      if (this.rateBook.heldUntil(first.twitchUserId) > 0) {
         report.held.push(...batch)
         return
       }
@@ -71,7 +72,7 @@ export class PollResultsReader {
             batch.map((channel) => channel.twitchPollId!)
           )
         )
-        helixRateBook.record(first.twitchUserId, rateLimit, this.settings.rateLimitReserve)
+        this.rateBook.record(first.twitchUserId, rateLimit, this.settings.rateLimitReserve)
         const byId = new Map(data.map((poll) => [poll.id, poll]))
         for (const channel of batch) {
           const poll = byId.get(channel.twitchPollId!)
@@ -83,7 +84,7 @@ export class PollResultsReader {
         }
       } catch (error) {
         if (error instanceof TwitchTransientError && error.retryAfterMs !== null) {
-          helixRateBook.hold(first.twitchUserId, Date.now() + error.retryAfterMs)
+          this.rateBook.hold(first.twitchUserId, Date.now() + error.retryAfterMs)
         }
         this.#fail(batch, readErrorMessage(error), report)
       }

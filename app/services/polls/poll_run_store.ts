@@ -3,9 +3,22 @@ import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import PollRun, { type PollRunEndReason, type PollRunStatus } from '#models/poll_run'
-import PollChannel from '#models/poll_channel'
+import PollChannel, { type PollChannelOutcome, type PollChannelReason } from '#models/poll_channel'
+import type Streamer from '#models/streamer'
+import type { ModelAttributes } from '@adonisjs/lucid/types/model'
+import type { TwitchPoll } from '#services/twitch/twitch_helix_client'
 import { Clock } from '#services/clock'
 import { combineVotes } from '#services/polls/poll_snapshot'
+import { PollNotifier } from '#services/polls/poll_notifier'
+
+/** One member's channel as a launch leaves it: its Twitch poll, or why it has none. */
+export interface LaunchedChannel {
+  streamer: Streamer
+  outcome: PollChannelOutcome
+  reason: PollChannelReason | null
+  error: string | null
+  poll: TwitchPoll | null
+}
 
 export interface RunWithChannels {
   run: PollRun
@@ -13,14 +26,99 @@ export interface RunWithChannels {
 }
 
 /**
- * Writes to a run and its channels, serialized on the run's row
- * (`SELECT … FOR UPDATE`): the poller of one instance and "End now" on
- * another never overwrite each other, and nothing is written to a run that
- * has moved on to another status.
+ * Every write to a run and its channels, and the lookups the writes depend
+ * on. Writes after the launch are serialized on the run's row (`SELECT … FOR
+ * UPDATE`): the poller of one instance and "End now" on another never
+ * overwrite each other, and nothing is written to a run that has moved on to
+ * another status.
  */
 @inject()
 export class PollRunStore {
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    private notifier: PollNotifier
+  ) {}
+
+  /**
+   * A new run in `launching`. Its idempotency key is unique, and a partial
+   * unique index allows one live run per campaign: a second insert fails
+   * with a unique violation, which the launch turns into an answer.
+   */
+  async create(values: Partial<ModelAttributes<PollRun>>) {
+    return PollRun.create({ ...values, status: 'launching' })
+  }
+
+  /** The launch made with this key in this campaign, if any. */
+  async findByKey(campaignId: number, idempotencyKey: string) {
+    return PollRun.query()
+      .where('idempotency_key', idempotencyKey)
+      .where('campaign_id', campaignId)
+      .first()
+  }
+
+  /** The campaign's run that is launching, running or ending, if any. */
+  async liveRun(campaignId: number) {
+    return PollRun.query()
+      .where('campaign_id', campaignId)
+      .withScopes((scopes) => scopes.live())
+      .first()
+  }
+
+  /**
+   * The end of a launch: the run's new status (already merged into `run`)
+   * and one row per member's channel, in one statement — one round trip,
+   * atomic (`WITH … UPDATE poll_runs … INSERT INTO poll_channels`).
+   */
+  async recordLaunch(run: PollRun, channels: LaunchedChannel[], byEvents: Set<string>) {
+    const now = this.clock.now()
+    run.updatedAt = now
+    const choiceCount = run.choices.length
+    const rows = channels.map((channel) => {
+      const votes = channel.poll
+        ? Array.from(
+            { length: choiceCount },
+            (_, index) => channel.poll!.choices[index]?.votes ?? 0
+          )
+        : null
+      return {
+        poll_run_id: run.id,
+        streamer_id: channel.streamer.id,
+        twitch_user_id: channel.streamer.twitchUserId,
+        twitch_login: channel.streamer.twitchLogin,
+        display_name: channel.streamer.twitchDisplayName || channel.streamer.twitchLogin,
+        outcome: channel.outcome,
+        reason: channel.reason,
+        error: channel.error,
+        twitch_poll_id: channel.poll?.id ?? null,
+        twitch_status: channel.poll?.status ?? null,
+        votes: votes ? JSON.stringify(votes) : null,
+        channel_points_votes: votes ? JSON.stringify(votes.map(() => 0)) : null,
+        total_votes: votes ? votes.reduce((sum, count) => sum + count, 0) : 0,
+        last_read_at: channel.poll ? now.toJSDate() : null,
+        results_via: byEvents.has(channel.streamer.twitchUserId) ? 'events' : 'polling',
+        created_at: now.toJSDate(),
+        updated_at: now.toJSDate(),
+      }
+    })
+
+    const knex = db.connection().getWriteClient()
+    const update = knex('poll_runs')
+      .where('id', run.id)
+      .update({
+        status: run.status,
+        started_at: run.startedAt?.toJSDate() ?? null,
+        ends_at: run.endsAt?.toJSDate() ?? null,
+        ended_at: run.endedAt?.toJSDate() ?? null,
+        end_reason: run.endReason ?? null,
+        totals: run.totals ? JSON.stringify(run.totals) : null,
+        total_votes: run.totalVotes ?? null,
+        updated_at: now.toJSDate(),
+      })
+    await (rows.length
+      ? knex.with('run_update', update).insert(rows).into('poll_channels')
+      : update)
+    run.$hydrateOriginals()
+  }
 
   async load(runId: number): Promise<RunWithChannels | null> {
     const run = await PollRun.find(runId)
@@ -64,7 +162,7 @@ export class PollRunStore {
     end: { status: Extract<PollRunStatus, 'completed' | 'terminated'>; reason: PollRunEndReason },
     from: PollRunStatus[]
   ): Promise<PollRun | null> {
-    return this.#whileIn(runId, from, async (run, trx) => {
+    const ended = await this.#whileIn(runId, from, async (run, trx) => {
       await saveDirty(channels, trx)
       // Events may have written counts since `channels` was read: the totals
       // come from the rows as stored, and the caller's models catch up.
@@ -83,6 +181,9 @@ export class PollRunStore {
       await run.save()
       return run
     })
+    // Only the one write that ended the run gets here with it: the streamers hear it once.
+    if (ended) await this.notifier.ended(ended)
+    return ended
   }
 
   /**

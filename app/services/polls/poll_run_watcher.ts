@@ -6,6 +6,7 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
+import { reportBackgroundFailure } from '#services/availability/background_failure'
 
 /**
  * Runs in every web process (start/polls.ts): makes sure each running poll
@@ -37,7 +38,7 @@ export class PollRunWatcher {
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = null
     await this.#sweeping
-    await PollResultsPoller.stopAll()
+    await this.poller.stopAll()
   }
 
   /**
@@ -46,12 +47,14 @@ export class PollRunWatcher {
   async sweep() {
     if (this.#sweeping) return this.#sweeping
     this.#sweeping = this.#sweep()
-      .catch((error: unknown) => {
-        logger.error(
-          { error: error instanceof Error ? error.message : String(error) },
-          '[Polls] watcher pass failed'
+      .catch((error: unknown) =>
+        reportBackgroundFailure(error, () =>
+          logger.error(
+            { error: error instanceof Error ? error.message : String(error) },
+            '[Polls] watcher pass failed'
+          )
         )
-      })
+      )
       .finally(() => {
         this.#sweeping = null
       })

@@ -1,55 +1,24 @@
+import pollsConfig from '#config/polls'
+
 /**
- * The knobs of poll launches and result reading. Injectable: tests and the
- * benchmark swap in other values with
- * `app.container.swap(PollSettings, () => ...)`.
+ * The knobs of poll launches and result reading, read from config/polls.ts.
+ * Injectable: tests and the benchmark swap in other values with
+ * `app.container.swap(PollSettings, () => new PollSettings({ ... }))`.
  */
 export class PollSettings {
-  /**
-   * Channels checked and polls created at once during a launch. Twitch's
-   * limits are per channel, so a launch goes as wide as the campaign (up to
-   * this bound): its wall time is one health check plus one create.
-   */
-  launchConcurrency = 64
+  launchConcurrency: number = pollsConfig.launchConcurrency
+  readConcurrency: number = pollsConfig.readConcurrency
+  readsPerSecond: number = pollsConfig.readsPerSecond
+  minReadIntervalMs: number = pollsConfig.minReadIntervalMs
+  maxReadIntervalMs: number = pollsConfig.maxReadIntervalMs
+  quietBackoffFactor: number = pollsConfig.quietBackoffFactor
+  rateLimitReserve: number = pollsConfig.rateLimitReserve
+  endGraceMs: number = pollsConfig.endGraceMs
+  staleLaunchMs: number = pollsConfig.staleLaunchMs
+  pollerLockTtlMs: number = pollsConfig.pollerLockTtlMs
+  watchIntervalMs: number = pollsConfig.watchIntervalMs
 
-  /** Helix reads in flight at once while reading a run's results. */
-  readConcurrency = 16
-
-  /**
-   * Result reads per run: at most `readsPerSecond` Helix calls per second
-   * over all its channels, and a channel read at most every
-   * `minReadIntervalMs` (more channels → each read less often).
-   */
-  readsPerSecond = 10
-  minReadIntervalMs = 2_000
-  maxReadIntervalMs = 15_000
-
-  /**
-   * A channel whose votes did not move is read less often: its interval
-   * doubles after each unchanged read, up to this factor.
-   */
-  quietBackoffFactor = 4
-
-  /**
-   * Kept out of a channel's Helix bucket (Ratelimit-Remaining): below it,
-   * reads wait for Ratelimit-Reset so launches and "End now" still get through.
-   */
-  rateLimitReserve = 10
-
-  /**
-   * After the poll's duration, how long Twitch may take to report every
-   * channel as ended before the run is closed with the last counts.
-   */
-  endGraceMs = 20_000
-
-  /** A run still `launching` this long after it was created was interrupted. */
-  staleLaunchMs = 120_000
-
-  /**
-   * The per-run poller lock: lives this long unless extended (its holder
-   * extends it before every read), so a crashed instance's run is taken over.
-   */
-  pollerLockTtlMs = 30_000
-
-  /** How often each web instance looks for running runs without a poller. */
-  watchIntervalMs = 10_000
+  constructor(overrides: Partial<PollSettings> = {}) {
+    Object.assign(this, overrides)
+  }
 }

@@ -8,7 +8,8 @@ import { Clock } from '#services/clock'
 import { mapWithConcurrency } from '#services/concurrency'
 import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
 import { TwitchError } from '#services/twitch/twitch_errors'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { RefreshTiming } from '#services/tokens/refresh_timing'
+import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 import { formatDuration } from '#services/tokens/token_refresh_policy'
 import type { RefreshOutcome, RefreshTrigger } from '#services/tokens/refresh_outcome'
@@ -48,7 +49,7 @@ export interface HealthCheckOptions {
 
 /**
  * The token health of streamers before a poll launch, on the readiness page
- * and in the hourly validation (SPEC §5.8). Expiry-aware (SPEC §11.4): a due
+ * and in the hourly validation (docs/token-policy.md). Expiry-aware: a due
  * or expired token is refreshed without asking Twitch first; any other one
  * is checked with `/validate`, and a 401 leads to a refresh under the policy.
  */
@@ -58,7 +59,8 @@ export class HealthCheckService {
     private clock: Clock,
     private settings: TokenRefreshSettings,
     private oauth: TwitchOAuthClient,
-    private refreshService: TokenRefreshService
+    private timing: RefreshTiming,
+    private refresher: StreamerRefresher
   ) {}
 
   /**
@@ -101,7 +103,7 @@ export class HealthCheckService {
   }
 
   async #checkAll(streamers: Streamer[], authorized: Set<number>, options: HealthCheckOptions) {
-    const nextTick = this.refreshService.nextTick()
+    const nextTick = this.timing.nextTick()
     return mapWithConcurrency(
       streamers,
       options.concurrency ?? this.settings.concurrency,
@@ -132,7 +134,7 @@ export class HealthCheckService {
     }
 
     const now = this.clock.now()
-    const due = this.refreshService.dueDecision(streamer, now, nextTick)
+    const due = this.timing.dueDecision(streamer, now, nextTick)
     if (due.due) {
       return this.#refresh(streamer, trigger, `token due (${due.reason})`, false)
     }
@@ -173,7 +175,7 @@ export class HealthCheckService {
     why: string,
     tokenRejected: boolean
   ): Promise<StreamerHealth> {
-    const outcome = await this.refreshService.refreshStreamer(streamer, { force: true, trigger })
+    const outcome = await this.refresher.refreshStreamer(streamer, { force: true, trigger })
     if (outcome.status === 'refreshed') {
       return { ...health(streamer, 'refreshed', `${why}; ${outcome.reason}`), refresh: outcome }
     }

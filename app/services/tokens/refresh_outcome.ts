@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon'
 import type Streamer from '#models/streamer'
+import { printable } from '#services/twitch/printable_text'
 
 /**
  * Who asked for a refresh; kept in logs so an operator can tell a cycle from
@@ -53,15 +54,23 @@ export interface CycleReport {
   skipped: number
   /** Streamers deactivated by this cycle (also counted in `failed`). */
   deactivated: number
-  outcomes: RefreshOutcome[]
-  /** One line per streamer: `- DisplayName (login): outcome: reason`. */
+  /**
+   * One line per streamer, `- DisplayName (login): outcome: reason`, when
+   * the caller asked for them (the command prints them); empty otherwise, so
+   * a cycle holds nothing per streamer.
+   */
   lines: string[]
   startedAt: DateTime
   finishedAt: DateTime
 }
 
+/**
+ * How the command's output and the log name a streamer. Names are chosen on
+ * Twitch: printed without control characters so none can forge a line.
+ */
 export function streamerLabel(streamer: Streamer) {
-  return `${streamer.twitchDisplayName || streamer.twitchLogin} (${streamer.twitchLogin})`
+  const login = printable(streamer.twitchLogin)
+  return `${printable(streamer.twitchDisplayName) || login} (${login})`
 }
 
 export function outcomeLine(outcome: RefreshOutcome) {
@@ -79,25 +88,48 @@ function outcomeStatusLabel(outcome: RefreshOutcome) {
   }
 }
 
-export function buildCycleReport(
-  outcomes: RefreshOutcome[],
-  startedAt: DateTime,
-  finishedAt: DateTime
-): CycleReport {
-  const count = (status: RefreshOutcome['status']) =>
-    outcomes.filter((outcome) => outcome.status === status).length
-  return {
-    total: outcomes.length,
-    success: count('refreshed'),
-    failed: count('failed'),
-    skipped: count('skipped'),
-    deactivated: outcomes.filter((outcome) => outcome.status === 'failed' && outcome.deactivated)
-      .length,
-    outcomes,
-    lines: outcomes.map(outcomeLine),
-    startedAt,
-    finishedAt,
+/**
+ * Counts the outcomes of a cycle as they come, keeping no streamer.
+ */
+export class CycleTally {
+  total = 0
+  success = 0
+  failed = 0
+  skipped = 0
+  deactivated = 0
+  readonly lines: string[] = []
+
+  constructor(private keepLines: boolean) {}
+
+  add(outcome: RefreshOutcome) {
+    this.total++
+    if (outcome.status === 'refreshed') this.success++
+    if (outcome.status === 'skipped') this.skipped++
+    if (outcome.status === 'failed') {
+      this.failed++
+      if (outcome.deactivated) this.deactivated++
+    }
+    if (this.keepLines) this.lines.push(outcomeLine(outcome))
   }
+
+  report(startedAt: DateTime, finishedAt: DateTime): CycleReport {
+    const { total, success, failed, skipped, deactivated, lines } = this
+    return { total, success, failed, skipped, deactivated, lines, startedAt, finishedAt }
+  }
+}
+
+export const INACTIVE_REASON = 'deactivated: the streamer must reconnect with Twitch'
+
+export function failedOutcome(
+  streamer: Streamer,
+  kind: RefreshFailureKind,
+  reason: string
+): FailedOutcome {
+  return { status: 'failed', streamer, kind, reason, deactivated: false }
+}
+
+export function inactiveOutcome(streamer: Streamer): FailedOutcome {
+  return failedOutcome(streamer, 'permanent', INACTIVE_REASON)
 }
 
 /**

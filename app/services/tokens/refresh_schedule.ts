@@ -2,7 +2,7 @@ import cron from 'node-cron'
 import { DateTime, IANAZone } from 'luxon'
 
 /**
- * The refresh cycle's two cron expressions (SPEC §6): 00:00, 07:00, 14:00,
+ * The refresh cycle's two cron expressions (docs/token-policy.md): 00:00, 07:00, 14:00,
  * 21:00 and 03:30, 10:30, 17:30 in SCHEDULER_TIMEZONE.
  */
 export const REFRESH_CRON_EXPRESSIONS = ['0 0,7,14,21 * * *', '30 3,10,17 * * *'] as const
@@ -23,11 +23,10 @@ const MAX_DAYS_AHEAD = 366 * 8
 
 /**
  * When the refresh cycle runs next, computed from the cron expressions
- * without waiting for them. The due rule (SPEC §5.6) needs it in every
+ * without waiting for them. The due rule needs it in every
  * process — the command and a web process with the scheduler off included.
  */
 export class RefreshSchedule {
-  readonly expressions: readonly string[]
   #fields: CronFields[]
 
   constructor(
@@ -35,7 +34,6 @@ export class RefreshSchedule {
     expressions: readonly string[] = REFRESH_CRON_EXPRESSIONS
   ) {
     assertTimezone(timezone)
-    this.expressions = [...expressions]
     this.#fields = expressions.map(parseExpression)
   }
 
@@ -45,19 +43,6 @@ export class RefreshSchedule {
   nextTickAfter(after: DateTime): DateTime {
     const candidates = this.#fields.map((fields) => nextMatch(fields, after, this.timezone))
     return candidates.reduce((earliest, candidate) => (candidate < earliest ? candidate : earliest))
-  }
-
-  /**
-   * The next `count` ticks after `after`, in order.
-   */
-  nextTicks(after: DateTime, count: number): DateTime[] {
-    const ticks: DateTime[] = []
-    let from = after
-    for (let i = 0; i < count; i++) {
-      from = this.nextTickAfter(from)
-      ticks.push(from)
-    }
-    return ticks
   }
 }
 

@@ -6,9 +6,9 @@ import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 export type LockedResult<T> = { acquired: true; value: T } | { acquired: false }
 
 /**
- * Single flight per streamer across every process (SPEC §5.5): a Redis lock
+ * Single flight per streamer across every process (docs/token-policy.md): a Redis lock
  * through `@adonisjs/lock`. A second caller waits for the first one; it must
- * then re-read the streamer, which the refresh service does.
+ * then re-read the streamer, which `StreamerRefresher` does.
  */
 @inject()
 export class StreamerLock {

@@ -3,7 +3,7 @@ import { inject } from '@adonisjs/core'
 import type Streamer from '#models/streamer'
 import { Clock } from '#services/clock'
 import { TwitchUnauthorizedError } from '#services/twitch/twitch_errors'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { streamerLabel, type RefreshOutcome } from '#services/tokens/refresh_outcome'
 
 /**
@@ -35,7 +35,7 @@ export class StreamerTokenUnavailableError extends Exception {
 /**
  * Runs a Helix call with a streamer's access token. A 401 from Helix means
  * the token is no longer accepted: the runner refreshes it through the
- * refresh service (same lock, policy and tracking columns — SPEC §11.5) and
+ * streamer refresher (same lock, policy and tracking columns) and
  * retries the call once. An expired token is refreshed before the call.
  *
  *   const poll = await runner.run(streamer, (token) => helix.createPoll(token, input))
@@ -44,7 +44,7 @@ export class StreamerTokenUnavailableError extends Exception {
 export class StreamerTokenRunner {
   constructor(
     private clock: Clock,
-    private refreshService: TokenRefreshService
+    private refresher: StreamerRefresher
   ) {}
 
   async run<T>(streamer: Streamer, call: (accessToken: string) => Promise<T>): Promise<T> {
@@ -67,7 +67,7 @@ export class StreamerTokenRunner {
   }
 
   async #renew(streamer: Streamer, cause: TwitchUnauthorizedError | null): Promise<string> {
-    const outcome = await this.refreshService.refreshStreamer(streamer, {
+    const outcome = await this.refresher.refreshStreamer(streamer, {
       force: true,
       trigger: cause ? 'helix_401' : 'helix_call',
     })

@@ -1,20 +1,20 @@
 import { type DateTime, Duration } from 'luxon'
 
 /**
- * The pure rules of SPEC §5, with every time passed in: no clock, no I/O.
- * The refresh service, the command and the scheduler all decide through them.
+ * The pure rules of the token policy (docs/token-policy.md), with every time passed in: no clock, no I/O.
+ * The refresher, the command and the scheduler all decide through them.
  */
 
-/** A second permanent failure within this window deactivates (§5.2). */
+/** A second permanent failure within this window deactivates. */
 export const PERMANENT_FAILURE_WINDOW = Duration.fromObject({ minutes: 30 })
 
-/** The retry sweep retries a first permanent failure this old (§5.4). */
+/** The retry sweep retries a first permanent failure this old. */
 export const RETRY_AFTER = Duration.fromObject({ minutes: 15 })
 
-/** Below this much time left a token is always due (§5.6). */
+/** Below this much time left a token is always due. */
 export const MIN_TIME_LEFT = Duration.fromObject({ hours: 1 })
 
-/** A token must outlive the next tick by this much to be skipped (§5.6). */
+/** A token must outlive the next tick by this much to be skipped. */
 export const NEXT_TICK_MARGIN = Duration.fromObject({ minutes: 10 })
 
 export interface DueDecision {
@@ -24,7 +24,7 @@ export interface DueDecision {
 }
 
 /**
- * The due rule (§5.6): a token is skipped only when it has more than 1 h
+ * The due rule: a token is skipped only when it has more than 1 h
  * left **and** is still valid at the next scheduled tick plus 10 minutes.
  * An unknown expiry is due.
  */
@@ -62,7 +62,7 @@ export type PermanentFailureDecision =
   | { action: 'deactivate'; firstFailureAt: DateTime }
 
 /**
- * What a permanent failure does (§5.2), decided from the failure time stored
+ * What a permanent failure does, decided from the failure time stored
  * **before** this failure: the first one (none stored, or one 30 min old or
  * more) is only marked; a second one within 30 min deactivates.
  */
@@ -79,12 +79,12 @@ export function decidePermanentFailure(
 /**
  * True while a recorded failure still makes the next one a second one.
  */
-export function isWithinFailureWindow(failedAt: DateTime, now: DateTime) {
+function isWithinFailureWindow(failedAt: DateTime, now: DateTime) {
   return now.diff(failedAt).toMillis() < PERMANENT_FAILURE_WINDOW.toMillis()
 }
 
 /**
- * The retry sweep's window (§5.4): first failures at least 15 and less than
+ * The retry sweep's window: first failures at least 15 and less than
  * 30 minutes old. As bounds on `token_refresh_failed_at`:
  * `failedAfter < token_refresh_failed_at <= failedAtOrBefore`.
  */
@@ -93,11 +93,6 @@ export function retryWindow(now: DateTime) {
     failedAfter: now.minus(PERMANENT_FAILURE_WINDOW),
     failedAtOrBefore: now.minus(RETRY_AFTER),
   }
-}
-
-export function isInRetryWindow(failedAt: DateTime, now: DateTime) {
-  const { failedAfter, failedAtOrBefore } = retryWindow(now)
-  return failedAt > failedAfter && failedAt <= failedAtOrBefore
 }
 
 export interface BackoffSettings {
@@ -113,7 +108,7 @@ export interface BackoffSettings {
 
 /**
  * How long to wait before attempt `attempt + 1` after a transient failure
- * (§5.3), or null to give up and report the failure. Twitch's own hint
+ *, or null to give up and report the failure. Twitch's own hint
  * (Retry-After, Ratelimit-Reset) wins over the exponential delay.
  */
 export function transientRetryDelay(

@@ -5,17 +5,22 @@ import { inject } from '@adonisjs/core'
 import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
 import { NotificationService } from '#services/notifications/notification_service'
-import { HealthCheckService, type StreamerHealth } from '#services/tokens/health_check_service'
+import {
+  HealthCheckService,
+  type StreamerHealthStatus,
+} from '#services/tokens/health_check_service'
 import { REFRESH_CRON_EXPRESSIONS } from '#services/tokens/refresh_schedule'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { RefreshCycle } from '#services/tokens/refresh_cycle'
+import { RefreshSelection } from '#services/tokens/refresh_selection'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 import { reportCounts, type CycleReport } from '#services/tokens/refresh_outcome'
+import { reportBackgroundFailure } from '#services/availability/background_failure'
 
-/** The retry sweep (§5.4) looks every minute. */
+/** The retry sweep looks every minute. */
 export const RETRY_SWEEP_EXPRESSION = '* * * * *'
 
 /**
- * The hourly validation (§5.8), at minute 45: away from the refresh ticks
+ * The hourly validation, at minute 45: away from the refresh ticks
  * (:00 and :30), so it does not validate tokens a cycle is renewing.
  */
 export const HOURLY_VALIDATION_EXPRESSION = '45 * * * *'
@@ -34,11 +39,17 @@ export interface ValidationSummary {
   refreshed: number
   needsReconnect: number
   notAuthorized: number
-  results: StreamerHealth[]
+}
+
+const SUMMARY_FIELD: Record<StreamerHealthStatus, keyof ValidationSummary> = {
+  ready: 'ready',
+  refreshed: 'refreshed',
+  needs_reconnect: 'needsReconnect',
+  not_authorized: 'notAuthorized',
 }
 
 /**
- * The token jobs of the web process (SPEC §6): the refresh cycle on the two
+ * The token jobs of the web process (docs/token-policy.md): the refresh cycle on the two
  * cron expressions in SCHEDULER_TIMEZONE, the retry sweep every minute and
  * the hourly validation.
  *
@@ -54,7 +65,8 @@ export class TokenRefreshScheduler {
 
   constructor(
     private settings: TokenRefreshSettings,
-    private refreshService: TokenRefreshService,
+    private selection: RefreshSelection,
+    private cycle: RefreshCycle,
     private healthCheck: HealthCheckService
   ) {}
 
@@ -115,8 +127,10 @@ export class TokenRefreshScheduler {
    */
   async runRefreshTick(tickAt: DateTime): Promise<CycleReport | null> {
     if (!(await this.#claim('cycle', tickAt))) return null
-    const streamers = await this.refreshService.findStreamersWithActiveAuthorization()
-    const report = await this.refreshService.runCycle(streamers, { trigger: 'scheduler', tickAt })
+    const report = await this.cycle.run(this.selection.withActiveAuthorization(), {
+      trigger: 'scheduler',
+      tickAt,
+    })
     logger.info(`[TokenRefresh] cycle finished ${reportCounts(report)}`)
     return report
   }
@@ -126,8 +140,7 @@ export class TokenRefreshScheduler {
    */
   async runRetrySweep(minuteAt: DateTime): Promise<CycleReport | null> {
     if (!(await this.#claim('sweep', minuteAt))) return null
-    const streamers = await this.refreshService.findStreamersNeedingRetry()
-    const report = await this.refreshService.runCycle(streamers, {
+    const report = await this.cycle.run(await this.selection.needingRetry(), {
       trigger: 'retry_sweep',
       force: true,
     })
@@ -144,17 +157,22 @@ export class TokenRefreshScheduler {
    */
   async runHourlyValidation(hourAt: DateTime): Promise<ValidationSummary | null> {
     if (!(await this.#claim('validation', hourAt))) return null
-    const streamers = await this.refreshService.findStreamersWithActiveAuthorization()
-    const results = await this.healthCheck.checkStreamers(streamers, { trigger: 'validation' })
-    const count = (status: StreamerHealth['status']) =>
-      results.filter((result) => result.status === status).length
     const summary: ValidationSummary = {
-      total: results.length,
-      ready: count('ready'),
-      refreshed: count('refreshed'),
-      needsReconnect: count('needs_reconnect'),
-      notAuthorized: count('not_authorized'),
-      results,
+      total: 0,
+      ready: 0,
+      refreshed: 0,
+      needsReconnect: 0,
+      notAuthorized: 0,
+    }
+    // Page by page, counting as results come: nothing kept per streamer.
+    for await (const page of this.selection.withActiveAuthorization()) {
+      await this.healthCheck.checkStreamers(page, {
+        trigger: 'validation',
+        onChecked: (health) => {
+          summary.total++
+          summary[SUMMARY_FIELD[health.status]]++
+        },
+      })
     }
     logger.info(
       `[TokenRefresh] hourly validation finished total=${summary.total} ready=${summary.ready} ` +
@@ -194,12 +212,14 @@ export class TokenRefreshScheduler {
   }
 
   async #track(kind: JobKind, job: Promise<unknown>) {
-    const guarded = job.catch((error: unknown) => {
-      logger.error(
-        { error: error instanceof Error ? error.message : String(error) },
-        `[Scheduler] token ${kind} job failed`
+    const guarded = job.catch((error: unknown) =>
+      reportBackgroundFailure(error, () =>
+        logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          `[Scheduler] token ${kind} job failed`
+        )
       )
-    })
+    )
     this.#running.add(guarded)
     try {
       await guarded

@@ -1,34 +1,22 @@
-import env from '#start/env'
+import tokensConfig from '#config/tokens'
 import type { BackoffSettings } from '#services/tokens/token_refresh_policy'
 
 /**
- * The knobs of the token refresh engine. Injectable: tests swap in shorter
- * delays with `app.container.swap(TokenRefreshSettings, () => ...)`.
+ * The knobs of the token refresh engine, read from config/tokens.ts.
+ * Injectable: tests swap in other values with
+ * `app.container.swap(TokenRefreshSettings, () => new TokenRefreshSettings({ ... }))`.
  */
 export class TokenRefreshSettings {
-  /** Refreshes in flight at once during a cycle (TOKEN_REFRESH_CONCURRENCY). */
-  concurrency: number = env.get('TOKEN_REFRESH_CONCURRENCY', 8)
+  concurrency: number = tokensConfig.concurrency
+  timezone: string = tokensConfig.timezone
+  pageSize: number = tokensConfig.pageSize
+  backoff: BackoffSettings = { ...tokensConfig.backoff }
+  lockTtlMs: number = tokensConfig.lockTtlMs
+  lockWaitMs: number = tokensConfig.lockWaitMs
+  lockPollMs: number = tokensConfig.lockPollMs
+  transientRetryDelayMinutes: number = tokensConfig.transientRetryDelayMinutes
 
-  /** Time zone of the cron expressions (SCHEDULER_TIMEZONE). */
-  timezone: string = env.get('SCHEDULER_TIMEZONE', 'UTC')
-
-  /** Retries inside one refresh attempt for transient failures (§5.3). */
-  backoff: BackoffSettings = {
-    attempts: 3,
-    baseDelayMs: 500,
-    maxDelayMs: 4_000,
-    maxRetryAfterMs: 10_000,
+  constructor(overrides: Partial<TokenRefreshSettings> = {}) {
+    Object.assign(this, overrides)
   }
-
-  /**
-   * Per-streamer lock: how long it lives if its holder dies, how long a
-   * second caller waits for it, and how often it looks. The TTL outlasts a
-   * whole attempt (3 calls with their timeouts and waits).
-   */
-  lockTtlMs = 90_000
-  lockWaitMs = 100_000
-  lockPollMs = 50
-
-  /** A transient failure is retried by the sweep this much later (§5.3: within 15 min). */
-  transientRetryDelayMinutes = 5
 }

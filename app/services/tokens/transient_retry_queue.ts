@@ -3,7 +3,7 @@ import redis from '@adonisjs/redis/services/main'
 
 /**
  * Streamers whose last refresh failed transiently (Twitch down, timeout,
- * 429), with the time the retry sweep should try again (SPEC §5.3).
+ * 429), with the time the retry sweep should try again (docs/token-policy.md).
  *
  * Kept in Redis rather than in `streamers`: a transient failure must leave no
  * mark there that could make a later permanent failure look like a second

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import { Clock } from '#services/clock'
 
 /**
  * Shared by the workers of one cycle: at most `maxInFlight` calls to Twitch
@@ -14,7 +14,10 @@ export class TwitchCallLimiter {
   #waiting: (() => void)[] = []
   #openAt = 0
 
-  constructor(readonly maxInFlight: number) {
+  constructor(
+    readonly maxInFlight: number,
+    private clock: Clock = new Clock()
+  ) {
     if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
       throw new RangeError(`maxInFlight must be a positive integer, got ${maxInFlight}`)
     }
@@ -24,19 +27,23 @@ export class TwitchCallLimiter {
    * Holds every call started from now on for `ms` (never shortens a pause).
    */
   pauseFor(ms: number) {
-    this.#openAt = Math.max(this.#openAt, Date.now() + ms)
+    this.#openAt = Math.max(this.#openAt, this.#now() + ms)
   }
 
   async run<T>(call: () => Promise<T>): Promise<T> {
     await this.#acquire()
     try {
-      for (let wait = this.#openAt - Date.now(); wait > 0; wait = this.#openAt - Date.now()) {
-        await sleep(wait)
+      for (let wait = this.#openAt - this.#now(); wait > 0; wait = this.#openAt - this.#now()) {
+        await this.clock.sleep(wait)
       }
       return await call()
     } finally {
       this.#release()
     }
+  }
+
+  #now() {
+    return this.clock.now().toMillis()
   }
 
   async #acquire() {

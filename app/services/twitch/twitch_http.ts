@@ -4,6 +4,7 @@ import {
   TwitchTransientError,
   TwitchUnauthorizedError,
 } from '#services/twitch/twitch_errors'
+import { printable } from '#services/twitch/printable_text'
 
 /**
  * Rate-limit state Helix reports on every answer (`Ratelimit-*` headers).
@@ -148,7 +149,9 @@ function parseJson(text: string): unknown {
 function readMessage(parsed: unknown): string | null {
   if (parsed && typeof parsed === 'object' && 'message' in parsed) {
     const message = (parsed as { message: unknown }).message
-    return typeof message === 'string' && message.length > 0 ? message : null
+    // Twitch's text ends up in error messages, hence in logs: no control characters.
+    const text = typeof message === 'string' ? printable(message) : ''
+    return text.length > 0 ? text : null
   }
   return null
 }

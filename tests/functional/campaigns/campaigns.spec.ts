@@ -123,7 +123,8 @@ test.group('Campaigns: create, show, edit, delete', (group) => {
     response.assertTextIncludes(campaign.name)
     response.assertTextIncludes('Invite a streamer')
     response.assertTextIncludes(streamer.twitchLogin)
-    response.assertTextIncludes('Authorized')
+    response.assertTextIncludes('data-channel-status="ready"')
+    response.assertTextIncludes('Polls will run on this channel.')
   })
 
   test('an invited streamer sees the campaign and the accept button, not the GM tools', async ({

@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
 import Notification from '#models/notification'
+import CampaignInvitation from '#models/campaign_invitation'
+import { startQueryCounter } from '#tests/helpers/query_counter'
 import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import { UserFactory } from '#database/factories/user_factory'
@@ -55,8 +57,7 @@ test.group('Campaigns: dashboard and notifications', (group) => {
     response.assertStatus(200)
     const html = response.text()
     assert.include(html, 'My Table')
-    assert.include(html, '1 member')
-    assert.include(html, '1 authorized')
+    assert.match(html, /<strong data-ready>1<\/strong> of 1\s+member can run polls/)
     assert.include(html, 'Their Saga')
     assert.include(html, '3 h 00 min left')
     assert.include(html, 'Next Arc')
@@ -64,6 +65,56 @@ test.group('Campaigns: dashboard and notifications', (group) => {
     assert.include(html, `/memberships/${invitation.id}/decline`)
     assert.notInclude(html, 'Not Mine At All')
     assert.include(html, 'Connected', 'the health of my Twitch connection')
+  })
+
+  test("the GM's dashboard counts channels as readiness does, in a fixed number of queries", async ({
+    client,
+    assert,
+  }) => {
+    const gm = await connectedStreamer(SEEDED.dorian)
+    const campaign = await CampaignFactory.merge({ ownerId: gm.userId, name: 'Mixed' }).create()
+    const authorized = { campaignId: campaign.id }
+    const aria = await connectedStreamer(SEEDED.aria)
+    await CampaignMembershipFactory.merge({ ...authorized, streamerId: aria.id }).create()
+    // Authorized but deactivated, authorized but not an affiliate, not granted.
+    const bram = await connectedStreamer(SEEDED.bram)
+    bram.isActive = false
+    await bram.save()
+    await CampaignMembershipFactory.merge({ ...authorized, streamerId: bram.id }).create()
+    const pat = await connectedStreamer(SEEDED.pat)
+    await CampaignMembershipFactory.merge({ ...authorized, streamerId: pat.id }).create()
+    const cass = await connectedStreamer(SEEDED.cass)
+    await CampaignMembershipFactory.apply('notGranted')
+      .merge({ ...authorized, streamerId: cass.id })
+      .create()
+    await CampaignInvitation.create({
+      campaignId: campaign.id,
+      twitchUserId: '777',
+      twitchLogin: 'newcomer',
+      twitchDisplayName: 'Newcomer',
+      broadcasterType: 'affiliate',
+      invitedAt: clock.now(),
+    })
+
+    const said = /<strong data-ready>1<\/strong> of 4\s+members can run polls\s+· 1 invited/
+    const dashboard = await client.get('/dashboard').loginAs(gm.user)
+    assert.match(dashboard.text(), said)
+    const readiness = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
+    assert.match(readiness.text(), said)
+
+    // More campaigns, no more queries.
+    const counter = startQueryCounter()
+    await client.get('/dashboard').loginAs(gm.user)
+    counter.stop()
+    for (const name of ['Second', 'Third', 'Fourth']) {
+      const more = await CampaignFactory.merge({ ownerId: gm.userId, name }).create()
+      await CampaignMembershipFactory.merge({ campaignId: more.id, streamerId: aria.id }).create()
+    }
+    const again = startQueryCounter()
+    const page = await client.get('/dashboard').loginAs(gm.user)
+    again.stop()
+    assert.include(page.text(), 'Fourth')
+    assert.equal(again.count, counter.count)
   })
 
   test("shows my notifications, unread first, never anyone else's", async ({ client, assert }) => {

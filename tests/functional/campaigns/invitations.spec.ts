@@ -13,6 +13,7 @@ import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { SEEDED, campaignTestSetup, connectedStreamer, submit } from '#tests/helpers/campaigns'
 import { assertInputError } from '#tests/helpers/validation'
+import { INVITED_SELF_MESSAGE } from '#services/campaigns/invitation_service'
 
 function invite(client: ApiClient, campaign: Campaign, user: User, login: string) {
   return submit(client, 'post', `/campaigns/${campaign.id}/invitations`, user, { login })
@@ -133,6 +134,29 @@ test.group('Campaigns: invitations and members', (group) => {
     response.assertFlashMessage('login', 'nobody_by_this_name')
     assert.lengthOf(await CampaignMembership.all(), 0)
     assert.lengthOf(await CampaignInvitation.all(), 0)
+  })
+
+  test('a GM cannot invite their own Twitch account, even after a rename on Twitch', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+
+    const byLogin = await invite(client, campaign, gm.user, '@Dorian_DM')
+    byLogin.assertStatus(302)
+    byLogin.assertHeader('location', `/campaigns/${campaign.id}`)
+    byLogin.assertFlashMessage('error', INVITED_SELF_MESSAGE)
+    assert.notProperty(twitchEmulator.state.stats().byUser, SEEDED.dorian.id, 'Twitch not asked')
+
+    // Chorus still knows the GM under an older login: Twitch's answer gives them away.
+    gm.twitchLogin = 'dorian_before_rename'
+    await gm.save()
+    const byTwitchId = await invite(client, campaign, gm.user, 'dorian_dm')
+    byTwitchId.assertFlashMessage('error', INVITED_SELF_MESSAGE)
+
+    assert.lengthOf(await CampaignMembership.all(), 0)
+    assert.lengthOf(await CampaignInvitation.all(), 0)
+    assert.lengthOf(await Notification.all(), 0)
   })
 
   test('an empty or malformed login is refused before asking Twitch', async ({

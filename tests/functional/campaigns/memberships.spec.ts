@@ -6,6 +6,7 @@ import Notification from '#models/notification'
 import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import {
   SEEDED,
   campaignTestSetup,
@@ -21,12 +22,16 @@ function act(client: ApiClient, action: Action, membership: CampaignMembership, 
 }
 
 const RECONNECT =
-  'Twitch refused to renew your authorization, so Chorus cannot run polls on your channel. ' +
-  'Reconnect your Twitch account, then grant the authorization again.'
+  'Twitch refused to renew your token, so the authorization was not granted. ' +
+  'Reconnect your Twitch account, then grant it.'
+
+const DISCONNECTED =
+  'Twitch no longer accepts your connection. Reconnect your Twitch account, then grant the ' +
+  'authorization.'
 
 /**
  * The streamer's side: answer invitations, grant / revoke the 12-hour poll
- * authorization (refreshing the token first, SPEC §5.7), leave.
+ * authorization (refreshing the token first, docs/token-policy.md), leave.
  */
 test.group('Campaigns: the streamer answers, grants, revokes, leaves', (group) => {
   const clock = campaignTestSetup(group)
@@ -159,7 +164,7 @@ test.group('Campaigns: the streamer answers, grants, revokes, leaves', (group) =
     const { gm, streamer, membership } = await membershipOf(SEEDED.bram)
     twitchEmulator.state.revokeRefresh(SEEDED.bram.id)
 
-    // First refusal: the policy only marks the failure (SPEC §5.2).
+    // First refusal: the policy only marks the failure (docs/token-policy.md).
     const first = await act(client, 'grant', membership, streamer.user)
     first.assertFlashMessage('error', RECONNECT)
     first.assertFlashMessage('reconnect', true)
@@ -228,9 +233,71 @@ test.group('Campaigns: the streamer answers, grants, revokes, leaves', (group) =
     await streamer.save()
 
     const response = await act(client, 'grant', membership, streamer.user)
-    response.assertFlashMessage('error', RECONNECT)
+    response.assertFlashMessage('error', DISCONNECTED)
     response.assertFlashMessage('reconnect', true)
     assert.equal(twitchEmulator.state.stats().counts['token.refresh_token'], 0)
+  })
+
+  test('deactivated with an authorization running: one state on the page, Renew tells the truth, reconnecting resumes it', async ({
+    client,
+    assert,
+  }) => {
+    const { campaign, streamer, membership } = await membershipOf(SEEDED.bram, 'active')
+    const expiresAt = membership.pollAuthorizationExpiresAt!
+    streamer.isActive = false
+    await streamer.save()
+
+    const shown = await client.get(`/campaigns/${campaign.id}`).loginAs(streamer.user)
+    const page = shown.text()
+    const card = page.slice(page.indexOf('id="my-membership"'))
+    assert.include(card, 'data-channel-status="needs_reconnect"')
+    assert.include(card, 'your authorization resumes as soon as you do')
+    assert.include(card, 'href="/auth/twitch/redirect"')
+    assert.notInclude(card, 'Renew for 12 hours', 'no renewal offered while disconnected')
+    assert.notInclude(card, 'Authorized')
+    assert.notInclude(card, 'data-channel-status="ready"')
+    assert.include(card, `/memberships/${membership.id}/revoke`, 'revoking stays possible')
+
+    // A Renew from a page opened earlier: the message says what really happens.
+    const renew = await act(client, 'grant', membership, streamer.user)
+    renew.assertFlashMessage(
+      'error',
+      'Twitch no longer accepts your connection. Reconnect your Twitch account: your ' +
+        'authorization resumes as soon as you do, no need to grant it again.'
+    )
+    assert.equal(twitchEmulator.state.stats().counts['token.refresh_token'], 0)
+
+    // Reconnecting: the authorization runs again, unchanged, and the page says so.
+    const session = new HttpSession()
+    await signInWithTwitch(session, SEEDED.bram.id)
+    await membership.refresh()
+    assert.equal(membership.pollAuthorizationExpiresAt!.toMillis(), expiresAt.toMillis())
+    const reconnected = await session.get(`/campaigns/${campaign.id}`)
+    const after = await reconnected.text()
+    const afterCard = after.slice(after.indexOf('id="my-membership"'))
+    assert.include(afterCard, 'data-channel-status="ready"')
+    assert.include(afterCard, 'Renew for 12 hours')
+    assert.include(afterCard, `data-expires-at="${expiresAt.toUTC().toISO()}"`)
+    assert.notInclude(afterCard, 'Disconnected')
+  })
+
+  test('granting on a channel that is not an affiliate never says polls may run there', async ({
+    client,
+    assert,
+  }) => {
+    const { campaign, streamer, membership } = await membershipOf(SEEDED.pat)
+
+    const response = await act(client, 'grant', membership, streamer.user)
+    response.assertFlashMessage(
+      'success',
+      'Authorization for "Ashes" granted for 12 hours. Your channel is not an affiliate or ' +
+        'partner channel: Twitch polls are not available on it, so polls of this campaign skip it.'
+    )
+
+    const page = await client.get(`/campaigns/${campaign.id}`).loginAs(streamer.user)
+    page.assertTextIncludes('data-channel-status="no_polls"')
+    page.assertTextIncludes('Twitch polls are not available on it')
+    assert.notInclude(page.text(), 'Polls of this campaign run on your channel')
   })
 
   test('Twitch being down refuses the grant without counting against the streamer', async ({
@@ -287,7 +354,7 @@ test.group('Campaigns: the streamer answers, grants, revokes, leaves', (group) =
     assert.isNull(membership.pollAuthorizationGrantedAt)
     assert.isNull(membership.pollAuthorizationExpiresAt)
     assert.equal(membership.status, 'active', 'still a member')
-    assert.isFalse(await streamer.hasActiveAuthorization(clock.now()))
+    assert.isFalse(membership.hasActiveAuthorization(clock.now()))
   })
 
   test("revoking someone else's authorization answers 404", async ({ client, assert }) => {

@@ -7,6 +7,10 @@ import { CampaignMembershipFactory } from '#database/factories/campaign_membersh
 import CampaignInvitation from '#models/campaign_invitation'
 import type { ReadinessCheckResult } from '#services/campaigns/readiness_service'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import { unusedPort } from '#tests/helpers/ports'
+import app from '@adonisjs/core/services/app'
+import twitchConfig from '#config/twitch'
+import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
 import {
   SEEDED,
   campaignTestSetup,
@@ -55,10 +59,16 @@ test.group('Campaigns: readiness', (group) => {
     })
     await member(await connectedStreamer(SEEDED.bram), {}, 'expired')
     await member(await connectedStreamer(SEEDED.cass), {}, 'notGranted')
-    const pat = await connectedStreamer(SEEDED.pat)
-    pat.tokenRefreshFailedAt = now.minus({ minutes: 5 })
-    await pat.save()
-    await member(pat)
+    // Authorized, but not an affiliate: no Twitch poll can run there.
+    await member(await connectedStreamer(SEEDED.pat))
+    const troubled = await StreamerFactory.with('user')
+      .merge({
+        twitchLogin: 'troubled',
+        twitchDisplayName: 'Troubled',
+        tokenRefreshFailedAt: now.minus({ minutes: 5 }),
+      })
+      .create()
+    await member(troubled)
     const gone = await StreamerFactory.with('user')
       .merge({ twitchLogin: 'gone_guy', twitchDisplayName: 'Gone_Guy', isActive: false })
       .create()
@@ -79,10 +89,11 @@ test.group('Campaigns: readiness', (group) => {
     const response = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
     response.assertStatus(200)
     const html = response.text()
-    assert.isTrue(row(html, 'authorized', 'aria_plays'), 'authorized')
+    assert.isTrue(row(html, 'ready', 'aria_plays'), 'ready')
     assert.isTrue(row(html, 'expired', 'bram_rolls'), 'expired')
     assert.isTrue(row(html, 'not_granted', 'cass_casts'), 'not granted')
-    assert.isTrue(row(html, 'token_problem', 'plain_pat'), 'token problem')
+    assert.isTrue(row(html, 'token_problem', 'troubled'), 'token problem')
+    assert.isTrue(row(html, 'no_polls', 'plain_pat'), 'no Twitch polls')
     assert.isTrue(row(html, 'needs_reconnect', 'gone_guy'), 'needs to reconnect')
     assert.isTrue(row(html, 'invited', 'undecided'), 'invited')
     assert.isTrue(row(html, 'awaiting_sign_in', 'newcomer'), 'not signed in yet')
@@ -93,7 +104,43 @@ test.group('Campaigns: readiness', (group) => {
     assert.include(html, '10 h 00 min left')
     assert.include(html, expiresAt.toFormat("ccc d LLL, HH:mm 'UTC'"))
     assert.include(html, 'Not an affiliate or partner channel')
-    assert.match(html, /<strong>1<\/strong> of 7/)
+    // Polls run on Aria's and Troubled's channels (the token is renewed at
+    // launch); members are the six who accepted, two more are invited.
+    assert.match(html, /<strong data-ready>2<\/strong> of 6\s+members can run polls\s+· 2 invited/)
+  })
+
+  test('a non-affiliate channel reads one reason, and is not counted as running polls', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+    for (const account of [SEEDED.bram, SEEDED.pat]) {
+      const streamer = await connectedStreamer(account)
+      await CampaignMembershipFactory.merge({
+        campaignId: campaign.id,
+        streamerId: streamer.id,
+        pollAuthorizationGrantedAt: clock.now(),
+        pollAuthorizationExpiresAt: clock.now().plus({ hours: 12 }),
+      }).create()
+    }
+
+    const response = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
+    const html = response.text()
+    const patRow = html.slice(html.indexOf('data-login="plain_pat"'))
+    const patItem = patRow.slice(0, patRow.indexOf('</li>'))
+    assert.include(patItem, 'No Twitch polls')
+    assert.include(patItem, 'Twitch polls are not available on it.')
+    assert.notInclude(patItem, 'Polls will run')
+    assert.notInclude(patItem, 'data-expires-at', 'no countdown for a channel polls skip')
+    assert.match(html, /<strong data-ready>1<\/strong> of 2\s+members can run polls/)
+
+    // The GM's campaign page says the same, once.
+    const campaignPage = await client.get(`/campaigns/${campaign.id}`).loginAs(gm.user)
+    const show = campaignPage.text()
+    const showRow = show.slice(show.indexOf('<tr data-login="plain_pat"'))
+    const showItem = showRow.slice(0, showRow.indexOf('</tr>'))
+    assert.include(showItem, 'No Twitch polls')
+    assert.equal(showItem.split('Twitch polls are not available').length, 2, 'said once')
   })
 
   test('"check now" validates tokens, renews due ones and shows the result', async ({
@@ -106,8 +153,10 @@ test.group('Campaigns: readiness', (group) => {
     const cass = await connectedStreamer(SEEDED.cass)
     cass.tokenExpiresAt = now.plus({ minutes: 20 })
     await cass.save()
+    // Pat is authorized, but no Twitch poll can run on a non-affiliate channel.
     const pat = await connectedStreamer(SEEDED.pat)
-    for (const streamer of [aria, cass]) {
+    const bram = await connectedStreamer(SEEDED.bram)
+    for (const streamer of [aria, cass, pat]) {
       await CampaignMembershipFactory.merge({
         campaignId: campaign.id,
         streamerId: streamer.id,
@@ -116,7 +165,7 @@ test.group('Campaigns: readiness', (group) => {
       }).create()
     }
     await CampaignMembershipFactory.apply('notGranted')
-      .merge({ campaignId: campaign.id, streamerId: pat.id })
+      .merge({ campaignId: campaign.id, streamerId: bram.id })
       .create()
 
     const response = await submit(
@@ -130,18 +179,20 @@ test.group('Campaigns: readiness', (group) => {
     response.assertHeader('location', `/campaigns/${campaign.id}/readiness`)
     response.assertFlashMessage(
       'success',
-      'Checked 3 members with Twitch: 2 ready, 0 must reconnect, 1 without authorization.'
+      'Checked 4 members with Twitch: 2 ready, 0 must reconnect, 1 without authorization, ' +
+        '1 without Twitch polls.'
     )
     const results = checkResults(response)
     const byStreamer = new Map(results.map((result) => [result.streamerId, result.status]))
     assert.equal(byStreamer.get(aria.id), 'ready')
     assert.equal(byStreamer.get(cass.id), 'refreshed')
-    assert.equal(byStreamer.get(pat.id), 'not_authorized')
+    assert.equal(byStreamer.get(bram.id), 'not_authorized')
+    assert.isFalse(results.find((result) => result.streamerId === pat.id)!.ready)
 
     const stats = twitchEmulator.state.stats()
     assert.equal(stats.byUser[SEEDED.aria.id].validate, 1, 'a fresh token is validated')
     assert.equal(stats.byUser[SEEDED.cass.id]['token.refresh_token'], 1, 'a due token is renewed')
-    assert.isUndefined(stats.byUser[SEEDED.pat.id], 'no authorization, no call')
+    assert.isUndefined(stats.byUser[SEEDED.bram.id], 'no authorization, no call')
     const renewed = await reloadStreamer(cass)
     assert.isTrue(renewed.tokenExpiresAt! > now.plus({ hours: 1 }))
 
@@ -150,7 +201,7 @@ test.group('Campaigns: readiness', (group) => {
       .loginAs(gm.user)
       .withSession({})
       .withFlashMessages({ readinessCheck: results })
-    page.assertTextIncludes('Ready (token renewed)')
+    page.assertTextIncludes('Token renewed')
     page.assertTextIncludes('No authorization')
   })
 
@@ -182,6 +233,83 @@ test.group('Campaigns: readiness', (group) => {
 
     const page = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
     assert.isTrue(row(page.text(), 'token_problem', 'bram_rolls'))
+  })
+
+  test('"check now" on a deactivated member says they must reconnect once', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+    const bram = await connectedStreamer(SEEDED.bram)
+    bram.isActive = false
+    await bram.save()
+    await CampaignMembershipFactory.merge({ campaignId: campaign.id, streamerId: bram.id }).create()
+
+    const response = await submit(
+      client,
+      'post',
+      `/campaigns/${campaign.id}/readiness/check`,
+      gm.user
+    )
+    response.assertFlashMessage(
+      'success',
+      'Checked 1 member with Twitch: 0 ready, 1 must reconnect, 0 without authorization.'
+    )
+    const page = await client
+      .get(`/campaigns/${campaign.id}/readiness`)
+      .loginAs(gm.user)
+      .withSession({})
+      .withFlashMessages({ readinessCheck: checkResults(response) })
+    const html = page.text()
+    assert.isTrue(row(html, 'needs_reconnect', 'bram_rolls'))
+    assert.equal(html.split('must sign in with Twitch again').length, 2, 'said once')
+    assert.notInclude(html, 'check-result')
+    assert.equal(twitchEmulator.state.stats().counts.validate, 0, 'Twitch is not asked')
+  })
+
+  test('"check now" with Twitch unreachable says so, and counts nobody as ready', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+    const now = clock.now()
+    for (const account of [SEEDED.aria, SEEDED.bram]) {
+      const streamer = await connectedStreamer(account)
+      await CampaignMembershipFactory.merge({
+        campaignId: campaign.id,
+        streamerId: streamer.id,
+        pollAuthorizationGrantedAt: now,
+        pollAuthorizationExpiresAt: now.plus({ hours: 12 }),
+      }).create()
+    }
+    // Twitch is down: its OAuth endpoints are on a port where nothing listens.
+    const downUrl = `http://127.0.0.1:${await unusedPort()}/oauth2`
+    app.container.swap(
+      TwitchOAuthClient,
+      () => new TwitchOAuthClient({ ...twitchConfig, oauthUrl: downUrl })
+    )
+    let response: ApiResponse
+    try {
+      response = await submit(client, 'post', `/campaigns/${campaign.id}/readiness/check`, gm.user)
+    } finally {
+      app.container.restore(TwitchOAuthClient)
+    }
+
+    response.assertFlashMessage(
+      'error',
+      'Twitch could not be reached: none of the 2 members could be checked. Try again in a minute.'
+    )
+    assert.notProperty(response.flashMessages(), 'success')
+    const results = checkResults(response)
+    assert.isTrue(results.every((result) => result.twitchUnreachable))
+
+    const page = await client
+      .get(`/campaigns/${campaign.id}/readiness`)
+      .loginAs(gm.user)
+      .withSession({})
+      .withFlashMessages({ readinessCheck: results })
+    page.assertTextIncludes('Not checked: Twitch could not be reached')
+    assert.notInclude(page.text(), 'Check: <strong>Ready')
   })
 
   test('a member gets 403 on the readiness page and check; a stranger 404', async ({

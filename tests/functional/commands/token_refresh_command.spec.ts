@@ -5,7 +5,12 @@ import Streamer from '#models/streamer'
 import TokenRefresh from '../../../commands/token_refresh.js'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { startQueryCounter } from '#tests/helpers/query_counter'
-import { connectedStreamer, refreshCalls, tokenTestGroup } from '#tests/helpers/token_fixtures'
+import {
+  connectedStreamer,
+  refreshCalls,
+  tokenTestGroup,
+  useFastSettings,
+} from '#tests/helpers/token_fixtures'
 
 /** 10:00 UTC: the next tick is 10:30, so "valid past the tick + 10 min" means after 10:40. */
 const NOW = DateTime.fromISO('2031-05-06T10:00:00', { zone: 'UTC' })
@@ -147,6 +152,32 @@ test.group('node ace token:refresh (in process)', (group) => {
     )
     const stored = await Streamer.findOrFail(streamer.id)
     assert.isFalse(stored.isActive)
+  })
+
+  test('walks the streamers page by page: every one listed and reported once, in id order', async ({
+    assert,
+  }) => {
+    useFastSettings({ pageSize: 2 })
+    const due = []
+    for (let i = 0; i < 5; i++) {
+      due.push(await connectedStreamer({ now: NOW, tokenExpiresAt: NOW.plus({ minutes: 20 }) }))
+    }
+
+    const { command, lines } = await runCommand([])
+
+    command.assertExitCode(0)
+    assert.includeMembers(lines, ['Streamers with active authorization: 5', 'Total streamers: 5'])
+    assert.include(lines, 'Success: 5')
+    const listed = lines.filter((line) => line.endsWith('[expiring in 20m]'))
+    const reported = lines.filter((line) => line.includes(': refreshed: '))
+    assert.deepEqual(
+      listed,
+      due.map(({ streamer }) => `- ${label(streamer)} [expiring in 20m]`)
+    )
+    assert.lengthOf(reported, 5)
+    for (const { twitchUser } of due) {
+      assert.equal(refreshCalls(twitchUser.id), 1)
+    }
   })
 
   test('tokens never appear in the output', async ({ assert }) => {

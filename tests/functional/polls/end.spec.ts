@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
 import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import type Campaign from '#models/campaign'
@@ -41,7 +42,8 @@ test.group('Polls: End now', (group) => {
     twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 5)
     twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 1, 2)
     twitchEmulator.state.castVotes(pollIdOf(SEEDED.cass), 1, 3)
-    assert.isTrue(PollResultsPoller.isPolling(run.id))
+    const poller = await app.container.make(PollResultsPoller)
+    assert.isTrue(poller.isPolling(run.id))
 
     const response = await endNow(client, gm, campaign, run)
 
@@ -52,7 +54,7 @@ test.group('Polls: End now', (group) => {
     for (const account of CHANNELS) {
       assert.equal(twitchEmulator.state.getPoll(pollIdOf(account))!.status, 'TERMINATED')
     }
-    await waitUntil(() => !PollResultsPoller.isPolling(run.id))
+    await waitUntil(() => !poller.isPolling(run.id))
 
     const ended = await runWithChannels(run.id)
     assert.equal(ended.status, 'terminated')

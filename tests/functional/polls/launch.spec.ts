@@ -81,6 +81,7 @@ test.group('Polls: launch', (group) => {
     assert.include(channelOf(run, SEEDED.cass).serialize(), {
       outcome: 'skipped',
       reason: 'needs_reconnect',
+      error: null,
     })
 
     // The live page says who runs it and why the others do not.
@@ -89,6 +90,9 @@ test.group('Polls: launch', (group) => {
     page.assertTextIncludes('Bram_Rolls')
     page.assertTextIncludes('Not an affiliate or partner')
     page.assertTextIncludes('Must reconnect Twitch')
+    // The reason is said once: the label, not the label plus the same thing again.
+    assert.notInclude(page.text(), 'Must reconnect Twitch:')
+    assert.notInclude(page.text(), 'must sign in with Twitch again')
     page.assertTextIncludes('End now')
   })
 

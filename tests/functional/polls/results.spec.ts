@@ -86,7 +86,8 @@ test.group('Polls: live results', (group) => {
   }) => {
     usePollSettings({ ...FAST_READS, quietBackoffFactor: 1 })
     const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
-    assert.isTrue(PollResultsPoller.isPolling(run.id))
+    const poller = await app.container.make(PollResultsPoller)
+    assert.isTrue(poller.isPolling(run.id))
 
     twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 1, 4)
     twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 1, 3)
@@ -138,21 +139,21 @@ test.group('Polls: live results', (group) => {
   }) => {
     const { run } = await launchedPoll(client, [SEEDED.aria])
     const here = await app.container.make(PollResultsPoller)
-    assert.isTrue(PollResultsPoller.isPolling(run.id))
+    assert.isTrue(here.isPolling(run.id))
     assert.isTrue(await here.start(run.id))
 
     // Another instance holds the lock: this one does not poll.
-    await PollResultsPoller.stop(run.id)
+    await here.stop(run.id)
     const elsewhere = lock.createLock(PollResultsPoller.lockKey(run.id), 30_000)
     assert.isTrue(await elsewhere.acquireImmediately())
     assert.isFalse(await here.start(run.id))
-    assert.isFalse(PollResultsPoller.isPolling(run.id))
+    assert.isFalse(here.isPolling(run.id))
 
     // That instance dies (its lock expires or is released): the watcher takes over.
     await elsewhere.release()
     const watcher = await app.container.make(PollRunWatcher)
     await watcher.sweep()
-    assert.isTrue(PollResultsPoller.isPolling(run.id))
+    assert.isTrue(here.isPolling(run.id))
   })
 
   test('at its duration the run closes with the final totals, once Twitch had time to report', async ({
@@ -253,7 +254,8 @@ test.group('Polls: live results', (group) => {
     assert,
   }) => {
     const { campaign, run } = await launchedPoll(client, [SEEDED.aria])
-    await PollResultsPoller.stop(run.id)
+    const poller = await app.container.make(PollResultsPoller)
+    await poller.stop(run.id)
     await PollRun.query().where('id', run.id).update({ status: 'ending' })
     const other = await campaignWithChannels([SEEDED.bram])
     const stuck = await PollRun.create({

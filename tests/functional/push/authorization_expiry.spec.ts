@@ -68,7 +68,7 @@ test.group('Authorization expiring in 30 minutes', (group) => {
     assert.equal(rows[0].type, 'authorization.expiring_soon')
     assert.equal(rows[0].title, 'Poll authorization ends in 25 min')
     assert.include(rows[0].body, 'Curse of Strahd')
-    assert.include(rows[0].body, '20:25 UTC')
+    assert.include(rows[0].body, 'ends in 25 min')
     assert.isTrue(rows[0].url!.endsWith(`/campaigns/${campaign.id}`))
 
     const pushes = receiver.requestsFor(browser)

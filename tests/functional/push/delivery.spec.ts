@@ -12,7 +12,7 @@ import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import { NotificationService } from '#services/notifications/notification_service'
 import { NotificationPreferences } from '#services/notifications/notification_preferences'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { PushReceiver, verifyVapid, type BrowserSubscription } from '#tests/helpers/push_receiver'
 import { testVapidKeys, usePushSettings, withPushReceiver } from '#tests/helpers/push_settings'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
@@ -136,7 +136,7 @@ test.group('Web push delivery', (group) => {
     const streamerBrowser = await subscribe({ id: streamer.userId }, 'engine-streamer')
     const gmBrowser = await subscribe(gm!, 'engine-gm')
     twitchEmulator.state.revokeRefresh(twitchUser.id)
-    const refresher = await app.container.make(TokenRefreshService)
+    const refresher = await app.container.make(StreamerRefresher)
 
     const first = await refresher.refreshStreamer(streamer, { force: true, trigger: 'manual' })
     await NotificationService.settleDeliveries()

@@ -61,7 +61,7 @@ test.group('Health check', (group) => {
     assert.equal(byStreamer.get(pending.streamer.id)!.status, 'not_authorized')
     assert.equal(byStreamer.get(expired.streamer.id)!.status, 'not_authorized')
 
-    // Expiry-aware: the due token was not validated first (SPEC §11.4).
+    // Expiry-aware: the due token was not validated first.
     assert.equal(validateCalls(due.twitchUser.id), 0)
     assert.equal(refreshCalls(due.twitchUser.id), 1)
     assert.equal(validateCalls(ready.twitchUser.id), 1)

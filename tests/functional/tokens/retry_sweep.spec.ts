@@ -3,15 +3,20 @@ import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import Streamer from '#models/streamer'
 import Notification from '#models/notification'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { RefreshSelection } from '#services/tokens/refresh_selection'
 import { TokenRefreshScheduler } from '#services/tokens/token_refresh_scheduler'
 import { TransientRetryQueue } from '#services/tokens/transient_retry_queue'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
-import { connectedStreamer, refreshCalls, tokenTestGroup } from '#tests/helpers/token_fixtures'
+import {
+  allStreamers,
+  connectedStreamer,
+  refreshCalls,
+  tokenTestGroup,
+} from '#tests/helpers/token_fixtures'
 
 const NOW = DateTime.now().startOf('second')
 
-test.group('Retry sweep (SPEC §5.4)', (group) => {
+test.group('Retry sweep', (group) => {
   tokenTestGroup(group, NOW)
 
   test('picks up first failures 15 to 30 minutes old, and only those', async ({ assert }) => {
@@ -31,9 +36,9 @@ test.group('Retry sweep (SPEC §5.4)', (group) => {
     const atThirty = await failedMinutesAgo(30)
     const old = await failedMinutesAgo(45)
     const inactive = await failedMinutesAgo(20, false)
-    const service = await app.container.make(TokenRefreshService)
+    const selection = await app.container.make(RefreshSelection)
 
-    const retried = await service.findStreamersNeedingRetry()
+    const retried = await allStreamers(await selection.needingRetry())
 
     const ids = retried.map((streamer) => streamer.id)
     assert.deepEqual(ids, [atFifteen, atTwenty, atAlmostThirty])
@@ -53,9 +58,9 @@ test.group('Retry sweep (SPEC §5.4)', (group) => {
     await queue.schedule(due.id, NOW.minus({ seconds: 1 }))
     await queue.schedule(later.id, NOW.plus({ minutes: 3 }))
     await queue.schedule(markedRecently.id, NOW.minus({ minutes: 1 }))
-    const service = await app.container.make(TokenRefreshService)
+    const selection = await app.container.make(RefreshSelection)
 
-    const retried = await service.findStreamersNeedingRetry()
+    const retried = await allStreamers(await selection.needingRetry())
 
     assert.deepEqual(
       retried.map((streamer) => streamer.id),

@@ -3,13 +3,13 @@ import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import Streamer from '#models/streamer'
 import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { connectedStreamer, refreshCalls, tokenTestGroup } from '#tests/helpers/token_fixtures'
 
 const NOW = DateTime.now().startOf('second')
 
-test.group('Token refresh: single flight (SPEC §5.5)', (group) => {
+test.group('Token refresh: single flight', (group) => {
   tokenTestGroup(group, NOW)
   // Slow "Twitch", so the callers really overlap (set back after each test).
   group.each.setup(() => twitchEmulator.state.setLatency(150))
@@ -21,8 +21,8 @@ test.group('Token refresh: single flight (SPEC §5.5)', (group) => {
     // Two callers, each with its own service and its own copy of the row,
     // as a grant and the scheduler would have.
     const [serviceA, serviceB] = [
-      await app.container.make(TokenRefreshService),
-      await app.container.make(TokenRefreshService),
+      await app.container.make(StreamerRefresher),
+      await app.container.make(StreamerRefresher),
     ]
     const copyA = await Streamer.findOrFail(streamer.id)
     const copyB = await Streamer.findOrFail(streamer.id)
@@ -51,7 +51,7 @@ test.group('Token refresh: single flight (SPEC §5.5)', (group) => {
 
   test('five concurrent forced refreshes still make one call', async ({ assert }) => {
     const { streamer, twitchUser } = await connectedStreamer({ now: NOW })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
     const copies = await Promise.all(
       Array.from({ length: 5 }, () => Streamer.findOrFail(streamer.id))
     )
@@ -67,7 +67,7 @@ test.group('Token refresh: single flight (SPEC §5.5)', (group) => {
   test('a waiter does not turn a permanent failure into a second one', async ({ assert }) => {
     const { streamer, twitchUser } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
     twitchEmulator.state.failRefresh(twitchUser.id, { status: 400 })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
     const copies = [await Streamer.findOrFail(streamer.id), await Streamer.findOrFail(streamer.id)]
 
     const outcomes = await Promise.all(copies.map((copy) => service.refreshStreamer(copy)))
@@ -84,7 +84,7 @@ test.group('Token refresh: single flight (SPEC §5.5)', (group) => {
     assert,
   }) => {
     const { streamer, twitchUser } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
     const stale = await Streamer.findOrFail(streamer.id)
 
     await service.refreshStreamer(streamer)

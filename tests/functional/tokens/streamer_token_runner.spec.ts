@@ -13,7 +13,7 @@ import { connectedStreamer, refreshCalls, tokenTestGroup } from '#tests/helpers/
 
 const NOW = DateTime.now().startOf('second')
 
-test.group('Reactive refresh on a Helix 401 (SPEC §11.5)', (group) => {
+test.group('Reactive refresh on a Helix 401', (group) => {
   tokenTestGroup(group, NOW)
 
   test('a 401 refreshes through the policy, updates the tracking columns and retries once', async ({

@@ -34,7 +34,7 @@ async function captureInfoLogs<T>(fn: () => Promise<T>) {
   }
 }
 
-test.group('Token refresh scheduler (SPEC §6)', (group) => {
+test.group('Token refresh scheduler', (group) => {
   tokenTestGroup(group, TICK.plus({ seconds: 1 }))
 
   test('two scheduler instances on one tick run one cycle, and no token is refreshed twice', async ({

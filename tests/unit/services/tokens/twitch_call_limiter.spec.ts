@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { DateTime } from 'luxon'
+import { FixedClock } from '#services/clock'
 import { TwitchCallLimiter } from '#services/tokens/twitch_call_limiter'
 
 test.group('TwitchCallLimiter', () => {
@@ -33,16 +35,23 @@ test.group('TwitchCallLimiter', () => {
     assert.equal(await limiter.run(async () => 'next'), 'next')
   })
 
-  test('pauseFor holds every later call until the pause ends', async ({ assert }) => {
-    const limiter = new TwitchCallLimiter(4)
-    limiter.pauseFor(120)
+  test('pauseFor holds every later call until the pause ends, on the clock', async ({ assert }) => {
+    const start = DateTime.fromISO('2031-05-06T00:00:00Z')
+    const clock = new FixedClock(start)
+    const limiter = new TwitchCallLimiter(4, clock)
+    limiter.pauseFor(120_000)
     limiter.pauseFor(10) // a shorter pause never shortens the longer one
 
-    const started = Date.now()
-    const startedAt = await Promise.all([1, 2].map(() => limiter.run(async () => Date.now())))
+    const startedAt = await Promise.all(
+      [1, 2].map(() => limiter.run(async () => clock.now().toMillis()))
+    )
 
     for (const at of startedAt) {
-      assert.isAtLeast(at - started, 110)
+      assert.isAtLeast(at - start.toMillis(), 120_000)
     }
+    // Once the pause is over, a call goes straight through.
+    const before = clock.now().toMillis()
+    await limiter.run(async () => null)
+    assert.equal(clock.now().toMillis(), before)
   })
 })

@@ -8,7 +8,7 @@ import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import twitchConfig from '#config/twitch'
 import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
-import { TokenRefreshService } from '#services/tokens/token_refresh_service'
+import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { TransientRetryQueue } from '#services/tokens/transient_retry_queue'
 import { NOTIFICATION_TYPES } from '#services/notifications/notification_service'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
@@ -21,7 +21,7 @@ async function reload(streamer: Streamer) {
   return Streamer.findOrFail(streamer.id)
 }
 
-test.group('Token refresh: success (SPEC §5.1)', (group) => {
+test.group('Token refresh: success', (group) => {
   tokenTestGroup(group, NOW)
 
   test('stores the rotated tokens and the tracking columns in one write', async ({ assert }) => {
@@ -31,7 +31,7 @@ test.group('Token refresh: success (SPEC §5.1)', (group) => {
       tokenRefreshFailedAt: NOW.minus({ hours: 2 }),
     })
     const oldRefreshToken = streamer.refreshToken!
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const counter = startQueryCounter()
     const outcome = await service.refreshStreamer(streamer, { trigger: 'manual' })
@@ -62,7 +62,7 @@ test.group('Token refresh: success (SPEC §5.1)', (group) => {
   test('asks /validate for the expiry when Twitch leaves expires_in out', async ({ assert }) => {
     const { streamer } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
     twitchEmulator.state.omitExpiresInOnRefresh(true)
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const outcome = await service.refreshStreamer(streamer)
 
@@ -73,6 +73,24 @@ test.group('Token refresh: success (SPEC §5.1)', (group) => {
     assert.closeTo(stored.tokenExpiresAt!.diff(NOW).as('seconds'), 14_400, 10)
   })
 
+  test('token_expires_at comes from expires_in: a 5407 s token expires 5407 s after the refresh', async ({
+    assert,
+  }) => {
+    twitchEmulator.state.setLifetime(5407)
+    const { streamer } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
+    const service = await app.container.make(StreamerRefresher)
+
+    const outcome = await service.refreshStreamer(streamer)
+
+    assert.equal(outcome.status, 'refreshed')
+    assert.include(outcome.reason, '1h30m')
+    const stored = await reload(streamer)
+    assert.equal(stored.tokenExpiresAt!.toMillis(), NOW.plus({ seconds: 5407 }).toMillis())
+    // Twitch agrees: /validate counts down from the same lifetime.
+    const validation = await new TwitchOAuthClient().validate(stored.accessToken!)
+    assert.closeTo(validation!.expiresIn, 5407, 5)
+  })
+
   test('skips a token that is not due, without calling Twitch; --force refreshes it', async ({
     assert,
   }) => {
@@ -80,7 +98,7 @@ test.group('Token refresh: success (SPEC §5.1)', (group) => {
       now: NOW,
       tokenExpiresAt: NOW.plus({ hours: 4, minutes: 1 }),
     })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const skipped = await service.refreshStreamer(streamer)
     assert.equal(skipped.status, 'skipped')
@@ -92,7 +110,7 @@ test.group('Token refresh: success (SPEC §5.1)', (group) => {
   })
 })
 
-test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
+test.group('Token refresh: permanent failures', (group) => {
   const fixture = tokenTestGroup(group, NOW)
 
   test('a first failure sets token_refresh_failed_at, keeps the streamer active, notifies nobody', async ({
@@ -100,7 +118,7 @@ test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
   }) => {
     const { streamer, twitchUser, gm } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
     twitchEmulator.state.failRefresh(twitchUser.id, { status: 400 })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const outcome = await service.refreshStreamer(streamer)
 
@@ -136,7 +154,7 @@ test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
 
     twitchEmulator.state.revokeRefresh(twitchUser.id)
     const clock = fixture.clock
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const first = await service.refreshStreamer(streamer)
     assert.include(first, { status: 'failed', deactivated: false })
@@ -173,7 +191,7 @@ test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
       tokenRefreshFailedAt: NOW.minus({ minutes: 30 }),
     })
     twitchEmulator.state.failRefresh(twitchUser.id, { status: 401 })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const outcome = await service.refreshStreamer(streamer)
 
@@ -189,7 +207,7 @@ test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
     const { streamer, twitchUser } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
     streamer.refreshTokenEncrypted = null
     await streamer.save()
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const outcome = await service.refreshStreamer(streamer)
 
@@ -206,7 +224,7 @@ test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
       tokenExpiresAt: NOW,
       isActive: false,
     })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const outcome = await service.refreshStreamer(streamer, { force: true })
 
@@ -215,7 +233,7 @@ test.group('Token refresh: permanent failures (SPEC §5.2)', (group) => {
   })
 })
 
-test.group('Token refresh: transient failures (SPEC §5.3)', (group) => {
+test.group('Token refresh: transient failures', (group) => {
   const fixture = tokenTestGroup(group, NOW)
 
   test('{$self} never deactivates, even repeated, and leaves no mark')
@@ -228,7 +246,7 @@ test.group('Token refresh: transient failures (SPEC §5.3)', (group) => {
       })
       twitchEmulator.state.failRefresh(twitchUser.id, { status, retryAfterSeconds: 0 })
       const clock = fixture.clock
-      const service = await app.container.make(TokenRefreshService)
+      const service = await app.container.make(StreamerRefresher)
 
       for (let run = 0; run < 3; run++) {
         const outcome = await service.refreshStreamer(streamer)
@@ -257,7 +275,7 @@ test.group('Token refresh: transient failures (SPEC §5.3)', (group) => {
     )
     const { streamer, twitchUser } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
     twitchEmulator.state.failRefresh(twitchUser.id, { status: 'timeout', times: 3 })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
     const outcome = await service.refreshStreamer(streamer)
 
@@ -267,7 +285,8 @@ test.group('Token refresh: transient failures (SPEC §5.3)', (group) => {
     assert.isTrue(stored.isActive)
     assert.isNull(stored.tokenRefreshFailedAt)
     const retryAt = await new TransientRetryQueue().retryAt(streamer.id)
-    assert.equal(retryAt, NOW.plus({ minutes: 5 }).toMillis())
+    // Five minutes after the last attempt (the backoff moved the clock by 5 + 10 ms).
+    assert.equal(retryAt, NOW.plus({ minutes: 5, milliseconds: 15 }).toMillis())
   })
 
   test('a transient failure is retried inside the attempt, honouring Retry-After', async ({
@@ -275,14 +294,105 @@ test.group('Token refresh: transient failures (SPEC §5.3)', (group) => {
   }) => {
     const { streamer, twitchUser } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
     twitchEmulator.state.failRefresh(twitchUser.id, { status: 429, times: 1, retryAfterSeconds: 1 })
-    const service = await app.container.make(TokenRefreshService)
+    const service = await app.container.make(StreamerRefresher)
 
-    const started = Date.now()
     const outcome = await service.refreshStreamer(streamer)
 
     assert.equal(outcome.status, 'refreshed')
-    assert.isAtLeast(Date.now() - started, 950)
     assert.equal(refreshCalls(twitchUser.id), 2)
+    // The second call waited Twitch's Retry-After (1 s) on the services' clock.
+    const stored = await reload(streamer)
+    assert.equal(stored.lastTokenRefreshAt!.toMillis(), NOW.plus({ seconds: 1 }).toMillis())
     assert.isNull(await new TransientRetryQueue().retryAt(streamer.id))
+  })
+
+  test('without a hint the attempts back off exponentially on the clock, then give up', async ({
+    assert,
+  }) => {
+    const { streamer, twitchUser } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
+    twitchEmulator.state.failRefresh(twitchUser.id, { status: 502 })
+    const service = await app.container.make(StreamerRefresher)
+
+    const outcome = await service.refreshStreamer(streamer)
+
+    assert.include(outcome, { status: 'failed', kind: 'transient', deactivated: false })
+    assert.include(outcome.reason, '502')
+    assert.include(outcome.reason, '3 attempts')
+    assert.equal(refreshCalls(twitchUser.id), 3)
+    // Fast settings: 5 ms, then 10 ms between the three attempts.
+    assert.equal(fixture.clock.now().toMillis(), NOW.plus({ milliseconds: 15 }).toMillis())
+  })
+})
+
+/**
+ * Refusals that are our configuration's fault, answered for real by the
+ * emulator: a wrong client secret (403) and a wrong OAuth address (404).
+ */
+const MISCONFIGURED_CLIENTS = {
+  '403 (wrong client secret)': () =>
+    new TwitchOAuthClient({ ...twitchConfig, clientSecret: 'not-the-client-secret' }),
+  '404 (wrong OAuth address)': () =>
+    new TwitchOAuthClient({ ...twitchConfig, oauthUrl: `${twitchEmulator.url}/oauth2/v0` }),
+}
+
+test.group('Token refresh: refusals that are not the streamer’s fault (403, 404)', (group) => {
+  const fixture = tokenTestGroup(group, NOW)
+
+  test('a {$self} never counts toward deactivation, even twice in 30 min, and leaves no mark')
+    .with(Object.keys(MISCONFIGURED_CLIENTS) as (keyof typeof MISCONFIGURED_CLIENTS)[])
+    .run(async ({ assert }, refusal) => {
+      const status = refusal.slice(0, 3)
+      app.container.swap(TwitchOAuthClient, MISCONFIGURED_CLIENTS[refusal])
+      const { streamer, twitchUser } = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW })
+      const oldRefreshToken = streamer.refreshToken!
+      const service = await app.container.make(StreamerRefresher)
+
+      const first = await service.refreshStreamer(streamer)
+      fixture.clock.advance({ minutes: 16 })
+      const second = await service.refreshStreamer(streamer)
+
+      for (const outcome of [first, second]) {
+        assert.include(outcome, { status: 'failed', kind: 'transient', deactivated: false })
+        assert.include(outcome.reason, `Twitch answered ${status}`)
+        // Not retried inside the attempt: waiting does not fix a configuration.
+        assert.include(outcome.reason, '(1 attempt)')
+      }
+      const stored = await reload(streamer)
+      assert.isTrue(stored.isActive)
+      assert.isNull(stored.tokenRefreshFailedAt)
+      const rows = await Notification.query().where('user_id', streamer.userId)
+      assert.lengthOf(rows, 0)
+      assert.isNotNull(await new TransientRetryQueue().retryAt(streamer.id))
+
+      // The refresh token was never spent: with the right settings it still works.
+      app.container.restore(TwitchOAuthClient)
+      const configured = await app.container.make(StreamerRefresher)
+      const repaired = await configured.refreshStreamer(streamer)
+      assert.equal(repaired.status, 'refreshed')
+      const repairedRow = await reload(streamer)
+      assert.notEqual(repairedRow.refreshToken, oldRefreshToken)
+      assert.equal(refreshCalls(twitchUser.id), 1)
+    })
+
+  test('a 403 keeps an earlier first failure as it was: no deactivation, no new mark', async ({
+    assert,
+  }) => {
+    app.container.swap(TwitchOAuthClient, MISCONFIGURED_CLIENTS['403 (wrong client secret)'])
+    const firstFailure = NOW.minus({ minutes: 10 })
+    const { streamer } = await connectedStreamer({
+      now: NOW,
+      tokenExpiresAt: NOW,
+      tokenRefreshFailedAt: firstFailure,
+    })
+    const service = await app.container.make(StreamerRefresher)
+
+    await service.refreshStreamer(streamer)
+    fixture.clock.advance({ minutes: 5 })
+    const outcome = await service.refreshStreamer(streamer)
+
+    assert.include(outcome, { status: 'failed', deactivated: false })
+    const stored = await reload(streamer)
+    assert.isTrue(stored.isActive)
+    assert.equal(stored.tokenRefreshFailedAt!.toMillis(), firstFailure.toMillis())
   })
 })

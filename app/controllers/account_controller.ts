@@ -1,0 +1,57 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import Streamer from '#models/streamer'
+import {
+  AccountDeletionService,
+  LivePollBlocksDeletionError,
+} from '#services/accounts/account_deletion_service'
+import { accountDeletionValidator } from '#validators/account'
+
+/**
+ * The account page: who is signed in, and deleting the account.
+ */
+@inject()
+export default class AccountController {
+  constructor(private deletion: AccountDeletionService) {}
+
+  async show({ auth, view }: HttpContext) {
+    const user = auth.getUserOrFail()
+    return view.render('pages/account/show', {
+      plan: await this.deletion.plan(user),
+      confirmationWord: await confirmationWordOf(user.id, user.displayName),
+    })
+  }
+
+  async destroy({ auth, request, response, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    const { confirmation } = await request.validateUsing(accountDeletionValidator)
+    const expected = await confirmationWordOf(user.id, user.displayName)
+    if (confirmation.toLowerCase() !== expected.toLowerCase()) {
+      session.flash('error', `Type ${expected} to confirm: your account was not deleted.`)
+      return response.redirect().toRoute('account.show')
+    }
+
+    try {
+      await this.deletion.delete(user)
+    } catch (error) {
+      if (error instanceof LivePollBlocksDeletionError) {
+        session.flash('error', error.message)
+        return response.redirect().toRoute('account.show')
+      }
+      throw error
+    }
+
+    await auth.use('web').logout()
+    session.regenerate()
+    session.flash('success', 'Your Chorus account was deleted. Thank you for playing.')
+    return response.redirect().toRoute('home')
+  }
+}
+
+/**
+ * What the person types to confirm: their Twitch login.
+ */
+async function confirmationWordOf(userId: number, fallback: string) {
+  const streamer = await Streamer.findBy('user_id', userId)
+  return streamer?.twitchLogin ?? fallback
+}

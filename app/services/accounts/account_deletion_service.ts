@@ -1,0 +1,199 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type User from '#models/user'
+import Campaign from '#models/campaign'
+import CampaignMembership from '#models/campaign_membership'
+import PollRun, { LIVE_RUN_STATUSES } from '#models/poll_run'
+import Streamer from '#models/streamer'
+import {
+  NotificationService,
+  type NotificationInput,
+} from '#services/notifications/notification_service'
+import { CAMPAIGN_NOTIFICATION_TYPES } from '#services/campaigns/campaign_notifier'
+import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
+
+/** To a streamer: the campaign they were in is gone with its GM's account. */
+export const CAMPAIGN_DELETED_TYPE = 'campaign.deleted'
+
+/**
+ * What deleting an account takes with it, shown before the person confirms.
+ */
+export interface AccountDeletionPlan {
+  /** Campaigns the person runs as GM: deleted, with their polls and history. */
+  ownedCampaigns: { id: number; name: string; streamers: number }[]
+  /** Campaigns the person streams in: they leave them, their GMs are told. */
+  memberOf: { id: number; name: string }[]
+  /** Polls live right now in one of those: deletion waits until they end. */
+  livePolls: { campaignId: number; campaignName: string; title: string }[]
+}
+
+/**
+ * Deletion refused: a poll is live on the person's channel or in one of
+ * their campaigns. Deleting then would leave polls running on Twitch that
+ * nobody could end or read; they end within minutes.
+ */
+export class LivePollBlocksDeletionError extends Error {
+  constructor(readonly livePolls: AccountDeletionPlan['livePolls']) {
+    super(
+      `A poll is live in "${livePolls[0].campaignName}": end it, or let it end, ` +
+        'before deleting your account.'
+    )
+  }
+}
+
+/**
+ * Deletes a person's account and everything Chorus holds about them
+ * (docs/operations.md, "Account deletion"):
+ *
+ * - their Twitch tokens are revoked at Twitch first, so the access they
+ *   granted ends now rather than when the token would have expired;
+ * - the user row goes, and with it (foreign keys cascade) their streamer,
+ *   memberships, push subscriptions, notifications and preferences, and the
+ *   campaigns they run with those campaigns' polls, runs and invitations;
+ * - then the people affected are told: the streamers of each deleted
+ *   campaign, and the GM of each campaign the person streamed in.
+ */
+@inject()
+export class AccountDeletionService {
+  constructor(
+    private oauth: TwitchOAuthClient,
+    private notifications: NotificationService
+  ) {}
+
+  async plan(user: User): Promise<AccountDeletionPlan> {
+    const streamer = await Streamer.findBy('user_id', user.id)
+    const owned = await Campaign.query()
+      .where('owner_id', user.id)
+      .withCount('memberships', (members) =>
+        members.whereHas('streamer', (other) => other.whereNot('user_id', user.id)).as('streamers')
+      )
+      .orderBy('name')
+    const memberOf = streamer
+      ? await Campaign.query()
+          .whereNot('owner_id', user.id)
+          .whereHas('memberships', (membership) =>
+            membership.where('streamer_id', streamer.id).where('status', 'active')
+          )
+          .orderBy('name')
+      : []
+    const livePolls = await PollRun.query()
+      .whereIn('status', LIVE_RUN_STATUSES)
+      .where((scope) => {
+        scope.whereIn('campaign_id', Campaign.query().select('id').where('owner_id', user.id))
+        if (streamer) {
+          scope.orWhereHas('channels', (channel) => channel.where('streamer_id', streamer.id))
+        }
+      })
+      .preload('campaign')
+    return {
+      ownedCampaigns: owned.map((campaign) => ({
+        id: campaign.id,
+        name: campaign.name,
+        streamers: Number(campaign.$extras.streamers),
+      })),
+      memberOf: memberOf.map((campaign) => ({ id: campaign.id, name: campaign.name })),
+      livePolls: livePolls.map((run) => ({
+        campaignId: run.campaignId,
+        campaignName: run.campaign.name,
+        title: run.title,
+      })),
+    }
+  }
+
+  /**
+   * Deletes the account. Throws LivePollBlocksDeletionError (and changes
+   * nothing) while a poll is live.
+   */
+  async delete(user: User): Promise<AccountDeletionPlan> {
+    const plan = await this.plan(user)
+    if (plan.livePolls.length > 0) {
+      throw new LivePollBlocksDeletionError(plan.livePolls)
+    }
+    const streamer = await Streamer.findBy('user_id', user.id)
+    const notices = await this.#notices(user, streamer, plan)
+
+    if (streamer) await this.#revokeAtTwitch(streamer)
+    await db.transaction(async (trx) => {
+      user.useTransaction(trx)
+      await user.delete()
+    })
+
+    try {
+      await this.notifications.notify(notices)
+    } catch (error) {
+      // The account is gone either way; only the courtesy notices are lost.
+      logger.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        '[Accounts] could not notify about a deleted account'
+      )
+    }
+    return plan
+  }
+
+  /**
+   * Both tokens, so neither can be used again. Twitch being unreachable does
+   * not keep the account: the tokens are deleted with it, so nobody can use
+   * them, and the access token dies when it expires.
+   */
+  async #revokeAtTwitch(streamer: Streamer) {
+    for (const token of [streamer.accessToken, streamer.refreshToken]) {
+      if (!token) continue
+      try {
+        await this.oauth.revoke(token)
+      } catch (error) {
+        logger.warn(
+          {
+            streamerId: streamer.id,
+            error: error instanceof Error ? error.message : String(error),
+          },
+          '[Accounts] could not revoke a token at Twitch while deleting an account'
+        )
+      }
+    }
+  }
+
+  /**
+   * Written before the rows go (the names are needed), sent after.
+   */
+  async #notices(user: User, streamer: Streamer | null, plan: AccountDeletionPlan) {
+    const notices: NotificationInput[] = []
+    const ownedIds = plan.ownedCampaigns.map((campaign) => campaign.id)
+    if (ownedIds.length > 0) {
+      const members = await CampaignMembership.query()
+        .whereIn('campaign_id', ownedIds)
+        .preload('campaign')
+        .preload('streamer')
+      for (const membership of members) {
+        if (membership.streamer.userId === user.id) continue
+        const name = membership.campaign.name
+        notices.push({
+          userId: membership.streamer.userId,
+          type: CAMPAIGN_DELETED_TYPE,
+          title: `"${name}" was deleted`,
+          body:
+            `The GM of "${name}" deleted their Chorus account, and the campaign with it. ` +
+            'No poll will run on your channel for it.',
+          url: '/dashboard',
+        })
+      }
+    }
+    if (streamer) {
+      const who = streamer.twitchDisplayName || streamer.twitchLogin
+      const campaigns = await Campaign.query().whereIn(
+        'id',
+        plan.memberOf.map((campaign) => campaign.id)
+      )
+      for (const campaign of campaigns) {
+        notices.push({
+          userId: campaign.ownerId,
+          type: CAMPAIGN_NOTIFICATION_TYPES.left,
+          title: `${who} left "${campaign.name}"`,
+          body: `${who} deleted their Chorus account and is no longer a member of "${campaign.name}".`,
+          url: `/campaigns/${campaign.id}`,
+        })
+      }
+    }
+    return notices
+  }
+}

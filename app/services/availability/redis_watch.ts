@@ -1,0 +1,68 @@
+import app from '@adonisjs/core/services/app'
+import { Redis, type RedisOptions } from 'ioredis'
+import { ServiceAvailability } from '#services/availability/service_availability'
+
+/**
+ * The part of a Redis connection (Adonis's or a bare client) whose events
+ * tell whether Redis answers.
+ */
+interface RedisEvents {
+  on(event: 'error' | 'ready', listener: (payload?: unknown) => void): unknown
+}
+
+/**
+ * Follows one Redis connection: its first error of an outage marks Redis
+ * down, its next "ready" marks it up. Every failed reconnection attempt also
+ * emits an error; ServiceAvailability logs only the first of an outage, and
+ * having a listener keeps the client from printing each one to stderr.
+ */
+export function watchRedisConnection(connection: RedisEvents, availability: ServiceAvailability) {
+  connection.on('error', (payload) => availability.markDown('redis', errorOf(payload)))
+  connection.on('ready', () => availability.markUp('redis'))
+}
+
+/**
+ * An ioredis client that reports to ServiceAvailability, as do its
+ * duplicates. Transmit's transport duplicates the client it is given into a
+ * publisher and a subscriber (config/transmit.ts); without this, those two
+ * would have no error listener and print every reconnection attempt.
+ */
+export class WatchedRedisClient extends Redis {
+  /** An error since the last "ready": Redis is away. */
+  #failing = false
+
+  constructor(options: RedisOptions) {
+    super(options)
+    const report = (mark: (availability: ServiceAvailability) => void) =>
+      void app.container.make(ServiceAvailability).then(mark, () => {})
+    this.on('error', (error) => {
+      this.#failing = true
+      report((availability) => availability.markDown('redis', error))
+    })
+    this.on('ready', () => {
+      this.#failing = false
+      report((availability) => availability.markUp('redis'))
+    })
+  }
+
+  duplicate(override?: Partial<RedisOptions>) {
+    return new WatchedRedisClient({ ...this.options, ...override })
+  }
+
+  /**
+   * Closing while Redis is away: drop the connection rather than queue a
+   * QUIT that would wait for Redis and hold the process on shutdown.
+   */
+  async quit(): Promise<'OK'> {
+    if (this.#failing || this.status === 'wait' || this.status === 'reconnecting') {
+      this.disconnect()
+      return 'OK'
+    }
+    return super.quit()
+  }
+}
+
+function errorOf(payload: unknown) {
+  if (payload && typeof payload === 'object' && 'error' in payload) return payload.error
+  return payload
+}

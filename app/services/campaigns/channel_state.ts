@@ -1,0 +1,408 @@
+import type { DateTime } from 'luxon'
+import type Streamer from '#models/streamer'
+import type CampaignMembership from '#models/campaign_membership'
+import type { BroadcasterType } from '#models/streamer'
+import type { PollChannelReason } from '#models/poll_channel'
+
+/**
+ * One model of where a streamer's channel stands in a campaign: every page
+ * (the streamer's campaign page and dashboard, the GM's campaign page,
+ * dashboard and readiness, the grant confirmation, the launch's left-out
+ * reasons) reads it from here, so no two pages can disagree.
+ * docs/architecture.md ("A channel's state") explains the rules.
+ */
+
+/** The scope a Twitch poll needs on the broadcaster's token. */
+export const POLL_SCOPE = 'channel:manage:polls'
+
+/** Broadcaster types whose channels can hold a Twitch poll. */
+export const POLL_BROADCASTER_TYPES: BroadcasterType[] = ['affiliate', 'partner']
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
+
+// ---------------------------------------------------------------------------
+// The streamer's Twitch connection
+
+export type ConnectionStatus = 'connected' | 'renewal_failed' | 'token_expired' | 'disconnected'
+
+export interface ConnectionState {
+  status: ConnectionStatus
+  label: string
+  tone: Tone
+  /** One sentence for the streamer about their own connection. */
+  detail: string
+  /** Signing in with Twitch again is the way out. */
+  reconnect: boolean
+  tokenExpiresAt: DateTime | null
+  lastRefreshAt: DateTime | null
+}
+
+type ConnectionFacts = Pick<
+  Streamer,
+  | 'isActive'
+  | 'tokenRefreshFailedAt'
+  | 'accessTokenEncrypted'
+  | 'tokenExpiresAt'
+  | 'lastTokenRefreshAt'
+>
+
+const CONNECTION_TEXT: Record<
+  ConnectionStatus,
+  Omit<ConnectionState, 'status' | 'tokenExpiresAt' | 'lastRefreshAt'>
+> = {
+  disconnected: {
+    label: 'Disconnected',
+    tone: 'bad',
+    detail:
+      'Twitch no longer accepts your connection, so no poll can run on your channel. ' +
+      'Reconnect your Twitch account.',
+    reconnect: true,
+  },
+  renewal_failed: {
+    label: 'Renewal failed',
+    tone: 'warn',
+    detail:
+      'Twitch refused the last renewal of your token. Chorus tries again within 15 minutes; ' +
+      'reconnecting your Twitch account fixes it right away.',
+    reconnect: true,
+  },
+  token_expired: {
+    label: 'Token expired',
+    tone: 'warn',
+    detail: 'Your Twitch token ran out; Chorus renews it before the next poll or when you grant.',
+    reconnect: false,
+  },
+  connected: {
+    label: 'Connected',
+    tone: 'ok',
+    detail: 'Chorus keeps your Twitch token fresh while a campaign is authorized.',
+    reconnect: false,
+  },
+}
+
+export function connectionState(streamer: ConnectionFacts, now: DateTime): ConnectionState {
+  const status: ConnectionStatus = !streamer.isActive
+    ? 'disconnected'
+    : streamer.tokenRefreshFailedAt
+      ? 'renewal_failed'
+      : !streamer.accessTokenEncrypted || !streamer.tokenExpiresAt || streamer.tokenExpiresAt <= now
+        ? 'token_expired'
+        : 'connected'
+  return {
+    status,
+    ...CONNECTION_TEXT[status],
+    tokenExpiresAt: streamer.tokenExpiresAt,
+    lastRefreshAt: streamer.lastTokenRefreshAt,
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The 12-hour poll authorization of one membership
+
+export type AuthorizationStatus = 'active' | 'expired' | 'none'
+
+export interface AuthorizationState {
+  status: AuthorizationStatus
+  /** When a running authorization ends (null unless active). */
+  expiresAt: DateTime | null
+}
+
+type AuthorizationFacts = Pick<
+  CampaignMembership,
+  'status' | 'pollAuthorizationGrantedAt' | 'pollAuthorizationExpiresAt'
+>
+
+export function authorizationState(
+  membership: AuthorizationFacts,
+  now: DateTime
+): AuthorizationState {
+  const expiresAt = membership.pollAuthorizationExpiresAt
+  if (membership.status === 'active' && expiresAt && expiresAt > now) {
+    return { status: 'active', expiresAt }
+  }
+  if (membership.status === 'active' && membership.pollAuthorizationGrantedAt) {
+    return { status: 'expired', expiresAt: null }
+  }
+  return { status: 'none', expiresAt: null }
+}
+
+// ---------------------------------------------------------------------------
+// How the channel can vote
+
+/**
+ * `twitch`: a Twitch poll on the channel. Null: it cannot vote, and
+ * `blocked` says why. (Chat voting will be a third way.)
+ */
+export type VotingMethod = 'twitch' | null
+export type VotingBlock = 'not_affiliate' | 'missing_scope'
+
+export interface VotingState {
+  method: VotingMethod
+  blocked: VotingBlock | null
+}
+
+/**
+ * `scopes` null: not known (an invitation, before its first sign-in).
+ */
+export function votingState(channel: {
+  broadcasterType: BroadcasterType
+  scopes: string[] | null
+}): VotingState {
+  if (!POLL_BROADCASTER_TYPES.includes(channel.broadcasterType)) {
+    return { method: null, blocked: 'not_affiliate' }
+  }
+  if (channel.scopes !== null && !channel.scopes.includes(POLL_SCOPE)) {
+    return { method: null, blocked: 'missing_scope' }
+  }
+  return { method: 'twitch', blocked: null }
+}
+
+// ---------------------------------------------------------------------------
+// The channel in a campaign: one status, one reason
+
+export type ChannelStatus =
+  /** Polls launched now run on this channel. */
+  | 'ready'
+  /** Ready, but the token needs renewing; Chorus renews it at launch. */
+  | 'token_problem'
+  /** Not an affiliate or partner channel: no Twitch poll can run on it. */
+  | 'no_polls'
+  /** Twitch no longer accepts the connection, or a needed permission is missing. */
+  | 'needs_reconnect'
+  /** Granted once, the 12 hours are over. */
+  | 'expired'
+  /** Accepted, never granted (or revoked). */
+  | 'not_granted'
+  /** Invited, has not answered yet. */
+  | 'invited'
+  /** Invited by login, has never signed in to Chorus. */
+  | 'awaiting_sign_in'
+
+/** The order rows are listed in: ready ones on top. */
+export const CHANNEL_STATUS_ORDER: ChannelStatus[] = [
+  'ready',
+  'token_problem',
+  'needs_reconnect',
+  'expired',
+  'not_granted',
+  'no_polls',
+  'invited',
+  'awaiting_sign_in',
+]
+
+export const CHANNEL_LABELS: Record<ChannelStatus, string> = {
+  ready: 'Ready',
+  token_problem: 'Token problem',
+  no_polls: 'No Twitch polls',
+  needs_reconnect: 'Needs to reconnect',
+  expired: 'Authorization expired',
+  not_granted: 'Not granted',
+  invited: 'Invited',
+  awaiting_sign_in: 'Not signed in yet',
+}
+
+export const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
+  ready: 'ok',
+  token_problem: 'warn',
+  no_polls: 'warn',
+  needs_reconnect: 'bad',
+  expired: 'warn',
+  not_granted: 'warn',
+  invited: 'neutral',
+  awaiting_sign_in: 'neutral',
+}
+
+const NOT_AFFILIATE = 'Not an affiliate or partner channel: Twitch polls are not available on it.'
+
+export interface ChannelState {
+  status: ChannelStatus
+  label: string
+  tone: Tone
+  /** The one reason, for the GM. */
+  reason: string
+  /** The same reason, told to the streamer about their own channel. */
+  ownReason: string
+  /** A poll launched now runs on this channel. */
+  ready: boolean
+  /** How the channel can vote, whatever its authorization. */
+  voting: VotingState
+  authorization: AuthorizationState
+  /** Null for an invitation that waits for a first sign-in. */
+  connection: ConnectionState | null
+}
+
+type StreamerFacts = ConnectionFacts & Pick<Streamer, 'broadcasterType' | 'scopes'>
+
+/**
+ * The state of a member's channel at `now`, from their streamer and membership.
+ */
+export function channelState(
+  streamer: StreamerFacts,
+  membership: AuthorizationFacts,
+  now: DateTime
+): ChannelState {
+  return stateOf(
+    streamer,
+    membership.status === 'pending',
+    authorizationState(membership, now),
+    now
+  )
+}
+
+/**
+ * The state of a member's channel when its authorization is already known
+ * (the poll launch learns it from the health check): `pending` for an
+ * invitation not answered yet.
+ */
+export function stateOf(
+  streamer: StreamerFacts,
+  pending: boolean,
+  authorization: AuthorizationState,
+  now: DateTime
+): ChannelState {
+  const connection = connectionState(streamer, now)
+  const voting = votingState(streamer)
+  const state = (status: ChannelStatus, reason: string, ownReason: string): ChannelState => ({
+    status,
+    label: CHANNEL_LABELS[status],
+    tone: CHANNEL_TONES[status],
+    reason,
+    ownReason,
+    ready: status === 'ready' || status === 'token_problem',
+    voting,
+    authorization,
+    connection,
+  })
+
+  if (pending) {
+    return state(
+      'invited',
+      withVoting('Has not answered the invitation yet.', voting),
+      'You have not answered this invitation yet.'
+    )
+  }
+  if (connection.status === 'disconnected') {
+    return state(
+      'needs_reconnect',
+      'Twitch no longer accepts their connection: they must sign in with Twitch again.',
+      authorization.status === 'active'
+        ? 'Twitch no longer accepts your connection, so no poll can run on your channel. ' +
+            'Reconnect your Twitch account: your authorization resumes as soon as you do.'
+        : connection.detail
+    )
+  }
+  if (voting.blocked === 'not_affiliate') {
+    return state(
+      'no_polls',
+      NOT_AFFILIATE,
+      'Your channel is not an affiliate or partner channel: Twitch polls are not available ' +
+        'on it, so polls of this campaign skip it.'
+    )
+  }
+  if (voting.blocked === 'missing_scope') {
+    return state(
+      'needs_reconnect',
+      'Chorus lacks Twitch’s permission to run polls on this channel: they must sign in ' +
+        'with Twitch again.',
+      'Chorus lacks Twitch’s permission to run polls on your channel. Reconnect your ' +
+        'Twitch account to give it.'
+    )
+  }
+  if (authorization.status === 'expired') {
+    return state(
+      'expired',
+      'The 12-hour authorization is over.',
+      'Your 12-hour authorization is over: the GM cannot run polls on your channel until ' +
+        'you grant it again.'
+    )
+  }
+  if (authorization.status === 'none') {
+    return state(
+      'not_granted',
+      'Has not granted the poll authorization.',
+      'The GM cannot run polls on your channel for this campaign until you grant the ' +
+        'authorization.'
+    )
+  }
+  if (connection.status === 'renewal_failed') {
+    return state(
+      'token_problem',
+      'Twitch refused the last token renewal; Chorus retries it within 15 minutes and ' +
+        'before a poll.',
+      connection.detail
+    )
+  }
+  if (connection.status === 'token_expired') {
+    return state(
+      'token_problem',
+      'The Twitch token has run out; Chorus renews it before the next poll.',
+      connection.detail
+    )
+  }
+  return state(
+    'ready',
+    'Polls will run on this channel.',
+    'Polls of this campaign run on your channel.'
+  )
+}
+
+/**
+ * Why a launch leaves a channel out, by its state; null when the poll goes
+ * to it. The left-out label says the reason: the state's sentence is not
+ * repeated after it.
+ */
+export function leftOutReason(state: ChannelState): PollChannelReason | null {
+  switch (state.status) {
+    case 'ready':
+    case 'token_problem':
+      return null
+    case 'needs_reconnect':
+      return 'needs_reconnect'
+    case 'no_polls':
+      return 'not_affiliate'
+    default:
+      return 'not_authorized'
+  }
+}
+
+/**
+ * An invitation to a login that has never signed in to Chorus.
+ */
+export function invitationState(invitation: { broadcasterType: BroadcasterType }): ChannelState {
+  const voting = votingState({ broadcasterType: invitation.broadcasterType, scopes: null })
+  return {
+    status: 'awaiting_sign_in',
+    label: CHANNEL_LABELS.awaiting_sign_in,
+    tone: CHANNEL_TONES.awaiting_sign_in,
+    reason: withVoting('The invitation waits for their first sign-in to Chorus.', voting),
+    ownReason: '',
+    ready: false,
+    voting,
+    authorization: { status: 'none', expiresAt: null },
+    connection: null,
+  }
+}
+
+/** Someone who has not joined yet: their channel's voting is worth knowing now. */
+function withVoting(sentence: string, voting: VotingState) {
+  return voting.blocked === 'not_affiliate' ? `${sentence} ${NOT_AFFILIATE}` : sentence
+}
+
+/**
+ * Counts of a campaign's channels as the GM's dashboard and readiness say
+ * them: `ready` of `members` (accepted) can run polls, `invited` still to
+ * answer or sign in.
+ */
+export interface ChannelCounts {
+  members: number
+  ready: number
+  invited: number
+}
+
+export function countChannels(states: ChannelState[]): ChannelCounts {
+  return {
+    members: states.filter((s) => s.status !== 'invited' && s.status !== 'awaiting_sign_in').length,
+    ready: states.filter((s) => s.ready).length,
+    invited: states.filter((s) => s.status === 'invited' || s.status === 'awaiting_sign_in').length,
+  }
+}

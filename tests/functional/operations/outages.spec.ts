@@ -1,0 +1,160 @@
+import { test } from '@japa/runner'
+import env from '#start/env'
+import { DisposableRedis } from '#tests/helpers/redis_server'
+import { TcpGate } from '#tests/helpers/tcp_gate'
+import { bootWebInstance, freePort, type WebInstance } from '#tests/helpers/web_instance'
+
+const REDIS_DOWN = '[Availability] Redis is unreachable'
+const REDIS_BACK = '[Availability] Redis is reachable again'
+const DATABASE_DOWN = '[Availability] PostgreSQL is unreachable'
+const DATABASE_BACK = '[Availability] PostgreSQL is reachable again'
+
+function count(text: string, needle: string) {
+  return text.split(needle).length - 1
+}
+
+/**
+ * Asks `path` until it answers `status` (the instance notices Redis is back
+ * on its own, within its reconnection delay); gives up after ~10 s.
+ */
+async function waitForStatus(instance: WebInstance, path: string, status: number) {
+  let last = 0
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const response = await fetch(`${instance.url}${path}`, { redirect: 'manual' })
+    last = response.status
+    if (last === status) return last
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return last
+}
+
+/**
+ * A web instance of its own, whose Redis (a server this test starts and
+ * stops) or PostgreSQL (a closed port) is missing: pages answer a friendly
+ * 503 at once, the log says so once, and Redis coming back is noticed
+ * without a restart. Sessions live in Redis here, as in production.
+ */
+test.group('Outages: Redis or PostgreSQL down', (group) => {
+  group.each.timeout(90_000)
+
+  test('Redis stops: 503 at once, one log line; Redis returns: pages work again', async ({
+    assert,
+  }) => {
+    const redis = await DisposableRedis.start()
+    const web = await bootWebInstance({ REDIS_PORT: String(redis.port), SESSION_DRIVER: 'redis' })
+    try {
+      const before = await fetch(`${web.url}/`)
+      assert.equal(before.status, 200)
+
+      await redis.stop()
+      const statuses: number[] = []
+      let slowest = 0
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const started = performance.now()
+        const response = await fetch(`${web.url}/`)
+        slowest = Math.max(slowest, performance.now() - started)
+        statuses.push(response.status)
+        if (attempt === 19) {
+          assert.equal(response.headers.get('retry-after'), '30')
+          const page = await response.text()
+          assert.include(page, 'Back in a moment')
+          assert.notInclude(page, 'at ')
+        }
+      }
+      const health = await fetch(`${web.url}/health`)
+      const healthBody = await health.json()
+
+      assert.deepEqual(new Set(statuses), new Set([503]))
+      // "At once": no request waits on Redis's reconnection attempts (seconds before).
+      assert.isBelow(slowest, 1_500)
+      assert.equal(health.status, 503)
+      assert.deepEqual(healthBody, { status: 'error', checks: { database: 'ok', redis: 'error' } })
+      assert.equal(count(web.output(), REDIS_DOWN), 1)
+      assert.notInclude(web.output(), 'Unhandled error event')
+      assert.notInclude(web.output(), 'Redis connection failure')
+
+      await redis.start()
+      assert.equal(await waitForStatus(web, '/', 200), 200)
+      const healthAfter = await fetch(`${web.url}/health`)
+
+      assert.equal(healthAfter.status, 200)
+      assert.equal(count(web.output(), REDIS_BACK), 1)
+      assert.equal(count(web.output(), REDIS_DOWN), 1)
+    } finally {
+      await web.stop()
+      await redis.stop()
+    }
+  })
+
+  test('a second outage is logged once more', async ({ assert }) => {
+    const redis = await DisposableRedis.start()
+    const web = await bootWebInstance({ REDIS_PORT: String(redis.port), SESSION_DRIVER: 'redis' })
+    try {
+      for (let round = 1; round <= 2; round++) {
+        await redis.stop()
+        assert.equal(await waitForStatus(web, '/', 503), 503)
+        await redis.start()
+        assert.equal(await waitForStatus(web, '/', 200), 200)
+        assert.equal(count(web.output(), REDIS_DOWN), round)
+        assert.equal(count(web.output(), REDIS_BACK), round)
+      }
+    } finally {
+      await web.stop()
+      await redis.stop()
+    }
+  })
+
+  test('PostgreSQL unreachable: friendly 503 and one log line, not a 500', async ({ assert }) => {
+    const web = await bootWebInstance({ DB_PORT: String(await freePort()) })
+    try {
+      // The instance finds out by itself: its first background pass at boot
+      // (the running-polls watcher) needs the database.
+      for (let attempt = 0; attempt < 100 && !web.output().includes(DATABASE_DOWN); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      const statuses: number[] = []
+      for (const path of ['/', '/dashboard', '/campaigns/1', '/', '/']) {
+        const response = await fetch(`${web.url}${path}`, { redirect: 'manual' })
+        statuses.push(response.status)
+        assert.include(await response.text(), 'Back in a moment')
+      }
+      const health = await fetch(`${web.url}/health`)
+
+      assert.deepEqual(new Set(statuses), new Set([503]))
+      assert.equal(health.status, 503)
+      assert.deepEqual(await health.json(), {
+        status: 'error',
+        checks: { database: 'error', redis: 'ok' },
+      })
+      assert.equal(count(web.output(), DATABASE_DOWN), 1)
+      assert.notInclude(web.output(), 'Acquire connection error')
+      assert.notMatch(web.output(), /ERROR.*(Internal|E_)/)
+    } finally {
+      await web.stop()
+    }
+  })
+
+  test('PostgreSQL returns: the instance notices by itself and pages work again', async ({
+    assert,
+  }) => {
+    const gate = new TcpGate(await freePort(), {
+      host: env.get('DB_HOST', '127.0.0.1'),
+      port: env.get('DB_PORT', 5432),
+    })
+    const web = await bootWebInstance({ DB_PORT: String(gate.port) })
+    try {
+      assert.equal(await waitForStatus(web, '/', 503), 503)
+
+      await gate.open()
+
+      assert.equal(await waitForStatus(web, '/', 200), 200)
+      const health = await fetch(`${web.url}/health`)
+      assert.equal(health.status, 200)
+      assert.equal(count(web.output(), DATABASE_DOWN), 1)
+      assert.equal(count(web.output(), DATABASE_BACK), 1)
+    } finally {
+      await web.stop()
+      await gate.close()
+    }
+  })
+})

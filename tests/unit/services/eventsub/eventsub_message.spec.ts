@@ -1,0 +1,64 @@
+import { test } from '@japa/runner'
+import { createHmac } from 'node:crypto'
+import { hasValidSignature, messageTime, readEnvelope } from '#services/eventsub/eventsub_message'
+
+const SECRET = 'a-secret-of-decent-length'
+
+function envelopeFor(body: string, secret = SECRET) {
+  const id = 'e3b0c442-98fc-1c14-9afb-4c8996fb9242'
+  const timestamp = '2026-11-30T19:00:00.123456789Z'
+  const signature =
+    'sha256=' +
+    createHmac('sha256', secret)
+      .update(id + timestamp + body)
+      .digest('hex')
+  return { id, type: 'notification', timestamp, signature, retry: 0 }
+}
+
+test.group('EventSub messages', () => {
+  test('the signature covers id, timestamp text and the exact body bytes', ({ assert }) => {
+    const body = '{"event":{"votes":1}}'
+    const envelope = envelopeFor(body)
+    assert.isTrue(hasValidSignature(SECRET, envelope, Buffer.from(body)))
+    assert.isFalse(hasValidSignature(SECRET, envelope, Buffer.from('{"event":{"votes":2}}')))
+    assert.isFalse(hasValidSignature('another-secret-entirely', envelope, Buffer.from(body)))
+    assert.isFalse(
+      hasValidSignature(
+        SECRET,
+        { ...envelope, timestamp: '2026-11-30T19:00:00.123Z' },
+        Buffer.from(body)
+      )
+    )
+    // Uppercase hex or a truncated signature is not Twitch's format.
+    const upper = { ...envelope, signature: envelope.signature.toUpperCase() }
+    assert.isFalse(hasValidSignature(SECRET, upper, Buffer.from(body)))
+    const short = { ...envelope, signature: envelope.signature.slice(0, 20) }
+    assert.isFalse(hasValidSignature(SECRET, short, Buffer.from(body)))
+  })
+
+  test('nanosecond timestamps are read; anything else is refused', ({ assert }) => {
+    assert.equal(
+      messageTime('2026-11-30T19:00:00.123456789Z'),
+      Date.UTC(2026, 10, 30, 19, 0, 0, 123)
+    )
+    assert.equal(messageTime('2026-11-30T19:00:00Z'), Date.UTC(2026, 10, 30, 19, 0, 0))
+    assert.equal(messageTime('2026-11-30T20:00:00.5+01:00'), Date.UTC(2026, 10, 30, 19, 0, 0, 500))
+    assert.isNull(messageTime('yesterday'))
+    assert.isNull(messageTime('2026-11-30 19:00:00'))
+  })
+
+  test('a message missing one of the signed headers has no envelope', ({ assert }) => {
+    const headers: Record<string, string> = {
+      'twitch-eventsub-message-id': 'x',
+      'twitch-eventsub-message-type': 'notification',
+      'twitch-eventsub-message-timestamp': '2026-11-30T19:00:00Z',
+      'twitch-eventsub-message-signature': 'sha256=00',
+    }
+    assert.isNotNull(readEnvelope((name) => headers[name]))
+    for (const missing of Object.keys(headers)) {
+      const partial = { ...headers }
+      delete partial[missing]
+      assert.isNull(readEnvelope((name) => partial[name]))
+    }
+  })
+})
