@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { inject } from '@adonisjs/core'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
@@ -14,7 +15,8 @@ export default class DashboardController {
   constructor(
     private campaigns: CampaignService,
     private inbox: NotificationInbox,
-    private clock: Clock
+    private clock: Clock,
+    private eventsub: EventSubSettings
   ) {}
 
   async show({ auth, view }: HttpContext) {
@@ -33,7 +35,7 @@ export default class DashboardController {
       })),
       memberships: joined.map((membership) => ({
         membership,
-        state: channelState(membership.streamer, membership, now),
+        state: channelState(membership.streamer, membership, now, { eventsub: this.eventsub.enabled }),
       })),
       invitations: await this.campaigns.membershipsOf(user, 'pending'),
       notifications: await this.inbox.latest(user, 10),
