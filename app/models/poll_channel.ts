@@ -53,10 +53,12 @@ export default class PollChannel extends PollChannelSchema {
   @belongsTo(() => Streamer)
   declare streamer: BelongsTo<typeof Streamer>
 
-  /** A Twitch poll exists on this channel and has not ended yet. */
+  /** A Twitch poll exists on this channel and has not ended yet (never for a chat vote). */
   get isActive() {
     return (
-      this.outcome === 'created' && (this.twitchStatus === null || this.twitchStatus === 'ACTIVE')
+      this.outcome === 'created' &&
+      this.voting !== 'chat' &&
+      (this.twitchStatus === null || this.twitchStatus === 'ACTIVE')
     )
   }
 }
