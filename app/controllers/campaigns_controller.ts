@@ -51,7 +51,9 @@ export default class CampaignsController {
       membership,
       rows: isOwner ? await this.readiness.rows(campaign) : [],
       membershipState:
-        membership?.status === 'active' ? channelState(membership.streamer, membership, now, { eventsub: this.eventsub.enabled }) : null,
+        membership?.status === 'active'
+          ? channelState(membership.streamer, membership, now, { eventsub: this.eventsub.enabled })
+          : null,
       now,
     })
   }

@@ -35,7 +35,9 @@ export default class DashboardController {
       })),
       memberships: joined.map((membership) => ({
         membership,
-        state: channelState(membership.streamer, membership, now, { eventsub: this.eventsub.enabled }),
+        state: channelState(membership.streamer, membership, now, {
+          eventsub: this.eventsub.enabled,
+        }),
       })),
       invitations: await this.campaigns.membershipsOf(user, 'pending'),
       notifications: await this.inbox.latest(user, 10),

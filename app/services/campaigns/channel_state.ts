@@ -165,7 +165,7 @@ export interface VotingOptions {
 
 const VOTING_LABELS = { twitch: 'Twitch poll', chat: 'chat vote' } as const
 
-function voting(method: 'twitch' | 'chat' | null, blocked: VotingBlock | null): VotingState {
+function votingOf(method: 'twitch' | 'chat' | null, blocked: VotingBlock | null): VotingState {
   return { method, blocked, label: method ? VOTING_LABELS[method] : null }
 }
 
@@ -184,10 +184,10 @@ export function votingState(
   const canPoll = affiliate && pollScope
   const chatScopes = channel.scopes !== null && hasChatVotingScopes(channel.scopes)
   const wantsChat = !canPoll || options.mode === 'chat'
-  if (wantsChat && options.eventsub && chatScopes) return voting('chat', null)
-  if (canPoll) return voting('twitch', null)
-  if (options.eventsub && channel.scopes !== null) return voting(null, 'missing_chat_scopes')
-  return voting(null, affiliate ? 'missing_scope' : 'not_affiliate')
+  if (wantsChat && options.eventsub && chatScopes) return votingOf('chat', null)
+  if (canPoll) return votingOf('twitch', null)
+  if (options.eventsub && channel.scopes !== null) return votingOf(null, 'missing_chat_scopes')
+  return votingOf(null, affiliate ? 'missing_scope' : 'not_affiliate')
 }
 
 // ---------------------------------------------------------------------------

@@ -151,7 +151,9 @@ export function isChatChannel(channel: PollChannel) {
 }
 
 function sameVotes(current: number[] | null, next: number[]) {
-  return current !== null && current.length === next.length && current.every((v, i) => v === next[i])
+  return (
+    current !== null && current.length === next.length && current.every((v, i) => v === next[i])
+  )
 }
 
 function errorText(error: unknown) {

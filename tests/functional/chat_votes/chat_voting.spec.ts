@@ -122,7 +122,8 @@ test.group('Chat voting: a mixed launch', (group) => {
     assert.equal(pat.voting, 'chat')
     assert.deepEqual(pat.votes, [0, 0, 0])
     assert.isNull(pat.twitchPollId)
-    assert.isNotNull((await PollChannel.findOrFail(pat.id)).chatAnnouncedAt)
+    const stored = await PollChannel.findOrFail(pat.id)
+    assert.isNotNull(stored.chatAnnouncedAt)
 
     // The question was posted in plain_pat's chat, only there.
     const announced = chatTexts(SEEDED.pat.id).join('\n')
