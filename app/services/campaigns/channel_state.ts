@@ -247,7 +247,8 @@ export const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
 
 const NOT_AFFILIATE = 'Not an affiliate or partner channel: Twitch polls are not available on it.'
 const NOT_AFFILIATE_NO_EVENTS =
-  'Not an affiliate or partner channel; chat voting needs Twitch events, which are off.'
+  'Not an affiliate or partner channel: Twitch polls are not available on it. Chat voting ' +
+  'needs Twitch events, which are off.'
 
 export interface ChannelState {
   status: ChannelStatus

@@ -304,7 +304,7 @@ test.group('Chat voting: Twitch events off', (group) => {
     await grantChat(streamers[SEEDED.pat.login])
 
     const readiness = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm)
-    assert.include(readiness.text(), 'chat voting needs Twitch events')
+    assert.include(readiness.text(), 'Chat voting needs Twitch events')
 
     const poll = await preparedPoll(campaign)
     await launch(client, gm, campaign, poll.id)
