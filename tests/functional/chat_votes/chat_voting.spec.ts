@@ -272,7 +272,13 @@ test.group('Chat voting: channels that cannot vote in chat', (group) => {
     client,
     assert,
   }) => {
-    const { gm, campaign } = await campaignWithChannels([SEEDED.aria, SEEDED.pat])
+    const { gm, campaign, streamers } = await campaignWithChannels([SEEDED.aria, SEEDED.pat])
+
+    // The streamer is invited in place to reconnect, on their dashboard.
+    const dashboard = await client.get('/dashboard').loginAs(streamers[SEEDED.pat.login].user)
+    dashboard.assertStatus(200)
+    assert.include(dashboard.text(), 'reconnect to vote in chat')
+    assert.include(dashboard.text(), 'Reconnect your Twitch account')
 
     const readiness = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm)
     readiness.assertStatus(200)
