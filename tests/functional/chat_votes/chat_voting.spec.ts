@@ -279,6 +279,10 @@ test.group('Chat voting: channels that cannot vote in chat', (group) => {
     dashboard.assertStatus(200)
     assert.include(dashboard.text(), 'reconnect to vote in chat')
     assert.include(dashboard.text(), 'Reconnect your Twitch account')
+    const own = await client
+      .get(`/campaigns/${campaign.id}`)
+      .loginAs(streamers[SEEDED.pat.login].user)
+    assert.include(own.text(), 'reconnect to vote in chat')
 
     const readiness = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm)
     readiness.assertStatus(200)
