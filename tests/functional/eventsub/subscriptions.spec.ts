@@ -86,10 +86,7 @@ test.group('EventSub subscriptions', (group) => {
     // channel's chat is subscribed too (docs/chat-voting.md).
     await waitUntil(() => onTwitch(SEEDED.bram.id).length === 4)
     await twitchEmulator.state.eventsub.idle()
-    assert.deepEqual(typesOf(onTwitch(SEEDED.bram.id)), [
-      'channel.chat.message',
-      ...POLL_TYPES,
-    ])
+    assert.deepEqual(typesOf(onTwitch(SEEDED.bram.id)), ['channel.chat.message', ...POLL_TYPES])
     assert.isTrue(
       onTwitch(SEEDED.bram.id).every((subscription) => subscription.status === 'enabled')
     )
