@@ -336,8 +336,9 @@ export function stateOf(
       ? state(
           'no_polls',
           NOT_AFFILIATE_NO_EVENTS,
-          'Your channel is not an affiliate or partner channel, and chat voting needs Twitch ' +
-            'events, which are off: polls of this campaign skip it.'
+          'Your channel is not an affiliate or partner channel: Twitch polls are not available ' +
+            'on it, so polls of this campaign skip it. Chat voting needs Twitch events, which ' +
+            'are off.'
         )
       : state(
           'no_polls',
