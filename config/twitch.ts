@@ -1,5 +1,6 @@
 import env from '#start/env'
 import { appUrl } from '#config/app'
+import type { TwitchScope } from '#services/twitch/twitch_ally_driver'
 
 /**
  * Everything the Twitch clients need. The two base URLs are the only place a
@@ -14,9 +15,19 @@ const twitchConfig = {
   callbackUrl: `${appUrl}/auth/twitch/callback`,
 
   /**
-   * Scopes asked at sign-in: polls need manage + read, the dashboard shows the email.
+   * Scopes asked at sign-in: polls need manage + read, the dashboard shows the
+   * email, and chat voting reads and writes the channel's chat as Chorus's bot
+   * (see docs/chat-voting.md).
    */
-  scopes: ['channel:manage:polls', 'channel:read:polls', 'user:read:email'],
+  scopes: [
+    'channel:manage:polls',
+    'channel:read:polls',
+    'user:read:email',
+    'user:read:chat',
+    'user:write:chat',
+    'user:bot',
+    'channel:bot',
+  ] as TwitchScope[],
 
   /**
    * Upper bound of one HTTP call to Twitch; a hung socket must not stall a

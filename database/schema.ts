@@ -174,10 +174,14 @@ export class NotificationSchema extends BaseModel {
 }
 
 export class PollChannelSchema extends BaseModel {
-  static $columns = ['channelPointsVotes', 'createdAt', 'displayName', 'error', 'id', 'lastReadAt', 'lastReadError', 'outcome', 'pollRunId', 'reason', 'resultsVia', 'streamerId', 'totalVotes', 'twitchLogin', 'twitchPollId', 'twitchStatus', 'twitchUserId', 'updatedAt', 'votes'] as const
+  static $columns = ['channelPointsVotes', 'chatAnnouncedAt', 'chatResultPostedAt', 'createdAt', 'displayName', 'error', 'id', 'lastReadAt', 'lastReadError', 'outcome', 'pollRunId', 'reason', 'resultsVia', 'streamerId', 'totalVotes', 'twitchLogin', 'twitchPollId', 'twitchStatus', 'twitchUserId', 'updatedAt', 'votes', 'voting'] as const
   $columns = PollChannelSchema.$columns
   @column()
   declare channelPointsVotes: any | null
+  @column.dateTime()
+  declare chatAnnouncedAt: DateTime | null
+  @column.dateTime()
+  declare chatResultPostedAt: DateTime | null
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
   @column()
@@ -214,10 +218,12 @@ export class PollChannelSchema extends BaseModel {
   declare updatedAt: DateTime
   @column()
   declare votes: any | null
+  @column()
+  declare voting: string | null
 }
 
 export class PollRunSchema extends BaseModel {
-  static $columns = ['campaignId', 'channelPointsPerVote', 'choices', 'createdAt', 'durationSeconds', 'endReason', 'endedAt', 'endsAt', 'id', 'idempotencyKey', 'launchedById', 'pollId', 'startedAt', 'status', 'title', 'totalVotes', 'totals', 'updatedAt'] as const
+  static $columns = ['campaignId', 'channelPointsPerVote', 'choices', 'createdAt', 'durationSeconds', 'endReason', 'endedAt', 'endsAt', 'id', 'idempotencyKey', 'launchedById', 'pollId', 'startedAt', 'status', 'title', 'totalVotes', 'totals', 'updatedAt', 'votingMode'] as const
   $columns = PollRunSchema.$columns
   @column()
   declare campaignId: number
@@ -255,6 +261,8 @@ export class PollRunSchema extends BaseModel {
   declare totals: any | null
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+  @column()
+  declare votingMode: string
 }
 
 export class PollSchema extends BaseModel {

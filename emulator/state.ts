@@ -37,6 +37,10 @@ export const DEFAULT_USER_SCOPES: readonly string[] = [
   'channel:manage:polls',
   'channel:read:polls',
   'user:read:email',
+  'user:read:chat',
+  'user:write:chat',
+  'user:bot',
+  'channel:bot',
 ]
 
 /** The switches a test or the control API can flip at run time. */

@@ -36,6 +36,13 @@ export default class LiveResultsProvider {
     }
     registry.addSource(() => container.make(PollSubscriptionSource))
 
+    // Chat voting: messages in the chats of channels voting there (docs/chat-voting.md).
+    const { ChatMessageHandler } = await import('#services/chat_votes/chat_message_handler')
+    const { ChatSubscriptionSource, CHAT_MESSAGE_TYPE } =
+      await import('#services/chat_votes/chat_subscription_source')
+    registry.handle(CHAT_MESSAGE_TYPE, '1', () => container.make(ChatMessageHandler))
+    registry.addSource(() => container.make(ChatSubscriptionSource))
+
     // Someone disconnected Chorus on Twitch.
     const { AuthorizationRevokeHandler } =
       await import('#services/eventsub/authorization_revoke_handler')

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { inject } from '@adonisjs/core'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
@@ -21,7 +22,8 @@ export default class CampaignsController {
   constructor(
     private campaigns: CampaignService,
     private readiness: ReadinessService,
-    private clock: Clock
+    private clock: Clock,
+    private eventsub: EventSubSettings
   ) {}
 
   async create({ view }: HttpContext) {
@@ -49,7 +51,9 @@ export default class CampaignsController {
       membership,
       rows: isOwner ? await this.readiness.rows(campaign) : [],
       membershipState:
-        membership?.status === 'active' ? channelState(membership.streamer, membership, now) : null,
+        membership?.status === 'active'
+          ? channelState(membership.streamer, membership, now, { eventsub: this.eventsub.enabled })
+          : null,
       now,
     })
   }

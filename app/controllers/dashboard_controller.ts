@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { inject } from '@adonisjs/core'
 import type User from '#models/user'
 import { Clock } from '#services/clock'
@@ -17,7 +18,8 @@ export default class DashboardController {
     private campaigns: CampaignService,
     private inbox: NotificationInbox,
     private clock: Clock,
-    private overlays: OverlayService
+    private overlays: OverlayService,
+    private eventsub: EventSubSettings
   ) {}
 
   async show({ auth, view }: HttpContext) {
@@ -37,7 +39,9 @@ export default class DashboardController {
       })),
       memberships: joined.map((membership) => ({
         membership,
-        state: channelState(membership.streamer, membership, now),
+        state: channelState(membership.streamer, membership, now, {
+          eventsub: this.eventsub.enabled,
+        }),
       })),
       invitations: await this.campaigns.membershipsOf(user, 'pending'),
       notifications: await this.inbox.latest(user, 10),

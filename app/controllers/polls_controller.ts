@@ -95,11 +95,12 @@ export default class PollsController {
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const poll = await this.polls.find(campaign, params.pollId)
-    const { idempotency_key: key } = await request.validateUsing(launchPollValidator)
+    const { idempotency_key: key, voting_mode: votingMode } =
+      await request.validateUsing(launchPollValidator)
 
     let result
     try {
-      result = await this.launcher.launch(campaign, poll, user, key)
+      result = await this.launcher.launch(campaign, poll, user, key, votingMode ?? 'auto')
     } catch (error) {
       if (!(error instanceof PollLaunchRefusedError)) throw error
       throw new CampaignActionException(error.message, {

@@ -8,6 +8,9 @@ import { PollChannelSchema } from '#database/schema'
 
 export type PollChannelOutcome = 'created' | 'skipped' | 'failed'
 
+/** How a channel's audience votes: a Twitch poll, or numbers typed in chat. */
+export type VotingMethod = 'twitch' | 'chat'
+
 /** How the channel's votes reach the run: pushed by Twitch, or read from Helix. */
 export type PollChannelResultsVia = 'events' | 'polling'
 
@@ -33,6 +36,8 @@ export default class PollChannel extends PollChannelSchema {
   declare twitchStatus: TwitchPollStatus | null
 
   @column()
+  declare voting: VotingMethod | null
+
   declare resultsVia: PollChannelResultsVia
 
   /** Votes per choice, in the order of the run's choices. */
@@ -48,10 +53,12 @@ export default class PollChannel extends PollChannelSchema {
   @belongsTo(() => Streamer)
   declare streamer: BelongsTo<typeof Streamer>
 
-  /** A Twitch poll exists on this channel and has not ended yet. */
+  /** A Twitch poll exists on this channel and has not ended yet (never for a chat vote). */
   get isActive() {
     return (
-      this.outcome === 'created' && (this.twitchStatus === null || this.twitchStatus === 'ACTIVE')
+      this.outcome === 'created' &&
+      this.voting !== 'chat' &&
+      (this.twitchStatus === null || this.twitchStatus === 'ACTIVE')
     )
   }
 }

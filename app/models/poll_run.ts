@@ -18,6 +18,9 @@ export type PollRunStatus =
 /** Statuses during which the campaign cannot launch another poll. */
 export const LIVE_RUN_STATUSES: PollRunStatus[] = ['launching', 'running', 'ending']
 
+/** `auto`: a Twitch poll where the channel can run one, chat elsewhere; `chat`: chat everywhere. */
+export type VotingMode = 'auto' | 'chat'
+
 export type PollRunEndReason =
   'duration' | 'ended_early' | 'ended_on_twitch' | 'no_channel' | 'interrupted'
 
@@ -31,6 +34,9 @@ export default class PollRun extends PollRunSchema {
 
   @column()
   declare status: PollRunStatus
+
+  @column()
+  declare votingMode: VotingMode
 
   @column(jsonColumn<string[]>([]))
   declare choices: string[]

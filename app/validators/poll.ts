@@ -141,9 +141,12 @@ export const launchPollValidator = vine.create({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9_-]{16,64}$/),
+  /** `chat`: every channel that can votes in chat (docs/chat-voting.md). */
+  voting_mode: vine.enum(['auto', 'chat'] as const).optional(),
 })
 
 launchPollValidator.messagesProvider = new SimpleMessagesProvider({
   'idempotency_key.required': 'This launch form is out of date: reload the page and launch again.',
   'idempotency_key.regex': 'This launch form is out of date: reload the page and launch again.',
+  'voting_mode.enum': 'Choose how channels vote: Twitch polls where possible, or chat everywhere.',
 })

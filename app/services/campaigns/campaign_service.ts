@@ -9,6 +9,8 @@ import {
   type ChannelCounts,
 } from '#services/campaigns/channel_state'
 import CampaignMembership from '#models/campaign_membership'
+import { CHAT_VOTING_SCOPES } from '#services/chat_votes/chat_scopes'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 
 export interface CampaignInput {
@@ -23,7 +25,8 @@ export interface CampaignInput {
 export class CampaignService {
   constructor(
     private clock: Clock,
-    private notifier: CampaignNotifier
+    private notifier: CampaignNotifier,
+    private eventsub: EventSubSettings
   ) {}
 
   async create(owner: User, input: CampaignInput) {
@@ -64,6 +67,7 @@ export class CampaignService {
    */
   async ownedBy(user: User) {
     const now = this.clock.now().toSQL()!
+    const chat = this.eventsub.enabled
     return Campaign.query()
       .where('owner_id', user.id)
       .withCount('memberships', (members) => members.where('status', 'active').as('membersCount'))
@@ -74,10 +78,15 @@ export class CampaignService {
           .where('status', 'active')
           .where('poll_authorization_expires_at', '>', now)
           .whereHas('streamer', (streamer) =>
-            streamer
-              .where('is_active', true)
-              .whereIn('broadcaster_type', POLL_BROADCASTER_TYPES)
-              .whereRaw('scopes @> ?::jsonb', [JSON.stringify([POLL_SCOPE])])
+            streamer.where('is_active', true).where((voting) => {
+              voting
+                .whereIn('broadcaster_type', POLL_BROADCASTER_TYPES)
+                .whereRaw('scopes @> ?::jsonb', [JSON.stringify([POLL_SCOPE])])
+              // A channel that can vote in chat counts as ready too (same rule as votingState).
+              if (chat) {
+                voting.orWhereRaw('scopes @> ?::jsonb', [JSON.stringify(CHAT_VOTING_SCOPES)])
+              }
+            })
           )
           .as('readyCount')
       )

@@ -3,6 +3,8 @@ import type Streamer from '#models/streamer'
 import type CampaignMembership from '#models/campaign_membership'
 import type { BroadcasterType } from '#models/streamer'
 import type { PollChannelReason } from '#models/poll_channel'
+import type { VotingMode } from '#models/poll_run'
+import { hasChatVotingScopes } from '#services/chat_votes/chat_scopes'
 
 /**
  * One model of where a streamer's channel stands in a campaign: every page
@@ -130,31 +132,62 @@ export function authorizationState(
 // How the channel can vote
 
 /**
- * `twitch`: a Twitch poll on the channel. Null: it cannot vote, and
- * `blocked` says why. (Chat voting will be a third way.)
+ * `twitch`: a Twitch poll on the channel; `chat`: numbers typed in its chat
+ * (docs/chat-voting.md). Null: it cannot vote, and `blocked` says why.
  */
-export type VotingMethod = 'twitch' | null
-export type VotingBlock = 'not_affiliate' | 'missing_scope'
+export type VotingMethod = 'twitch' | 'chat' | null
+export type VotingBlock =
+  /** No Twitch poll, and chat voting is not possible (Twitch events are off). */
+  | 'not_affiliate'
+  /** An affiliate whose token lacks the poll permission (and cannot vote in chat). */
+  | 'missing_scope'
+  /** No Twitch poll; chat voting needs the chat permissions: a reconnect gives them. */
+  | 'missing_chat_scopes'
 
 export interface VotingState {
   method: VotingMethod
   blocked: VotingBlock | null
+  /** How readiness says the method: "Twitch poll", "chat vote", or null. */
+  label: string | null
+}
+
+/**
+ * What decides chat voting besides the channel: whether Chorus receives
+ * Twitch events (chat votes arrive as `channel.chat.message` events), and
+ * the run's voting mode (`chat`: every channel that can votes in chat).
+ * Left out (`eventsub` undefined), the page does not know and says only
+ * whether Twitch polls are possible.
+ */
+export interface VotingOptions {
+  eventsub?: boolean
+  mode?: VotingMode
+}
+
+const VOTING_LABELS = { twitch: 'Twitch poll', chat: 'chat vote' } as const
+
+function votingOf(method: 'twitch' | 'chat' | null, blocked: VotingBlock | null): VotingState {
+  return { method, blocked, label: method ? VOTING_LABELS[method] : null }
 }
 
 /**
  * `scopes` null: not known (an invitation, before its first sign-in).
+ * A channel votes in chat when it cannot run a Twitch poll (or the mode
+ * asks for chat), has granted the chat permissions and Twitch events are
+ * on; a channel that could run a Twitch poll falls back to one.
  */
-export function votingState(channel: {
-  broadcasterType: BroadcasterType
-  scopes: string[] | null
-}): VotingState {
-  if (!POLL_BROADCASTER_TYPES.includes(channel.broadcasterType)) {
-    return { method: null, blocked: 'not_affiliate' }
-  }
-  if (channel.scopes !== null && !channel.scopes.includes(POLL_SCOPE)) {
-    return { method: null, blocked: 'missing_scope' }
-  }
-  return { method: 'twitch', blocked: null }
+export function votingState(
+  channel: { broadcasterType: BroadcasterType; scopes: string[] | null },
+  options: VotingOptions = {}
+): VotingState {
+  const affiliate = POLL_BROADCASTER_TYPES.includes(channel.broadcasterType)
+  const pollScope = channel.scopes === null || channel.scopes.includes(POLL_SCOPE)
+  const canPoll = affiliate && pollScope
+  const chatScopes = channel.scopes !== null && hasChatVotingScopes(channel.scopes)
+  const wantsChat = !canPoll || options.mode === 'chat'
+  if (wantsChat && options.eventsub && chatScopes) return votingOf('chat', null)
+  if (canPoll) return votingOf('twitch', null)
+  if (options.eventsub && channel.scopes !== null) return votingOf(null, 'missing_chat_scopes')
+  return votingOf(null, affiliate ? 'missing_scope' : 'not_affiliate')
 }
 
 // ---------------------------------------------------------------------------
@@ -213,6 +246,9 @@ export const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
 }
 
 const NOT_AFFILIATE = 'Not an affiliate or partner channel: Twitch polls are not available on it.'
+const NOT_AFFILIATE_NO_EVENTS =
+  'Not an affiliate or partner channel: Twitch polls are not available on it. Chat voting ' +
+  'needs Twitch events, which are off.'
 
 export interface ChannelState {
   status: ChannelStatus
@@ -239,13 +275,15 @@ type StreamerFacts = ConnectionFacts & Pick<Streamer, 'broadcasterType' | 'scope
 export function channelState(
   streamer: StreamerFacts,
   membership: AuthorizationFacts,
-  now: DateTime
+  now: DateTime,
+  options: VotingOptions = {}
 ): ChannelState {
   return stateOf(
     streamer,
     membership.status === 'pending',
     authorizationState(membership, now),
-    now
+    now,
+    options
   )
 }
 
@@ -258,10 +296,11 @@ export function stateOf(
   streamer: StreamerFacts,
   pending: boolean,
   authorization: AuthorizationState,
-  now: DateTime
+  now: DateTime,
+  options: VotingOptions = {}
 ): ChannelState {
   const connection = connectionState(streamer, now)
-  const voting = votingState(streamer)
+  const voting = votingState(streamer, options)
   const state = (status: ChannelStatus, reason: string, ownReason: string): ChannelState => ({
     status,
     label: CHANNEL_LABELS[status],
@@ -292,11 +331,30 @@ export function stateOf(
     )
   }
   if (voting.blocked === 'not_affiliate') {
+    // Said once: a page that knows Twitch events are off says why chat voting cannot help.
+    return options.eventsub === false
+      ? state(
+          'no_polls',
+          NOT_AFFILIATE_NO_EVENTS,
+          'Your channel is not an affiliate or partner channel: Twitch polls are not available ' +
+            'on it, so polls of this campaign skip it. Chat voting needs Twitch events, which ' +
+            'are off.'
+        )
+      : state(
+          'no_polls',
+          NOT_AFFILIATE,
+          'Your channel is not an affiliate or partner channel: Twitch polls are not available ' +
+            'on it, so polls of this campaign skip it.'
+        )
+  }
+  if (voting.blocked === 'missing_chat_scopes') {
     return state(
-      'no_polls',
-      NOT_AFFILIATE,
-      'Your channel is not an affiliate or partner channel: Twitch polls are not available ' +
-        'on it, so polls of this campaign skip it.'
+      'needs_reconnect',
+      'No Twitch polls on this channel; it can vote in chat once they reconnect to vote in ' +
+        'chat (sign in with Twitch again to give Chorus the chat permissions).',
+      'Twitch polls are not available on your channel, but its audience can vote in chat: ' +
+        'reconnect to vote in chat (sign in with Twitch again to give Chorus the chat ' +
+        'permissions).'
     )
   }
   if (voting.blocked === 'missing_scope') {
@@ -337,6 +395,13 @@ export function stateOf(
       'token_problem',
       'The Twitch token has run out; Chorus renews it before the next poll.',
       connection.detail
+    )
+  }
+  if (voting.method === 'chat') {
+    return state(
+      'ready',
+      'Polls will run on this channel as a chat vote.',
+      'Polls of this campaign run on your channel as a chat vote.'
     )
   }
   return state(

@@ -13,6 +13,7 @@ import {
   type ChannelCounts,
   type ChannelState,
 } from '#services/campaigns/channel_state'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import {
   HealthCheckService,
   type StreamerHealthStatus,
@@ -63,7 +64,8 @@ export const HEALTH_LABELS: Record<StreamerHealthStatus, string> = {
 export class ReadinessService {
   constructor(
     private clock: Clock,
-    private healthCheck: HealthCheckService
+    private healthCheck: HealthCheckService,
+    private eventsub: EventSubSettings
   ) {}
 
   /**
@@ -85,7 +87,7 @@ export class ReadinessService {
       .orderBy('id')
 
     const rows = [
-      ...memberships.map((membership) => membershipRow(membership, now)),
+      ...memberships.map((membership) => membershipRow(membership, now, this.eventsub.enabled)),
       ...invitations.map(invitationRow),
     ]
     rows.sort(
@@ -113,15 +115,19 @@ export class ReadinessService {
       ready:
         !result.retryable &&
         (result.status === 'ready' || result.status === 'refreshed') &&
-        votingState(result.streamer).method !== null,
+        votingState(result.streamer, { eventsub: this.eventsub.enabled }).method !== null,
       twitchUnreachable: result.retryable,
     }))
   }
 }
 
-function membershipRow(membership: CampaignMembership, now: DateTime): ReadinessRow {
+function membershipRow(
+  membership: CampaignMembership,
+  now: DateTime,
+  eventsub: boolean
+): ReadinessRow {
   const streamer = membership.streamer
-  const state = channelState(streamer, membership, now)
+  const state = channelState(streamer, membership, now, { eventsub })
   return {
     state,
     displayName: streamer.twitchDisplayName || streamer.twitchLogin,

@@ -58,6 +58,17 @@ export class SubscriptionStore {
     await (ids.length ? stale.whereNotIn('twitch_subscription_id', ids) : stale).delete()
   }
 
+  /** Is this channel's subscription of `type` enabled (verified by Twitch)? */
+  async isEnabled(type: string, twitchUserId: string): Promise<boolean> {
+    const row = await db
+      .from('eventsub_subscriptions')
+      .where('broadcaster_user_id', twitchUserId)
+      .where('type', type)
+      .where('status', 'enabled')
+      .first()
+    return Boolean(row)
+  }
+
   /**
    * Of these channels, those whose poll progress and end subscriptions are
    * both enabled: their results arrive by event.

@@ -12,6 +12,8 @@ import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollResultsReader, readErrorMessage } from '#services/polls/poll_results_reader'
+import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
+import { Clock } from '#services/clock'
 
 export type EndNowResult =
   | { status: 'ended'; run: PollRun; failures: number }
@@ -35,7 +37,9 @@ export class PollEndService {
     private helix: TwitchHelixClient,
     private reader: PollResultsReader,
     private broadcaster: PollBroadcaster,
-    private poller: PollResultsPoller
+    private poller: PollResultsPoller,
+    private chatCounts: ChatVoteCounts,
+    private clock: Clock
   ) {}
 
   async endNow(run: PollRun): Promise<EndNowResult> {
@@ -63,6 +67,8 @@ export class PollEndService {
     const results = await mapWithConcurrency(live, this.settings.launchConcurrency, (channel) =>
       this.#terminate(channel, streamers.get(channel.streamerId ?? -1), run.choices.length)
     )
+    // Chat votes close now: a vote arriving after this click does not count.
+    await this.chatCounts.close(run, channels, this.clock.now().toMillis())
     const ended = await this.store.finalize(
       run.id,
       channels,
@@ -74,6 +80,7 @@ export class PollEndService {
       return { status: 'already_ended', run }
     }
     this.broadcaster.send(ended, channels)
+    await this.chatCounts.postResults(ended)
     return { status: 'ended', run: ended, failures: results.filter((ok) => !ok).length }
   }
 

@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import type Campaign from '#models/campaign'
 import type User from '#models/user'
 import type Streamer from '#models/streamer'
 import type PollRun from '#models/poll_run'
+import type { VotingMode } from '#models/poll_run'
 import type { PollChannelReason } from '#models/poll_channel'
 import { Clock } from '#services/clock'
 import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
@@ -24,6 +26,13 @@ import { leftOutReason, stateOf } from '#services/campaigns/channel_state'
 import { PollNotifier } from '#services/polls/poll_notifier'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
+import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
+import { CHAT_MESSAGE_TYPE } from '#services/chat_votes/chat_subscription_source'
+import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
+
+/** How long a launch waits for Twitch to verify a new chat subscription. */
+const CHAT_SUBSCRIPTION_WAIT_MS = 5000
+const CHAT_SUBSCRIPTION_POLL_MS = 50
 
 /**
  * The launch was refused before anything reached Twitch: the campaign
@@ -96,16 +105,24 @@ export class PollLaunchService {
     private store: PollRunStore,
     private notifier: PollNotifier,
     private eventsub: EventSubSettings,
-    private subscriptions: SubscriptionStore
+    private subscriptions: SubscriptionStore,
+    private reconciler: SubscriptionReconciler,
+    private chatCounts: ChatVoteCounts
   ) {}
 
+  /**
+   * `votingMode` `chat`: every channel that can votes in chat (the GM keeps
+   * channel points out of it); `auto`: Twitch polls where possible, chat
+   * elsewhere.
+   */
   async launch(
     campaign: Campaign,
     poll: PollQuestion,
     user: User,
-    idempotencyKey: string
+    idempotencyKey: string,
+    votingMode: VotingMode = 'auto'
   ): Promise<LaunchResult> {
-    const claim = await this.#claim(campaign, poll, user, idempotencyKey)
+    const claim = await this.#claim(campaign, poll, user, idempotencyKey, votingMode)
     if (!claim.created) return claim
     const { run } = claim
 
@@ -127,6 +144,9 @@ export class PollLaunchService {
     }
 
     if (run.status === 'running') {
+      // The question goes to the chat channels once their rows exist.
+      const loaded = await this.store.load(run.id)
+      if (loaded) await this.chatCounts.open(run, loaded.channels)
       await this.poller.start(run.id)
       await this.notifier.started(run)
     }
@@ -141,7 +161,8 @@ export class PollLaunchService {
     campaign: Campaign,
     poll: PollQuestion,
     user: User,
-    idempotencyKey: string
+    idempotencyKey: string,
+    votingMode: VotingMode
   ): Promise<LaunchResult> {
     try {
       const run = await this.store.create({
@@ -154,6 +175,7 @@ export class PollLaunchService {
         choices: poll.choices,
         durationSeconds: poll.durationSeconds,
         channelPointsPerVote: poll.channelPointsPerVote,
+        votingMode,
       })
       return { run, created: true }
     } catch (error) {
@@ -194,7 +216,8 @@ export class PollLaunchService {
       streamer,
       false,
       { status: health.status === 'not_authorized' ? 'none' : 'active', expiresAt: null },
-      this.clock.now()
+      this.clock.now(),
+      { eventsub: this.eventsub.enabled, mode: run.votingMode }
     )
     const leftOut = leftOutReason(state)
     if (leftOut) return skipped(streamer, leftOut)
@@ -203,6 +226,7 @@ export class PollLaunchService {
         ? skipped(streamer, 'twitch_unreachable', 'Twitch could not be reached to renew the token')
         : skipped(streamer, 'needs_reconnect', 'Twitch refused to renew the token')
     }
+    if (state.voting.method === 'chat') return this.#planChat(streamer)
 
     try {
       const { data } = await this.runner.run(streamer, (accessToken) =>
@@ -214,7 +238,14 @@ export class PollLaunchService {
           channelPointsPerVote: run.channelPointsPerVote,
         })
       )
-      return { streamer, outcome: 'created', reason: null, error: null, poll: data }
+      return {
+        streamer,
+        outcome: 'created',
+        reason: null,
+        error: null,
+        poll: data,
+        voting: 'twitch',
+      }
     } catch (error) {
       const failure = launchFailure(error)
       if (failure.unexpected) {
@@ -231,6 +262,33 @@ export class PollLaunchService {
         poll: null,
       }
     }
+  }
+
+  /**
+   * A chat channel takes part once its `channel.chat.message` subscription
+   * is enabled: a new one is enabled only after Twitch's challenge is
+   * answered, and votes sent before that would be lost. A missing one is
+   * created now and waited for, briefly (docs/chat-voting.md).
+   */
+  async #planChat(streamer: Streamer): Promise<ChannelPlan> {
+    const id = streamer.twitchUserId
+    if (!(await this.subscriptions.isEnabled(CHAT_MESSAGE_TYPE, id))) {
+      await this.reconciler.reconcileStreamer(id)
+      const deadline = Date.now() + CHAT_SUBSCRIPTION_WAIT_MS
+      while (!(await this.subscriptions.isEnabled(CHAT_MESSAGE_TYPE, id))) {
+        if (Date.now() >= deadline) {
+          return {
+            streamer,
+            outcome: 'failed',
+            reason: 'twitch_unreachable',
+            error: 'Twitch did not confirm the chat subscription in time',
+            poll: null,
+          }
+        }
+        await sleep(CHAT_SUBSCRIPTION_POLL_MS)
+      }
+    }
+    return { streamer, outcome: 'created', reason: null, error: null, poll: null, voting: 'chat' }
   }
 
   /**

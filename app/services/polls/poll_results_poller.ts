@@ -14,6 +14,7 @@ import { reportBackgroundFailure } from '#services/availability/background_failu
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
+import { ChatVoteCounts, isChatChannel } from '#services/chat_votes/chat_vote_counts'
 
 /** When each channel is read next, and how many reads in a row saw no change. */
 interface ChannelPace {
@@ -58,7 +59,8 @@ export class PollResultsPoller {
     private broadcaster: PollBroadcaster,
     private eventsub: EventSubSettings,
     private subscriptions: SubscriptionStore,
-    private loops: PollerLoops
+    private loops: PollerLoops,
+    private chatCounts: ChatVoteCounts
   ) {}
 
   static lockKey(runId: number) {
@@ -191,14 +193,23 @@ export class PollResultsPoller {
     const stillLive = channels.filter((channel) => channel.isActive)
     const graceOver =
       run.endsAt !== null && now.toMillis() >= run.endsAt.toMillis() + this.settings.endGraceMs
-    if (stillLive.length === 0 || graceOver) {
+    // Chat votes run until the end time, whatever the Twitch polls do.
+    const chatOpen = !timeUp && channels.some(isChatChannel)
+    if ((stillLive.length === 0 && !chatOpen) || graceOver) {
+      // The chat votes close at the end time (or now, if earlier) and their
+      // final counts land on the rows before the totals are computed.
+      const closeAt = Math.min(now.toMillis(), run.endsAt?.toMillis() ?? now.toMillis())
+      await this.chatCounts.close(run, channels, closeAt)
       const ended = await this.store.finalize(
         run.id,
         channels,
         { status: 'completed', reason: timeUp ? 'duration' : 'ended_on_twitch' },
         ['running']
       )
-      if (ended) this.broadcaster.send(ended, channels)
+      if (ended) {
+        this.broadcaster.send(ended, channels)
+        await this.chatCounts.postResults(ended)
+      }
       return { requests: report.requests, finished: true, run: ended }
     }
 
@@ -208,8 +219,13 @@ export class PollResultsPoller {
       (channel) =>
         channel.resultsVia === 'events' && channel.$isDirty && !report.changed.includes(channel)
     )
-    if (report.changed.length > 0 || heardOf.length > 0) {
-      const saved = await this.store.saveChannels(run.id, [...report.changed, ...heardOf])
+    const chatChanged = await this.chatCounts.read(run, channels)
+    if (report.changed.length > 0 || heardOf.length > 0 || chatChanged.length > 0) {
+      const saved = await this.store.saveChannels(run.id, [
+        ...report.changed,
+        ...heardOf,
+        ...chatChanged,
+      ])
       if (!saved) return { requests: report.requests, finished: true, run: null }
       this.broadcaster.send(saved, channels)
       return { requests: report.requests, finished: false, run: saved }
@@ -222,7 +238,9 @@ export class PollResultsPoller {
    * enabled), stored on the rows when it changed: the GM's page shows it.
    */
   async #noteResultsVia(channels: PollChannel[]) {
-    const withPoll = channels.filter((channel) => channel.outcome === 'created')
+    const withPoll = channels.filter(
+      (channel) => channel.outcome === 'created' && channel.voting !== 'chat'
+    )
     const byEvents = this.eventsub.enabled
       ? await this.subscriptions.liveByEvents(withPoll.map((channel) => channel.twitchUserId))
       : new Set<string>()

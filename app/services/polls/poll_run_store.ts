@@ -3,7 +3,11 @@ import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import PollRun, { type PollRunEndReason, type PollRunStatus } from '#models/poll_run'
-import PollChannel, { type PollChannelOutcome, type PollChannelReason } from '#models/poll_channel'
+import PollChannel, {
+  type PollChannelOutcome,
+  type PollChannelReason,
+  type VotingMethod,
+} from '#models/poll_channel'
 import type Streamer from '#models/streamer'
 import type { ModelAttributes } from '@adonisjs/lucid/types/model'
 import type { TwitchPoll } from '#services/twitch/twitch_helix_client'
@@ -18,6 +22,8 @@ export interface LaunchedChannel {
   reason: PollChannelReason | null
   error: string | null
   poll: TwitchPoll | null
+  /** How the channel votes when it takes part: a Twitch poll, or in chat. */
+  voting?: VotingMethod | null
 }
 
 export interface RunWithChannels {
@@ -74,12 +80,15 @@ export class PollRunStore {
     run.updatedAt = now
     const choiceCount = run.choices.length
     const rows = channels.map((channel) => {
+      const chat = channel.voting === 'chat' && channel.outcome === 'created'
       const votes = channel.poll
         ? Array.from(
             { length: choiceCount },
             (_, index) => channel.poll!.choices[index]?.votes ?? 0
           )
-        : null
+        : chat
+          ? Array.from({ length: choiceCount }, () => 0)
+          : null
       return {
         poll_run_id: run.id,
         streamer_id: channel.streamer.id,
@@ -94,8 +103,9 @@ export class PollRunStore {
         votes: votes ? JSON.stringify(votes) : null,
         channel_points_votes: votes ? JSON.stringify(votes.map(() => 0)) : null,
         total_votes: votes ? votes.reduce((sum, count) => sum + count, 0) : 0,
-        last_read_at: channel.poll ? now.toJSDate() : null,
-        results_via: byEvents.has(channel.streamer.twitchUserId) ? 'events' : 'polling',
+        last_read_at: channel.poll || chat ? now.toJSDate() : null,
+        voting: channel.outcome === 'created' ? (channel.voting ?? 'twitch') : null,
+        results_via: chat || byEvents.has(channel.streamer.twitchUserId) ? 'events' : 'polling',
         created_at: now.toJSDate(),
         updated_at: now.toJSDate(),
       }

@@ -1,6 +1,6 @@
 import type PollRun from '#models/poll_run'
 import type PollChannel from '#models/poll_channel'
-import type { PollChannelReason } from '#models/poll_channel'
+import type { PollChannelReason, VotingMethod } from '#models/poll_channel'
 
 export const REASON_LABELS: Record<PollChannelReason, string> = {
   not_authorized: 'No poll authorization',
@@ -13,6 +13,12 @@ export const REASON_LABELS: Record<PollChannelReason, string> = {
 export const RESULTS_VIA_LABELS: Record<PollChannel['resultsVia'], string> = {
   events: 'live by event',
   polling: 'read by polling',
+}
+
+/** How a channel's audience votes, for people. */
+export const VOTING_LABELS: Record<VotingMethod, string> = {
+  twitch: 'Twitch poll',
+  chat: 'chat vote',
 }
 
 export const RUN_STATUS_LABELS: Record<PollRun['status'], string> = {
@@ -41,6 +47,9 @@ export interface ChannelSnapshot {
   resultsVia: PollChannel['resultsVia']
   /** The same, for people. */
   resultsViaLabel: string
+  /** How its audience votes (null when left out). */
+  voting: VotingMethod | null
+  votingLabel: string | null
 }
 
 /**
@@ -132,5 +141,7 @@ function channelSnapshot(channel: PollChannel, choiceCount: number): ChannelSnap
     readError: channel.lastReadError,
     resultsVia: channel.resultsVia,
     resultsViaLabel: RESULTS_VIA_LABELS[channel.resultsVia] ?? RESULTS_VIA_LABELS.polling,
+    voting: channel.voting,
+    votingLabel: channel.voting ? VOTING_LABELS[channel.voting] : null,
   }
 }

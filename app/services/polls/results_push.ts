@@ -2,6 +2,7 @@ import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
+import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
 
 /**
  * Pushes a run's combined result to the GM after events changed it: the
@@ -38,6 +39,9 @@ export class ResultsPush {
 
   async #push(runId: number) {
     try {
+      // Chat votes are counted in Redis: they join the rows before the snapshot.
+      const chatCounts = await app.container.make(ChatVoteCounts)
+      await chatCounts.syncRun(runId)
       const store = await app.container.make(PollRunStore)
       const broadcaster = await app.container.make(PollBroadcaster)
       const loaded = await store.load(runId)

@@ -10,7 +10,14 @@ import type {
 import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
 import { TwitchHelixClient, type TwitchUser } from '#services/twitch/twitch_helix_client'
 
-export type TwitchScope = 'channel:manage:polls' | 'channel:read:polls' | 'user:read:email'
+export type TwitchScope =
+  | 'channel:manage:polls'
+  | 'channel:read:polls'
+  | 'user:read:email'
+  | 'user:read:chat'
+  | 'user:write:chat'
+  | 'user:bot'
+  | 'channel:bot'
 
 export interface TwitchDriverConfig extends Oauth2DriverConfig {
   oauthUrl: string

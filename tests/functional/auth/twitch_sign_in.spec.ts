@@ -31,7 +31,15 @@ test.group('Sign in with Twitch', (group) => {
       `${process.env.APP_URL}/auth/twitch/callback`
     )
     const scopes = location.searchParams.get('scope')!.split(' ')
-    assert.includeMembers(scopes, ['channel:manage:polls', 'channel:read:polls', 'user:read:email'])
+    assert.includeMembers(scopes, [
+      'channel:manage:polls',
+      'channel:read:polls',
+      'user:read:email',
+      'user:read:chat',
+      'user:write:chat',
+      'user:bot',
+      'channel:bot',
+    ])
     assert.isAbove(location.searchParams.get('state')!.length, 16)
   })
 

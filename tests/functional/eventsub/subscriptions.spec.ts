@@ -82,9 +82,11 @@ test.group('EventSub subscriptions', (group) => {
       streamer.user
     )
     response.assertStatus(302)
-    await waitUntil(() => onTwitch(SEEDED.bram.id).length === 3)
+    // The grant stores the scopes Twitch confirms, chat ones included: the
+    // channel's chat is subscribed too (docs/chat-voting.md).
+    await waitUntil(() => onTwitch(SEEDED.bram.id).length === 4)
     await twitchEmulator.state.eventsub.idle()
-    assert.deepEqual(typesOf(onTwitch(SEEDED.bram.id)), POLL_TYPES)
+    assert.deepEqual(typesOf(onTwitch(SEEDED.bram.id)), ['channel.chat.message', ...POLL_TYPES])
     assert.isTrue(
       onTwitch(SEEDED.bram.id).every((subscription) => subscription.status === 'enabled')
     )

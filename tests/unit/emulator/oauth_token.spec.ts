@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import type { TwitchEmulator } from '#emulator/server'
+import { DEFAULT_USER_SCOPES, type TwitchEmulator } from '#emulator/server'
 import {
   CLIENT,
   manualClock,
@@ -137,7 +137,7 @@ test.group('Twitch emulator | OAuth token endpoint', (group) => {
     assert.notEqual(body.refresh_token, issued.refreshToken)
     assert.notEqual(body.access_token, issued.accessToken)
     assert.equal(body.expires_in, 14400)
-    assert.deepEqual(body.scope, ['channel:manage:polls', 'channel:read:polls', 'user:read:email'])
+    assert.deepEqual(body.scope, [...DEFAULT_USER_SCOPES])
 
     const reused = await refreshGrant(emulator, issued.refreshToken)
     assert.equal(reused.status, 400)

@@ -191,6 +191,38 @@ test.group('Channel state', () => {
     assert.deepEqual(votingState({ broadcasterType: 'affiliate', scopes: null }), {
       method: 'twitch',
       blocked: null,
+      label: 'Twitch poll',
     })
+  })
+
+  test('chat voting: without Twitch polls, with the chat scopes and Twitch events on', ({
+    assert,
+  }) => {
+    const poll = ['channel:manage:polls']
+    const chat = ['user:read:chat', 'user:write:chat', 'user:bot', 'channel:bot']
+    const plain = { broadcasterType: '' as const, scopes: chat }
+    assert.equal(votingState(plain, { eventsub: true }).method, 'chat')
+    assert.equal(votingState(plain, { eventsub: true }).label, 'chat vote')
+    // Events off: no chat voting, and the reason is the missing Twitch polls.
+    assert.deepEqual(votingState(plain, { eventsub: false }), {
+      method: null,
+      blocked: 'not_affiliate',
+      label: null,
+    })
+    // No chat scopes: a reconnect gives them.
+    assert.equal(
+      votingState({ broadcasterType: '', scopes: poll }, { eventsub: true }).blocked,
+      'missing_chat_scopes'
+    )
+    // An affiliate votes by Twitch poll unless the run asks for chat, and
+    // keeps its Twitch poll when it cannot vote in chat.
+    const affiliate = { broadcasterType: 'affiliate' as const, scopes: [...poll, ...chat] }
+    assert.equal(votingState(affiliate, { eventsub: true }).method, 'twitch')
+    assert.equal(votingState(affiliate, { eventsub: true, mode: 'chat' }).method, 'chat')
+    assert.equal(
+      votingState({ broadcasterType: 'affiliate', scopes: poll }, { eventsub: true, mode: 'chat' })
+        .method,
+      'twitch'
+    )
   })
 })

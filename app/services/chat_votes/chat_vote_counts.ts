@@ -1,0 +1,161 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type PollRun from '#models/poll_run'
+import PollChannel from '#models/poll_channel'
+import { Clock } from '#services/clock'
+import { mapWithConcurrency } from '#services/concurrency'
+import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
+import { announcementMessages, resultMessages } from '#services/chat_votes/chat_announcement'
+import { TwitchChatClient } from '#services/twitch/twitch_chat_client'
+import { PollRunStore } from '#services/polls/poll_run_store'
+
+/** Chat posts at once across a run's channels. */
+const POST_CONCURRENCY = 8
+
+/**
+ * The chat channels of a run, between Redis (where their votes are counted
+ * while the vote runs) and PostgreSQL (where the combined result is built):
+ * opening each channel's vote and announcing it, copying the counts onto
+ * the channel rows before each push and at the end, and posting the
+ * combined result once. See docs/chat-voting.md.
+ */
+@inject()
+export class ChatVoteCounts {
+  constructor(
+    private clock: Clock,
+    private tally: ChatVoteTally,
+    private chat: TwitchChatClient,
+    private store: PollRunStore
+  ) {}
+
+  /**
+   * Opens the vote on each chat channel until the run's end and posts the
+   * question there. A channel whose announcement Twitch refused keeps its
+   * vote open (viewers may vote anyway); the error is on its row.
+   */
+  async open(run: PollRun, channels: PollChannel[]) {
+    const chat = channels.filter(isChatChannel)
+    if (chat.length === 0 || !run.endsAt) return
+    const closesAt = run.endsAt.toMillis()
+    const messages = announcementMessages({
+      title: run.title,
+      choices: run.choices,
+      durationSeconds: run.durationSeconds,
+    })
+    await mapWithConcurrency(chat, POST_CONCURRENCY, async (channel) => {
+      const ref = { runId: run.id, channelId: channel.id }
+      if (!(await this.tally.open(ref, channel.twitchUserId, run.choices.length, closesAt))) {
+        await this.#noteError(channel, 'another chat vote is still open on this channel')
+        return
+      }
+      try {
+        for (const message of messages) {
+          const sent = await this.chat.send(channel.twitchUserId, message)
+          if (!sent.isSent) throw new Error(`Twitch dropped the message (${sent.dropReason})`)
+        }
+        await db
+          .from('poll_channels')
+          .where('id', channel.id)
+          .update({ chat_announced_at: this.clock.now().toJSDate() })
+      } catch (error) {
+        await this.#noteError(channel, `the question could not be posted: ${errorText(error)}`)
+      }
+    })
+  }
+
+  /**
+   * Copies the Redis counts onto the chat channels' models; returns those
+   * whose counts changed (dirty, for the caller's save).
+   */
+  async read(run: PollRun, channels: PollChannel[]): Promise<PollChannel[]> {
+    const changed: PollChannel[] = []
+    for (const channel of channels.filter(isChatChannel)) {
+      const votes = await this.tally.counts(
+        { runId: run.id, channelId: channel.id },
+        run.choices.length
+      )
+      if (sameVotes(channel.votes, votes)) continue
+      channel.merge({
+        votes,
+        channelPointsVotes: votes.map(() => 0),
+        totalVotes: votes.reduce((sum, count) => sum + count, 0),
+        lastReadAt: this.clock.now(),
+      })
+      changed.push(channel)
+    }
+    return changed
+  }
+
+  /**
+   * The run's chat counts written into its rows while it runs (before a push
+   * of the combined result): one locked write, nothing once the run moved on.
+   */
+  async syncRun(runId: number) {
+    const loaded = await this.store.load(runId)
+    if (!loaded || loaded.run.status !== 'running') return
+    const changed = await this.read(loaded.run, loaded.channels)
+    if (changed.length > 0) await this.store.saveChannels(runId, changed)
+  }
+
+  /**
+   * Ends the chat votes at `at` (later ballots are refused) and copies the
+   * final counts onto the models: call before the run's totals are computed.
+   */
+  async close(run: PollRun, channels: PollChannel[], at: number) {
+    for (const channel of channels.filter(isChatChannel)) {
+      await this.tally.close({ runId: run.id, channelId: channel.id }, channel.twitchUserId, at)
+    }
+    await this.read(run, channels)
+  }
+
+  /**
+   * Posts the combined result in each chat channel of an ended run, once
+   * per channel whatever the number of instances or calls (the post is
+   * claimed by a conditional write first).
+   */
+  async postResults(run: PollRun) {
+    const totals = run.totals ?? run.choices.map(() => 0)
+    const messages = resultMessages(
+      run.title,
+      run.choices.map((title, index) => ({ title, votes: totals[index] ?? 0 }))
+    )
+    const claimed: { id: number; twitch_user_id: string }[] = await db
+      .from('poll_channels')
+      .where('poll_run_id', run.id)
+      .where('voting', 'chat')
+      .where('outcome', 'created')
+      .whereNull('chat_result_posted_at')
+      .update({ chat_result_posted_at: this.clock.now().toJSDate() }, ['id', 'twitch_user_id'])
+    await mapWithConcurrency(claimed, POST_CONCURRENCY, async (row) => {
+      try {
+        for (const message of messages) await this.chat.send(row.twitch_user_id, message)
+      } catch (error) {
+        logger.warn(
+          { runId: run.id, channelId: row.id, error: errorText(error) },
+          '[Chat votes] could not post the result'
+        )
+      }
+    })
+  }
+
+  async #noteError(channel: PollChannel, error: string) {
+    channel.lastReadError = error
+    await db.from('poll_channels').where('id', channel.id).update({ last_read_error: error })
+    logger.warn({ channelId: channel.id, error }, '[Chat votes] opening a chat vote')
+  }
+}
+
+export function isChatChannel(channel: PollChannel) {
+  return channel.voting === 'chat' && channel.outcome === 'created'
+}
+
+function sameVotes(current: number[] | null, next: number[]) {
+  return (
+    current !== null && current.length === next.length && current.every((v, i) => v === next[i])
+  )
+}
+
+function errorText(error: unknown) {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,97 @@
+import { test } from '@japa/runner'
+import redis from '@adonisjs/redis/services/main'
+import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
+
+const T0 = 1_800_000_000_000
+const CLOSES = T0 + 60_000
+
+async function clearVotes() {
+  const keys = await redis.keys('chorus:chat-vote:*')
+  if (keys.length > 0) await redis.del(...keys)
+}
+
+function message(chatterId: string, text: string, receivedAt = T0 + 1000, extra = {}) {
+  return { broadcasterId: 'b1', chatterId, text, receivedAt, ...extra }
+}
+
+test.group('Chat vote tally (Redis)', (group) => {
+  group.each.setup(clearVotes)
+  group.teardown(clearVotes)
+
+  test('counts valid votes per choice; chatter that is not a vote is not counted', async ({
+    assert,
+  }) => {
+    const tally = new ChatVoteTally()
+    const vote = { runId: 1, channelId: 10 }
+    assert.isTrue(await tally.open(vote, 'b1', 3, CLOSES))
+    await tally.record(message('u1', '1'))
+    await tally.record(message('u2', '!vote 3'))
+    await tally.record(message('u3', '!3'))
+    const noise = await tally.record(message('u4', 'hello chat'))
+    assert.deepEqual(noise, { counted: false, vote, reason: 'not_a_vote' })
+    assert.deepEqual(await tally.counts(vote, 3), [1, 0, 2])
+  })
+
+  test('the first valid vote of a chatter counts; a second one and a redelivery do not', async ({
+    assert,
+  }) => {
+    const tally = new ChatVoteTally()
+    const vote = { runId: 1, channelId: 10 }
+    await tally.open(vote, 'b1', 2, CLOSES)
+    assert.deepInclude(await tally.record(message('u1', '2')), { counted: true, choice: 2 })
+    assert.deepInclude(await tally.record(message('u1', '1')), { reason: 'already_voted' })
+    assert.deepInclude(await tally.record(message('u1', '2')), { reason: 'already_voted' })
+    assert.deepEqual(await tally.counts(vote, 2), [0, 1])
+  })
+
+  test('Shared Chat messages from another channel are ignored', async ({ assert }) => {
+    const tally = new ChatVoteTally()
+    const vote = { runId: 2, channelId: 20 }
+    await tally.open(vote, 'b1', 2, CLOSES)
+    const outcome = await tally.record(message('u9', '1', T0 + 1000, { sourceBroadcasterId: 'b2' }))
+    assert.deepInclude(outcome, { counted: false, reason: 'shared_chat' })
+    const own = await tally.record(message('u8', '1', T0 + 1000, { sourceBroadcasterId: 'b1' }))
+    assert.deepInclude(own, { counted: true })
+    assert.deepEqual(await tally.counts(vote, 2), [1, 0])
+  })
+
+  test('votes sent after the close time or after the vote was closed do not count', async ({
+    assert,
+  }) => {
+    const tally = new ChatVoteTally()
+    const vote = { runId: 3, channelId: 30 }
+    await tally.open(vote, 'b1', 2, CLOSES)
+    assert.deepInclude(await tally.record(message('late', '1', CLOSES + 1)), { reason: 'closed' })
+    await tally.record(message('u1', '1', T0 + 5000))
+    await tally.close(vote, 'b1', T0 + 10_000)
+    assert.deepInclude(await tally.record(message('u2', '2', T0 + 11_000)), {
+      reason: 'no_vote_open',
+    })
+    assert.deepEqual(await tally.counts(vote, 2), [1, 0])
+    assert.isAbove(await redis.ttl('chorus:chat-vote:3:30:counts'), 0)
+  })
+
+  test('a channel takes one vote at a time and is free again once it is closed', async ({
+    assert,
+  }) => {
+    const tally = new ChatVoteTally()
+    const first = { runId: 4, channelId: 40 }
+    const second = { runId: 5, channelId: 50 }
+    assert.isTrue(await tally.open(first, 'b1', 2, CLOSES))
+    assert.isTrue(await tally.open(first, 'b1', 2, CLOSES), 'opening the same vote again is fine')
+    assert.isFalse(await tally.open(second, 'b1', 2, CLOSES))
+    await tally.close(first, 'b1', T0 + 2000)
+    assert.isTrue(await tally.open(second, 'b1', 2, CLOSES))
+  })
+
+  test('votes arriving at once from many chatters are each counted once', async ({ assert }) => {
+    const tally = new ChatVoteTally()
+    const vote = { runId: 6, channelId: 60 }
+    await tally.open(vote, 'b1', 2, CLOSES)
+    const ballots = Array.from({ length: 200 }, (_, i) =>
+      message(`c${i % 100}`, i < 100 ? '1' : '2')
+    )
+    await Promise.all(ballots.map((ballot) => tally.record(ballot)))
+    assert.deepEqual(await tally.counts(vote, 2), [100, 0])
+  })
+})

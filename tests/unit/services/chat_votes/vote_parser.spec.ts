@@ -1,0 +1,53 @@
+import { test } from '@japa/runner'
+import { parseChatVote } from '#services/chat_votes/vote_parser'
+
+const votes: Array<[string, number]> = [
+  ['1', 1],
+  ['3', 3],
+  ['  2  ', 2],
+  ['!2', 2],
+  ['!vote 3', 3],
+  ['!VOTE 1', 1],
+  ['!Vote   2', 2],
+  ['\t!3\n', 3],
+]
+
+const notVotes: string[] = [
+  '',
+  '0',
+  '4',
+  '01',
+  '1.',
+  '1 please',
+  'I say 2',
+  '!vote2',
+  '!vote',
+  '! 2',
+  '!!2',
+  '-1',
+  '1 2',
+  '１',
+  '!vote 4',
+  'vote 2',
+  'gg',
+]
+
+test.group('Chat vote parsing', () => {
+  test('"{0}" votes for choice {1} of 3')
+    .with(votes)
+    .run(({ assert }, [text, choice]) => {
+      assert.equal(parseChatVote(text, 3), choice)
+    })
+
+  test('"{$self}" is not a vote among 3 choices')
+    .with(notVotes)
+    .run(({ assert }, text) => {
+      assert.isNull(parseChatVote(text, 3))
+    })
+
+  test('the upper bound follows the number of choices', ({ assert }) => {
+    assert.equal(parseChatVote('5', 5), 5)
+    assert.isNull(parseChatVote('5', 4))
+    assert.isNull(parseChatVote('3', 2))
+  })
+})
