@@ -109,7 +109,9 @@ test.group('API v1: me, campaigns, readiness', (group) => {
       status: 'no_polls',
       can_run_poll: false,
       voting: null,
-      reason: 'Not an affiliate or partner channel: Twitch polls are not available on it.',
+      reason:
+        'Not an affiliate or partner channel: Twitch polls are not available on it. ' +
+        'Chat voting needs Twitch events, which are off.',
     })
     assert.deepInclude(byLogin.cass_casts, {
       status: 'expired',
