@@ -120,5 +120,6 @@ function channelStatus(
 }
 
 function voting(channel: ChannelSnapshot): ApiVoting {
-  return channel.outcome === 'created' ? 'twitch' : null
+  if (channel.outcome !== 'created') return null
+  return channel.voting ?? 'twitch'
 }

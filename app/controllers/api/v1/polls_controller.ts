@@ -29,13 +29,6 @@ export default class PollsController {
     const { idempotency_key: clientKey } = await idempotencyKeyValidator.validate({
       idempotency_key: request.header('Idempotency-Key'),
     })
-    if (input.voting === 'chat') {
-      throw new ApiError(
-        'Chat voting is not available on this server: leave "voting" out (or send "auto") to run Twitch polls.',
-        { status: 422, field: 'voting' }
-      )
-    }
-
     let result
     try {
       result = await this.launcher.launch(
@@ -48,7 +41,8 @@ export default class PollsController {
           channelPointsPerVote: null,
         },
         user,
-        launchKey(user, clientKey)
+        launchKey(user, clientKey),
+        input.voting ?? 'auto'
       )
     } catch (error) {
       if (!(error instanceof PollLaunchRefusedError)) throw error

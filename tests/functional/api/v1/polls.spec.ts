@@ -61,6 +61,32 @@ test.group('API v1: launch a poll', (group) => {
     assert.isNull(run.pollId)
   })
 
+  test('"voting": "chat" is the launch form\'s "vote in chat everywhere"', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await campaignWithChannels([SEEDED.bram])
+    const token = await apiTokenOf(gm)
+
+    const response = await apiCall(
+      client,
+      'post',
+      `/api/v1/campaigns/${campaign.id}/polls`,
+      token
+    ).json({ ...QUESTION, voting: 'chat' })
+
+    response.assertStatus(201)
+    const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+    assert.equal(run.votingMode, 'chat')
+    // Chat voting needs Twitch events, off here: the affiliate keeps its Twitch poll.
+    assert.deepInclude(response.body().channels, {
+      twitch_login: 'bram_rolls',
+      status: 'live',
+      voting: 'twitch',
+      reason: null,
+    })
+  })
+
   test('the same Idempotency-Key returns the same run and launches nothing twice', async ({
     client,
     assert,
