@@ -151,7 +151,7 @@ test.group('Polls: "Poll started" and "Poll ended" notifications', (group) => {
 
     const ended = await noticesOf(aria.user, 'poll.ended')
     assert.lengthOf(ended, 1)
-    assert.notInclude(ended[0].body, 'early')
+    assert.notInclude(ended[0].body, 'The GM ended it early.')
     assert.include(ended[0].body, 'Nobody voted.')
   })
 })
