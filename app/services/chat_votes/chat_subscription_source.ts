@@ -1,11 +1,9 @@
 import { inject } from '@adonisjs/core'
-import Streamer from '#models/streamer'
+import type Streamer from '#models/streamer'
 import { Clock } from '#services/clock'
 import { hasChatVotingScopes } from '#services/chat_votes/chat_scopes'
-import type {
-  EventSubSubscriptionSource,
-  WantedSubscription,
-} from '#services/eventsub/eventsub_registry'
+import type { WantedSubscription } from '#services/eventsub/eventsub_registry'
+import { StreamerSubscriptionSource } from '#services/eventsub/streamer_subscription_source'
 
 export const CHAT_MESSAGE_TYPE = 'channel.chat.message'
 
@@ -16,30 +14,17 @@ export const CHAT_MESSAGE_TYPE = 'channel.chat.message'
  * lost while Twitch verifies a new one (docs/chat-voting.md).
  */
 @inject()
-export class ChatSubscriptionSource implements EventSubSubscriptionSource {
+export class ChatSubscriptionSource extends StreamerSubscriptionSource {
   readonly types = [CHAT_MESSAGE_TYPE] as const
 
-  constructor(private clock: Clock) {}
-
-  async wanted(): Promise<WantedSubscription[]> {
-    return this.#for(await this.#query())
+  constructor(clock: Clock) {
+    super(clock)
   }
 
-  async wantedFor(twitchUserId: string): Promise<WantedSubscription[]> {
-    return this.#for(await this.#query().where('twitch_user_id', twitchUserId))
-  }
-
-  #query() {
-    const now = this.clock.now()
-    return Streamer.query()
-      .withScopes((scopes) => scopes.withActiveAuthorization(now))
-      .select('id', 'twitch_user_id', 'scopes')
-  }
-
-  #for(streamers: Streamer[]): WantedSubscription[] {
-    return streamers
-      .filter((streamer) => hasChatVotingScopes(streamer.scopes))
-      .map((streamer) => ({
+  protected subscriptionsOf(streamer: Streamer): WantedSubscription[] {
+    if (!hasChatVotingScopes(streamer.scopes)) return []
+    return [
+      {
         type: CHAT_MESSAGE_TYPE,
         version: '1',
         condition: {
@@ -47,6 +32,7 @@ export class ChatSubscriptionSource implements EventSubSubscriptionSource {
           user_id: streamer.twitchUserId,
         },
         broadcasterUserId: streamer.twitchUserId,
-      }))
+      },
+    ]
   }
 }
