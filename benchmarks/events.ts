@@ -25,8 +25,6 @@
 import 'reflect-metadata'
 import { parseArgs } from 'node:util'
 import { once } from 'node:events'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
@@ -35,6 +33,7 @@ import { PassThrough } from 'node:stream'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startBenchApp } from './bench_app.js'
+import { unusedPort } from '#tests/helpers/ports'
 
 const TARGETS = { deliveries: 2000, answerP95Ms: 50, subscriberP95Ms: 1000, helixReads: 0 }
 const SECRET = 'chorus-bench-eventsub-secret'
@@ -52,16 +51,7 @@ const windowSeconds = Number(values.seconds ?? 10)
 /** Votes per second over all channels: 2 500 in 10 s by default. */
 const votesPerSecond = Number(values.rate ?? 250)
 
-async function freePort() {
-  const probe = createServer()
-  probe.listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
-
-const port = await freePort()
+const port = await unusedPort()
 const appUrl = `http://127.0.0.1:${port}`
 Object.assign(process.env, {
   TWITCH_EVENTSUB_SECRET: SECRET,

@@ -22,11 +22,11 @@
 import 'reflect-metadata'
 import http from 'node:http'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startBenchApp } from './bench_app.js'
+import { unusedPort } from '#tests/helpers/ports'
 
 const TARGET_P95_MS = 1000
 const TARGET_RSS_MB = 600
@@ -91,17 +91,6 @@ async function prepare() {
     const keys = await redis.keys(pattern)
     if (keys.length > 0) await redis.del(...keys)
   }
-}
-
-async function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 /** The web instance under test, with the probe, sharing this database and Redis. */
@@ -277,7 +266,7 @@ try {
     return key
   })
 
-  const port = await freePort()
+  const port = await unusedPort()
   server = await startServer(port)
   const latencies: number[] = []
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECT_CONCURRENCY })
