@@ -43,7 +43,7 @@ export class FixedClock extends Clock {
     this.current = to
   }
 
-  advance(duration: { minutes?: number; hours?: number; seconds?: number }) {
+  advance(duration: { hours?: number; minutes?: number; seconds?: number; milliseconds?: number }) {
     this.current = this.current.plus(duration)
   }
 }

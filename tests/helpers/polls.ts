@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import type { Group } from '@japa/runner/core'
@@ -156,15 +155,5 @@ export async function launchedPoll(client: ApiClient, accounts: SeededAccount[])
   return { gm, campaign, streamers, poll, run, pollIdOf }
 }
 
-/**
- * Waits until `check` holds (polling every 20 ms), or fails after `timeoutMs`.
- */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await sleep(20)
-  }
-}
-
+export { waitUntil } from '#tests/helpers/wait_until'
 export { SEEDED }

@@ -15,12 +15,7 @@ import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
 import { ChatVoteCounts, isChatChannel } from '#services/chat_votes/chat_vote_counts'
-
-/** When each channel is read next, and how many reads in a row saw no change. */
-interface ChannelPace {
-  nextReadAt: number
-  quietReads: number
-}
+import { ReadPace } from '#services/polls/read_pace'
 
 export interface PollTickResult {
   /** Helix requests this tick sent. */
@@ -37,11 +32,13 @@ export interface PollTickResult {
  * do nothing. The holder extends the lock before each read; if it dies, the
  * lock expires and another instance takes over (the watcher, or the live page).
  *
- * The rate is bounded per run: `readsPerSecond` Helix calls at most, a
- * channel every `minReadIntervalMs` at best, less often while its votes do
- * not move, never while its Helix bucket is nearly empty; at the poll's
- * duration one last read of every channel, then the run is closed with its
- * final totals.
+ * The rate is bounded per run (ReadPace: `readsPerSecond` Helix calls at
+ * most, a channel every `minReadIntervalMs` at best, less often while its
+ * votes do not move), never while a channel's Helix bucket is nearly empty;
+ * at the poll's duration one last read of every channel, then the run is
+ * closed with its final totals. The pace runs on the wall clock, like the
+ * Helix buckets it protects; the poll's end and the silences of channels
+ * live by event run on the app's Clock.
  *
  * With Twitch events on, a channel whose poll progress and end
  * subscriptions are enabled is "live by event": its counts are written by
@@ -137,11 +134,14 @@ export class PollResultsPoller {
     // Overlays learn that the poll is live before its first vote.
     this.broadcaster.send(first.run, first.channels)
     const streamers = await this.#streamers(first.channels)
-    const pace = new Map<number, ChannelPace>()
-    const interval = this.#baseInterval(first.channels)
-    for (const channel of first.channels) {
-      pace.set(channel.id, { nextReadAt: Date.now() + interval, quietReads: 0 })
-    }
+    const pace = new ReadPace(
+      this.settings,
+      {
+        channelIds: first.channels.map((channel) => channel.id),
+        pollCount: first.channels.filter((channel) => channel.outcome === 'created').length,
+      },
+      Date.now()
+    )
 
     while (!signal.aborted) {
       try {
@@ -163,9 +163,7 @@ export class PollResultsPoller {
         )
       }
 
-      await sleep(this.#sleepMs(first.run, channels, pace, interval), undefined, { signal }).catch(
-        () => {}
-      )
+      await sleep(this.#sleepMs(first.run, channels, pace), undefined, { signal }).catch(() => {})
     }
   }
 
@@ -177,7 +175,7 @@ export class PollResultsPoller {
     run: PollRun,
     channels: PollChannel[],
     streamers: Map<number, Streamer>,
-    pace: Map<number, ChannelPace> | null
+    pace: ReadPace | null
   ): Promise<PollTickResult> {
     const now = this.clock.now()
     const timeUp = run.endsAt !== null && now >= run.endsAt
@@ -188,7 +186,13 @@ export class PollResultsPoller {
     const report = due.length
       ? await this.reader.read(due, streamers, run.choices.length)
       : { requests: 0, changed: [], held: [], failed: [] }
-    if (pace) this.#pace(due, report.changed, pace, this.#baseInterval(channels))
+    if (pace) {
+      pace.afterRead(
+        due.map((channel) => channel.id),
+        new Set(report.changed.map((channel) => channel.id)),
+        Date.now()
+      )
+    }
 
     const stillLive = channels.filter((channel) => channel.isActive)
     const graceOver =
@@ -259,64 +263,26 @@ export class PollResultsPoller {
    * pace when read from Helix; when live by event, once it has sent nothing
    * for `silentChannelReadMs` (by the app's clock, which stamps its reads).
    */
-  #msUntilDue(channel: PollChannel, run: PollRun, pace: Map<number, ChannelPace> | null) {
+  #msUntilDue(channel: PollChannel, run: PollRun, pace: ReadPace | null) {
     if (channel.resultsVia === 'events') {
       const heard = channel.lastReadAt ?? run.startedAt
       const silentFor = this.clock.now().toMillis() - (heard?.toMillis() ?? 0)
       return this.eventsub.silentChannelReadMs - silentFor
     }
     // Without a pace (a single `tick()`), a polled channel is always due.
-    return pace ? (pace.get(channel.id)?.nextReadAt ?? 0) - Date.now() : 0
-  }
-
-  /**
-   * Every channel once per interval, spread so the run stays within
-   * `readsPerSecond`; never faster than `minReadIntervalMs`.
-   */
-  #baseInterval(channels: PollChannel[]) {
-    const withPoll = channels.filter((channel) => channel.outcome === 'created').length
-    const spread = Math.ceil((withPoll / this.settings.readsPerSecond) * 1000)
-    return Math.min(
-      this.settings.maxReadIntervalMs,
-      Math.max(this.settings.minReadIntervalMs, spread)
-    )
-  }
-
-  /**
-   * A channel whose votes moved is read again after one interval; a quiet
-   * one waits twice as long after each unchanged read (up to the factor).
-   */
-  #pace(
-    read: PollChannel[],
-    changed: PollChannel[],
-    pace: Map<number, ChannelPace>,
-    interval: number
-  ) {
-    const changedIds = new Set(changed.map((channel) => channel.id))
-    const nowMs = Date.now()
-    for (const channel of read) {
-      const current = pace.get(channel.id) ?? { nextReadAt: 0, quietReads: 0 }
-      const quietReads = changedIds.has(channel.id) ? 0 : current.quietReads + 1
-      const factor = Math.min(2 ** quietReads, this.settings.quietBackoffFactor)
-      pace.set(channel.id, { nextReadAt: nowMs + interval * factor, quietReads })
-    }
+    return pace ? pace.msUntilDue(channel.id, Date.now()) : 0
   }
 
   /**
    * Until the next channel is due, or the poll's end, whichever is first.
    */
-  #sleepMs(
-    run: PollRun,
-    channels: PollChannel[],
-    pace: Map<number, ChannelPace>,
-    interval: number
-  ) {
+  #sleepMs(run: PollRun, channels: PollChannel[], pace: ReadPace) {
     const untilNext = Math.min(
       ...channels
         .filter((channel) => channel.isActive)
         .map((channel) => this.#msUntilDue(channel, run, pace))
     )
-    let wait = Math.min(interval, Math.max(0, untilNext))
+    let wait = Math.min(pace.interval, Math.max(0, untilNext))
     if (run.endsAt) {
       const untilEnd = run.endsAt.toMillis() - this.clock.now().toMillis()
       if (untilEnd > 0) wait = Math.min(wait, untilEnd + 250)

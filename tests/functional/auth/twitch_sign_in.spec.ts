@@ -6,6 +6,8 @@ import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import lock from '@adonisjs/lock/services/main'
 import { StreamerLock } from '#services/tokens/streamer_lock'
+import { watchRedisCommands } from '#tests/helpers/redis_monitor'
+import { waitUntil } from '#tests/helpers/wait_until'
 
 /**
  * The whole sign-in over real HTTP: our server, the emulator's authorize
@@ -164,12 +166,18 @@ test.group('Sign in with Twitch', (group) => {
     // A refresh holds the streamer's lock and is about to record a deactivation.
     const refreshLock = lock.createLock(StreamerLock.key(streamer.id), '30s')
     await refreshLock.acquire()
+    const redisCommands = await watchRedisCommands()
     let signedIn = false
     const secondSignIn = signInWithTwitch(new HttpSession(), '1003').then((response) => {
       signedIn = true
       return response
     })
-    await new Promise((resolve) => setTimeout(resolve, 400))
+    try {
+      // The sign-in has tried the lock (and found it taken)…
+      await waitUntil(() => redisCommands.sawKey(StreamerLock.key(streamer.id)))
+    } finally {
+      await redisCommands.stop()
+    }
     assert.isFalse(signedIn, 'the sign-in waits while the refresh holds the lock')
 
     await Streamer.query().where('id', streamer.id).update({ is_active: false })

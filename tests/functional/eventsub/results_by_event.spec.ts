@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import type Campaign from '#models/campaign'
 import type User from '#models/user'
@@ -16,12 +15,8 @@ import {
   preparedPoll,
   runWithChannels,
   SEEDED,
-  usePollSettings,
 } from '#tests/helpers/polls'
 import { eventsubTestSetup, reconcileSubscriptions } from '#tests/helpers/eventsub'
-
-/** Helix reads, were they due, every 100 ms. */
-const FAST_READS = { minReadIntervalMs: 100, maxReadIntervalMs: 100, readsPerSecond: 1000 }
 
 async function launchWithEvents(client: ApiClient, gm: User, campaign: Campaign) {
   await reconcileSubscriptions()
@@ -38,24 +33,32 @@ test.group('Live results by event: when Helix is still read', (group) => {
   const clock = pollTestSetup(group)
   eventsubTestSetup(group, { silentChannelReadMs: 600 })
 
-  test('a channel silent longer than its expected interval is read once, not every interval', async ({
+  test('a channel live by event is read from Helix only after a silence, once per silence', async ({
     client,
     assert,
   }) => {
-    usePollSettings({ ...FAST_READS, quietBackoffFactor: 1 })
     const { gm, campaign } = await campaignWithChannels([SEEDED.aria])
+    const run = await launchWithEvents(client, gm, campaign)
+    const poller = await app.container.make(PollResultsPoller)
+    await poller.stop(run.id)
     const getsBefore = helixCount('polls.get')
-    await launchWithEvents(client, gm, campaign)
+    const requestsOfATick = async () => {
+      const { requests } = await poller.tick(run.id)
+      return requests
+    }
 
-    // Polled channels would be read ~10 times in a second; this one is not read at all…
-    await sleep(400)
-    assert.equal(helixCount('polls.get') - getsBefore, 0)
-    // …until it has been silent for 600 ms: then once per silence.
-    clock.advance({ seconds: 1 })
-    await sleep(600)
-    const reads = helixCount('polls.get') - getsBefore
-    assert.isAtLeast(reads, 1)
-    assert.isAtMost(reads, 2)
+    // A polled channel is due at every tick; this one is not read at all…
+    assert.equal(await requestsOfATick(), 0)
+    clock.advance({ milliseconds: 500 })
+    assert.equal(await requestsOfATick(), 0)
+    // …until it has been silent for 600 ms: then once,
+    clock.advance({ milliseconds: 200 })
+    assert.equal(await requestsOfATick(), 1)
+    assert.equal(await requestsOfATick(), 0)
+    // and once again after the next silence.
+    clock.advance({ milliseconds: 600 })
+    assert.equal(await requestsOfATick(), 1)
+    assert.equal(helixCount('polls.get') - getsBefore, 2)
   })
 
   test('at the end each channel is read once to reconcile, and the run closes with its totals', async ({

@@ -4,6 +4,7 @@ import { DisposableRedis } from '#tests/helpers/redis_server'
 import { TcpGate } from '#tests/helpers/tcp_gate'
 import { bootWebInstance, type WebInstance } from '#tests/helpers/web_instance'
 import { unusedPort } from '#tests/helpers/ports'
+import { waitUntil } from '#tests/helpers/wait_until'
 
 const REDIS_DOWN = '[Availability] Redis is unreachable'
 const REDIS_BACK = '[Availability] Redis is reachable again'
@@ -110,9 +111,7 @@ test.group('Outages: Redis or PostgreSQL down', (group) => {
     try {
       // The instance finds out by itself: its first background pass at boot
       // (the running-polls watcher) needs the database.
-      for (let attempt = 0; attempt < 100 && !web.output().includes(DATABASE_DOWN); attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
+      await waitUntil(() => web.output().includes(DATABASE_DOWN), 10_000)
       const statuses: number[] = []
       for (const path of ['/', '/dashboard', '/campaigns/1', '/', '/']) {
         const response = await fetch(`${web.url}${path}`, { redirect: 'manual' })

@@ -12,6 +12,7 @@ import {
   validateToken,
 } from './helpers.js'
 import type { HelixErrorBody, PollBody } from './helpers.js'
+import { waitUntil } from '#tests/helpers/wait_until'
 
 interface UserListBody {
   data: { id: string; login: string; broadcasterType: string }[]
@@ -223,7 +224,8 @@ test.group('Twitch emulator | server lifecycle', () => {
       () => 'answered',
       () => 'dropped'
     )
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // The refresh has reached the emulator, which holds it open.
+    await waitUntil(() => emulator.state.stats().counts['token.refresh_token'] === 1)
 
     const before = Date.now()
     await emulator.close()
