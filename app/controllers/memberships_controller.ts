@@ -5,6 +5,7 @@ import { MembershipService } from '#services/campaigns/membership_service'
 import { PollAuthorizationService } from '#services/campaigns/poll_authorization_service'
 import { findOwnMembership } from '#policies/campaign_policy'
 import { Clock } from '#services/clock'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { channelState } from '#services/campaigns/channel_state'
 import { refusalsGoTo } from '#exceptions/campaign_action_exception'
 
@@ -18,7 +19,8 @@ export default class MembershipsController {
   constructor(
     private memberships: MembershipService,
     private authorizations: PollAuthorizationService,
-    private clock: Clock
+    private clock: Clock,
+    private eventsub: EventSubSettings
   ) {}
 
   async accept({ auth, params, response, session }: HttpContext) {
@@ -48,12 +50,17 @@ export default class MembershipsController {
       this.authorizations.grant(membership)
     )
     // The confirmation says what the channel's state now is, not what a grant usually means.
-    const state = channelState(membership.streamer, membership, this.clock.now())
+    const state = channelState(membership.streamer, membership, this.clock.now(), {
+      eventsub: this.eventsub.enabled,
+    })
+    const ready = `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
     session.flash(
       'success',
-      state.ready
-        ? `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
-        : `Authorization for "${membership.campaign.name}" granted for 12 hours. ${state.ownReason}`
+      !state.ready
+        ? `Authorization for "${membership.campaign.name}" granted for 12 hours. ${state.ownReason}`
+        : state.voting.method === 'chat'
+          ? `${ready} Your viewers vote in chat: Chorus posts each question there.`
+          : ready
     )
     return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }

@@ -19,7 +19,13 @@ export type PollChannelResultsVia = 'events' | 'polling'
  * refused / not reached when creating it (`failed`).
  */
 export type PollChannelReason =
-  'not_authorized' | 'needs_reconnect' | 'not_affiliate' | 'twitch_refused' | 'twitch_unreachable'
+  | 'not_authorized'
+  | 'needs_reconnect'
+  | 'not_affiliate'
+  | 'twitch_refused'
+  | 'twitch_unreachable'
+  /** Its chat already runs another campaign's vote: two would share the same messages. */
+  | 'chat_busy'
 
 /**
  * A campaign member's channel in one run: its Twitch poll and votes, or the

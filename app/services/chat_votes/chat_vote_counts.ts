@@ -2,7 +2,7 @@ import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type PollRun from '#models/poll_run'
-import PollChannel from '#models/poll_channel'
+import PollChannel, { type PollChannelReason } from '#models/poll_channel'
 import { Clock } from '#services/clock'
 import { mapWithConcurrency } from '#services/concurrency'
 import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
@@ -31,8 +31,10 @@ export class ChatVoteCounts {
 
   /**
    * Opens the vote on each chat channel until the run's end and posts the
-   * question there. A channel whose announcement Twitch refused keeps its
-   * vote open (viewers may vote anyway); the error is on its row.
+   * question there. A channel whose question could not be posted (Twitch
+   * refused or dropped it), or whose chat already runs another vote, does
+   * not take part: its viewers were never asked, so its vote is closed and
+   * the channel is listed as left out with the reason. One write for all.
    */
   async open(run: PollRun, channels: PollChannel[]) {
     const chat = channels.filter(isChatChannel)
@@ -46,7 +48,7 @@ export class ChatVoteCounts {
     await mapWithConcurrency(chat, POST_CONCURRENCY, async (channel) => {
       const ref = { runId: run.id, channelId: channel.id }
       if (!(await this.tally.open(ref, channel.twitchUserId, run.choices.length, closesAt))) {
-        await this.#noteError(channel, 'another chat vote is still open on this channel')
+        leaveOut(channel, 'chat_busy', 'Another chat vote is still open in this channel.')
         return
       }
       try {
@@ -54,14 +56,13 @@ export class ChatVoteCounts {
           const sent = await this.chat.send(channel.twitchUserId, message)
           if (!sent.isSent) throw new Error(`Twitch dropped the message (${sent.dropReason})`)
         }
-        await db
-          .from('poll_channels')
-          .where('id', channel.id)
-          .update({ chat_announced_at: this.clock.now().toJSDate() })
+        channel.chatAnnouncedAt = this.clock.now()
       } catch (error) {
-        await this.#noteError(channel, `the question could not be posted: ${errorText(error)}`)
+        await this.tally.close(ref, channel.twitchUserId, this.clock.now().toMillis())
+        leaveOut(channel, 'twitch_refused', `The question could not be posted: ${errorText(error)}`)
       }
     })
+    await this.store.saveChatOpenings(run.id, chat)
   }
 
   /**
@@ -138,12 +139,12 @@ export class ChatVoteCounts {
       }
     })
   }
+}
 
-  async #noteError(channel: PollChannel, error: string) {
-    channel.lastReadError = error
-    await db.from('poll_channels').where('id', channel.id).update({ last_read_error: error })
-    logger.warn({ channelId: channel.id, error }, '[Chat votes] opening a chat vote')
-  }
+/** A chat channel that cannot take part: listed with the others left out. */
+function leaveOut(channel: PollChannel, reason: PollChannelReason, error: string) {
+  channel.merge({ outcome: 'failed', reason, error })
+  logger.warn({ channelId: channel.id, reason, error }, '[Chat votes] a channel was left out')
 }
 
 export function isChatChannel(channel: PollChannel) {

@@ -147,10 +147,27 @@ export class PollLaunchService {
       // The question goes to the chat channels once their rows exist.
       const loaded = await this.store.load(run.id)
       if (loaded) await this.chatCounts.open(run, loaded.channels)
+      if (loaded && !loaded.channels.some((channel) => channel.outcome === 'created')) {
+        await this.#nobodyAsked(run)
+        return { run, created: true }
+      }
       await this.poller.start(run.id)
       await this.notifier.started(run)
     }
     return { run, created: true }
+  }
+
+  /**
+   * Every channel was a chat vote whose question could not be posted: no
+   * audience was asked, so the run did not launch after all.
+   */
+  async #nobodyAsked(run: PollRun) {
+    const endedAt = this.clock.now()
+    if (
+      await this.store.transition(run.id, 'running', 'failed', { endReason: 'no_channel', endedAt })
+    ) {
+      run.merge({ status: 'failed', endReason: 'no_channel', endedAt })
+    }
   }
 
   /**

@@ -162,6 +162,38 @@ export class PollRunStore {
   }
 
   /**
+   * Records how each chat channel's vote opened (its question posted, or
+   * the channel left out with its reason), in one statement while the run
+   * is running.
+   */
+  async saveChatOpenings(runId: number, channels: PollChannel[]) {
+    if (channels.length === 0) return
+    await this.#whileIn(runId, ['running'], async (_run, trx) => {
+      const rows = channels.map(() => '(?, ?, ?, ?, ?)').join(', ')
+      const bindings = channels.flatMap((channel) => [
+        channel.id,
+        channel.outcome,
+        channel.reason,
+        channel.error,
+        channel.chatAnnouncedAt?.toJSDate() ?? null,
+      ])
+      await trx.rawQuery(
+        `UPDATE poll_channels AS c SET
+           outcome = v.outcome,
+           reason = v.reason,
+           error = v.error,
+           chat_announced_at = v.chat_announced_at::timestamptz,
+           updated_at = ?
+         FROM (VALUES ${rows}) AS v(id, outcome, reason, error, chat_announced_at)
+         WHERE c.id = v.id::integer`,
+        // Lucid's binding type leaves out null, which PostgreSQL takes fine here.
+        [this.clock.now().toJSDate(), ...bindings] as unknown as string[]
+      )
+    })
+    for (const channel of channels) channel.$hydrateOriginals()
+  }
+
+  /**
    * Ends a run that is in one of `from`: saves the channels, stores the
    * combined totals, the status and the end time. Null when the run had
    * already moved on (someone else ended it).

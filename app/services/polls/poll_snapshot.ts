@@ -8,6 +8,7 @@ export const REASON_LABELS: Record<PollChannelReason, string> = {
   not_affiliate: 'Not an affiliate or partner',
   twitch_refused: 'Twitch refused',
   twitch_unreachable: 'Twitch unreachable',
+  chat_busy: 'Chat vote already open',
 }
 
 export const RESULTS_VIA_LABELS: Record<PollChannel['resultsVia'], string> = {

@@ -291,7 +291,8 @@ test.group('Campaigns: the streamer answers, grants, revokes, leaves', (group) =
     response.assertFlashMessage(
       'success',
       'Authorization for "Ashes" granted for 12 hours. Your channel is not an affiliate or ' +
-        'partner channel: Twitch polls are not available on it, so polls of this campaign skip it.'
+        'partner channel: Twitch polls are not available on it, so polls of this campaign ' +
+        'skip it. Chat voting needs Twitch events, which are off.'
     )
 
     const page = await client.get(`/campaigns/${campaign.id}`).loginAs(streamer.user)

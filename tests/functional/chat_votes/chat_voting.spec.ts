@@ -8,6 +8,7 @@ import type Campaign from '#models/campaign'
 import type Streamer from '#models/streamer'
 import PollRun from '#models/poll_run'
 import PollChannel from '#models/poll_channel'
+import CampaignMembership from '#models/campaign_membership'
 import { CHAT_VOTING_SCOPES } from '#services/chat_votes/chat_scopes'
 import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
 import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
@@ -172,6 +173,61 @@ test.group('Chat voting: a mixed launch', (group) => {
     assert.isNotNull(channelOf(final, SEEDED.pat).chatResultPostedAt)
   })
 
+  test('a channel whose question Twitch refused does not take part: left out, its chat not counted', async ({
+    client,
+    assert,
+  }) => {
+    // AutoMod holds "vote": the poll's own words pass, the chat announcement does not.
+    twitchEmulator.state.setAutomodWords(['vote'])
+    const { gm, campaign, run } = await mixedLaunch(client)
+
+    assert.equal(channelOf(run, SEEDED.aria).outcome, 'created')
+    const pat = channelOf(run, SEEDED.pat)
+    assert.equal(pat.outcome, 'failed')
+    assert.equal(pat.reason, 'twitch_refused')
+    assert.include(pat.error!, 'The question could not be posted')
+    assert.isNull(pat.chatAnnouncedAt)
+    assert.equal(run.status, 'running')
+
+    // The GM sees it among the channels left out, with the reason.
+    const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
+    assert.include(page.text(), 'Twitch refused')
+
+    // Its viewers were never asked: what they type is not counted, and no result is posted there.
+    say('viewer_a', '1')
+    await settle()
+    await endNow(client, gm, campaign, run)
+    const final = await runWithChannels(run.id)
+    assert.deepEqual(final.totals, [0, 0, 0])
+    assert.isNull(channelOf(final, SEEDED.pat).chatResultPostedAt)
+    assert.lengthOf(
+      chatTexts(SEEDED.pat.id).filter((text) => text.startsWith('Results')),
+      0
+    )
+  })
+
+  test('when no chat channel could be asked, the run does not launch', async ({
+    client,
+    assert,
+  }) => {
+    twitchEmulator.state.setAutomodWords(['vote'])
+    const { gm, campaign, streamers } = await campaignWithChannels([SEEDED.pat])
+    await grantChat(streamers[SEEDED.pat.login])
+    const poll = await preparedPoll(campaign)
+
+    const response = await launch(client, gm, campaign, poll.id)
+    response.assertStatus(302)
+    response.assertFlashMessage(
+      'error',
+      'No channel could run this poll: see why for each channel below.'
+    )
+    const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+    assert.equal(run.status, 'failed')
+    assert.equal(run.endReason, 'no_channel')
+    const poller = await app.container.make(PollResultsPoller)
+    assert.isFalse(poller.isPolling(run.id))
+  })
+
   test('a Shared Chat message from another channel is ignored; a redelivered message counts once', async ({
     client,
     assert,
@@ -260,6 +316,40 @@ test.group('Chat voting: a mixed launch', (group) => {
     assert.isNull(channelOf(run, SEEDED.aria).twitchPollId)
     assert.equal(channelOf(run, SEEDED.pat).voting, 'chat')
     assert.isNotEmpty(chatTexts(SEEDED.aria.id))
+  })
+})
+
+test.group('Chat voting: what the streamer is told', (group) => {
+  pollTestSetup(group)
+  eventsubTestSetup(group)
+
+  test('granting on a channel that votes in chat says that its viewers vote in chat', async ({
+    client,
+    assert,
+  }) => {
+    const { campaign, streamers } = await campaignWithChannels([SEEDED.pat])
+    const pat = streamers[SEEDED.pat.login]
+    const membership = await CampaignMembership.query()
+      .where('campaign_id', campaign.id)
+      .where('streamer_id', pat.id)
+      .firstOrFail()
+    await pat.load('user')
+
+    const response = await client
+      .post(`/memberships/${membership.id}/grant`)
+      .loginAs(pat.user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertStatus(302)
+    response.assertFlashMessage(
+      'success',
+      `Polls of "${campaign.name}" may run on your channel for the next 12 hours. ` +
+        'Your viewers vote in chat: Chorus posts each question there.'
+    )
+    // The refresh on grant brought the chat permissions Twitch holds for the token.
+    await pat.refresh()
+    assert.includeMembers(pat.scopes, [...CHAT_VOTING_SCOPES])
   })
 })
 
