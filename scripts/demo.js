@@ -5,7 +5,10 @@
  *    an EventSub secret (so the emulator delivers Twitch events to the local server)
  * 2. creates the PostgreSQL database when missing and migrates it
  * 3. starts the Twitch emulator (when TWITCH_OAUTH_URL points at this machine)
- *    and the web server with the scheduler on
+ *    with simulated viewers (votes in Twitch polls, and auto-chatters voting in
+ *    the chat of a channel that votes in chat, such as plain_pat's: without them
+ *    nobody votes there unless someone types on the emulator's home page), and
+ *    the web server with the scheduler on
  * 4. prints the URL; Ctrl-C stops both
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -127,6 +130,7 @@ if (port) {
         '--client-secret',
         env.TWITCH_CLIENT_SECRET,
         '--auto-votes',
+        '--auto-chat',
       ],
       { cwd: root, stdio: 'inherit' }
     )
@@ -164,7 +168,8 @@ if (await waitFor(appUrl, 60_000)) {
   ${
     port
       ? `Sign in with Twitch, then pick one of the emulator's streamers (aria_plays, bram_rolls, …).
-  The emulator's control API is at http://127.0.0.1:${port}/_emulator (see emulator/README.md).
+  The emulator's home page (http://127.0.0.1:${port}/) shows its polls and chats, with a form to
+  write in a channel's chat; its control API is at /_emulator (see emulator/README.md).
   Live results arrive as Twitch events: the emulator delivers them to this server's webhook.`
       : 'Sign in with your Twitch account.'
   }

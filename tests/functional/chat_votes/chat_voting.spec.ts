@@ -1,11 +1,8 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
-import redis from '@adonisjs/redis/services/main'
 import type { ApiClient } from '@japa/api-client'
-import type { Group } from '@japa/runner/core'
 import type User from '#models/user'
 import type Campaign from '#models/campaign'
-import type Streamer from '#models/streamer'
 import PollRun from '#models/poll_run'
 import PollChannel from '#models/poll_channel'
 import CampaignMembership from '#models/campaign_membership'
@@ -26,28 +23,7 @@ import {
   waitUntil,
 } from '#tests/helpers/polls'
 import { eventsubTestSetup } from '#tests/helpers/eventsub'
-
-const STREAMER_SCOPES = ['channel:manage:polls', 'channel:read:polls', 'user:read:email']
-
-function chatVoteSetup(group: Group) {
-  group.each.setup(async () => {
-    const clear = async () => {
-      const keys = await redis.keys('chorus:chat-vote:*')
-      if (keys.length > 0) await redis.del(...keys)
-    }
-    await clear()
-    return async () => {
-      const poller = await app.container.make(PollResultsPoller)
-      await poller.stopAll()
-      await clear()
-    }
-  })
-}
-
-async function grantChat(streamer: Streamer) {
-  streamer.scopes = [...STREAMER_SCOPES, ...CHAT_VOTING_SCOPES]
-  await streamer.save()
-}
+import { chatTexts, chatVoteSetup, grantChat, mixedCampaign } from '#tests/helpers/chat_votes'
 
 function launch(client: ApiClient, gm: User, campaign: Campaign, pollId: number, chat = false) {
   return client
@@ -68,12 +44,7 @@ function endNow(client: ApiClient, gm: User, campaign: Campaign, run: PollRun) {
 
 /** Two affiliates by Twitch poll, plain_pat (no affiliate status) by chat. */
 async function mixedLaunch(client: ApiClient) {
-  const { gm, campaign, streamers } = await campaignWithChannels([
-    SEEDED.aria,
-    SEEDED.bram,
-    SEEDED.pat,
-  ])
-  await grantChat(streamers[SEEDED.pat.login])
+  const { gm, campaign } = await mixedCampaign()
   const poll = await preparedPoll(campaign)
   const response = await launch(client, gm, campaign, poll.id)
   response.assertStatus(302)
@@ -98,10 +69,6 @@ async function storedVotes(run: PollRun, account: (typeof SEEDED)[keyof typeof S
     .where('twitch_user_id', account.id)
     .firstOrFail()
   return row.votes
-}
-
-function chatTexts(broadcasterId: string) {
-  return twitchEmulator.state.chatLog(broadcasterId).map((entry) => entry.text)
 }
 
 test.group('Chat voting: a mixed launch', (group) => {
