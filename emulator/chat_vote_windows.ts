@@ -27,11 +27,14 @@ export type AnnouncementReading =
 /**
  * What the app's chat message says to the auto-chatters. A question lists its
  * choices as `1 = …`, `2 = …` (at least two, numbered from 1) and may say how
- * long it runs (`60 s`, `90 seconds`, `2 min`); a message that speaks of
- * results or a winner closes the vote. Anything else changes nothing.
+ * long it runs (`60 s`, `90 seconds`, `2 min`). Results close the vote: a
+ * message whose choices carry a share (`1 = Yes 57%`), or one that speaks of
+ * results or a winner without listing choices, so a question that merely
+ * mentions a winner ("Who is the winner of the duel?") still opens one.
+ * Anything else changes nothing.
  */
 export function readAnnouncement(text: string): AnnouncementReading {
-  if (/\b(results?|winner)\b/i.test(text)) {
+  if (/\d\s*%/.test(text)) {
     return { kind: 'results' }
   }
   const numbered = new Set(
@@ -42,7 +45,7 @@ export function readAnnouncement(text: string): AnnouncementReading {
     choices++
   }
   if (choices < 2) {
-    return null
+    return /\b(results?|winner)\b/i.test(text) ? { kind: 'results' } : null
   }
   const seconds = /(\d+)\s*(?:seconds?|secs?|s)\b/i.exec(text)
   const minutes = /(\d+)\s*(?:minutes?|mins?|m)\b/i.exec(text)
