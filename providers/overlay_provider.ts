@@ -1,8 +1,8 @@
 import type { ApplicationService } from '@adonisjs/core/types'
 
 /**
- * The overlays' process-wide state as container singletons: the results
- * queue per run (OverlayBroadcaster) and the rate limiter. Before the app
+ * The overlays' process-wide state as a container singleton: the results
+ * queue per run (OverlayBroadcaster). Before the app
  * terminates, results on their way are sent. See docs/overlay.md.
  */
 export default class OverlayProvider {
@@ -10,9 +10,7 @@ export default class OverlayProvider {
 
   async boot() {
     const { OverlayBroadcaster } = await import('#services/overlays/overlay_broadcaster')
-    const { OverlayRateLimiter } = await import('#services/overlays/overlay_rate_limiter')
     this.app.container.singleton(OverlayBroadcaster, () => new OverlayBroadcaster())
-    this.app.container.singleton(OverlayRateLimiter, () => new OverlayRateLimiter())
   }
 
   async ready() {

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import redis from '@adonisjs/redis/services/main'
 import app from '@adonisjs/core/services/app'
 import type Streamer from '#models/streamer'
 import { OverlayService } from '#services/overlays/overlay_service'
@@ -7,6 +6,7 @@ import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
 import type { OverlayMessage } from '#services/overlays/overlay_poll'
 import { HttpSession } from '#tests/helpers/http_session'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import { resetRateLimits } from '#tests/helpers/rate_limits'
 
 /** The streamer's overlay key and URL path (created on first use, as the dashboard does). */
 export async function overlayOf(streamer: Streamer) {
@@ -17,8 +17,7 @@ export async function overlayOf(streamer: Streamer) {
 
 /** Forgets every address's overlay request count. */
 export async function clearOverlayLimits() {
-  const keys = await redis.keys('overlay_limit*')
-  if (keys.length > 0) await redis.del(...keys)
+  await resetRateLimits('overlay_')
 }
 
 /** Waits until every overlay delivery queued in this process is out. */

@@ -1,6 +1,4 @@
-import redis from '@adonisjs/redis/services/main'
-import { Limiter } from '@adonisjs/limiter'
-import LimiterRedisStore from '@adonisjs/limiter/stores/redis'
+import limiter from '@adonisjs/limiter/services/main'
 import { type OverlaySettings } from '#services/overlays/overlay_settings'
 
 export interface OverlayRateDecision {
@@ -11,40 +9,32 @@ export interface OverlayRateDecision {
 
 /**
  * Bounds what one address may ask of overlays (pages, JSON state, live
- * channel subscriptions), with `@adonisjs/limiter` on the Redis store so the
- * count holds across instances. A container singleton (providers/overlay_provider.ts):
- * one limiter per process, rebuilt only when the settings change (tests).
+ * channel subscriptions). Live subscriptions are not routes, so this is a
+ * service rather than a named throttle, but it counts in the same limiter
+ * store as every throttle (config/limiter.ts: Redis, so the count holds
+ * across instances), under the `overlay_` keys.
  */
 export class OverlayRateLimiter {
-  #limiter: Limiter | null = null
-  #builtFor = ''
-
   async hit(address: string, settings: OverlaySettings): Promise<OverlayRateDecision> {
-    const response = await this.#current(settings).increment(`overlay:${address}`)
+    const response = await this.#limiter(settings).increment(overlayKey(address))
     if (response.consumed <= response.limit) {
       return { allowed: true, retryAfterSeconds: 0 }
     }
     return { allowed: false, retryAfterSeconds: Math.max(1, response.availableIn) }
   }
 
-  /** Forgets an address's count (tests). */
+  /** Forgets an address's count. */
   async reset(address: string, settings: OverlaySettings) {
-    await this.#current(settings).delete(`overlay:${address}`)
+    await this.#limiter(settings).delete(overlayKey(address))
   }
 
-  #current(settings: OverlaySettings) {
-    const { rateLimit } = settings
-    const shape = `${rateLimit.requests}/${rateLimit.windowSeconds}`
-    if (!this.#limiter || this.#builtFor !== shape) {
-      this.#builtFor = shape
-      this.#limiter = new Limiter(
-        new LimiterRedisStore(redis.connection('main'), {
-          keyPrefix: 'overlay_limit',
-          requests: rateLimit.requests,
-          duration: rateLimit.windowSeconds,
-        })
-      )
-    }
-    return this.#limiter
+  /** The limiter service keeps one limiter per shape: asking again is cheap. */
+  #limiter(settings: OverlaySettings) {
+    const { requests, windowSeconds } = settings.rateLimit
+    return limiter.use({ requests, duration: windowSeconds })
   }
+}
+
+function overlayKey(address: string) {
+  return `overlay_${address}`
 }
