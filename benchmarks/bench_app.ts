@@ -1,7 +1,9 @@
 import { Ignitor } from '@adonisjs/core'
 import { BenchEmulator } from './bench_emulator.js'
+import { unusedPort } from '#tests/helpers/ports'
 
 const CLIENT = { clientId: 'chorus-bench-client', clientSecret: 'chorus-bench-secret' }
+const WEBHOOK_SECRET = 'chorus-bench-eventsub-secret'
 const APP_ROOT = new URL('../', import.meta.url)
 
 /**
@@ -9,13 +11,29 @@ const APP_ROOT = new URL('../', import.meta.url)
  * given latency, then the app booted in the console environment against it,
  * against its own database and its own Redis database. Process variables win
  * over .env, so development and test data are never touched.
+ *
+ * With `webhooks`, a web instance (startWebInstance) is to take EventSub
+ * webhooks on a free port (APP_URL): the benchmark process and the instance
+ * agree on the callback and its secret.
  */
 export async function startBenchApp(options: {
   latencyMs: number
   database: string
   redisDb: string
+  webhooks?: boolean
 }) {
   const emulator = await BenchEmulator.start({ latencyMs: options.latencyMs, ...CLIENT })
+  if (options.webhooks) {
+    const port = await unusedPort()
+    const appUrl = `http://127.0.0.1:${port}`
+    Object.assign(process.env, {
+      TWITCH_EVENTSUB_SECRET: WEBHOOK_SECRET,
+      TWITCH_EVENTSUB_CALLBACK_URL: `${appUrl}/webhooks/twitch/eventsub`,
+      APP_URL: appUrl,
+      PORT: String(port),
+      SESSION_DRIVER: 'memory',
+    })
+  }
 
   Object.assign(process.env, {
     NODE_ENV: process.env.NODE_ENV ?? 'development',

@@ -1,7 +1,11 @@
 import type { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
 import encryption from '@adonisjs/core/services/encryption'
-import type { BenchTokens } from './bench_emulator.js'
+import { MigrationRunner } from '@adonisjs/lucid/migration'
+import type { ApplicationService } from '@adonisjs/core/types'
+import env from '#start/env'
+import type { BenchEmulator, BenchTokens } from './bench_emulator.js'
 
 const CHUNK = 500
 
@@ -39,6 +43,38 @@ export async function ensureDatabase(connection: {
 }
 
 /**
+ * The benchmark's database (DB_DATABASE, set by startBenchApp), created when
+ * missing and migrated.
+ */
+export async function migrateBenchDatabase(app: ApplicationService) {
+  const database = env.get('DB_DATABASE')
+  if (!database) throw new Error('DB_DATABASE is not set')
+  await ensureDatabase({
+    host: env.get('DB_HOST', '127.0.0.1'),
+    port: env.get('DB_PORT', 5432),
+    user: env.get('DB_USER', 'postgres'),
+    password: env.get('DB_PASSWORD', ''),
+    database,
+  })
+  const migrator = new MigrationRunner(db, app, { direction: 'up' })
+  await migrator.run()
+  if (migrator.error) throw migrator.error
+}
+
+/**
+ * A run starts from nothing: empty tables, the emulator as it started, and
+ * none of the Redis keys `redisPatterns` match (left by a previous run).
+ */
+export async function resetBenchData(emulator: BenchEmulator, redisPatterns: string[]) {
+  await emptyTables()
+  await emulator.reset()
+  for (const pattern of redisPatterns) {
+    const keys = await redis.keys(pattern)
+    if (keys.length > 0) await redis.del(...keys)
+  }
+}
+
+/**
  * Empties every application table of the benchmark database.
  */
 export async function emptyTables() {
@@ -52,11 +88,19 @@ export async function emptyTables() {
   await db.rawQuery(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`)
 }
 
+/** What Chorus holds of a streamer who signed in before chat voting: polls only. */
+const POLL_SCOPES = ['channel:manage:polls', 'channel:read:polls']
+
 /**
  * One GM, one campaign, and a streamer per token set with an active poll
- * authorization and a token that expires in 10 minutes (all due).
+ * authorization and a token that expires in 10 minutes (all due). Affiliates
+ * who granted the poll scopes unless `channels` says otherwise.
  */
-export async function seedStreamers(tokens: BenchTokens[], now: DateTime) {
+export async function seedStreamers(
+  tokens: BenchTokens[],
+  now: DateTime,
+  channels: { broadcasterType?: string; scopes?: readonly string[] } = {}
+) {
   const [gm] = await db
     .table('users')
     .insert({ display_name: 'Bench GM', created_at: now.toJSDate(), updated_at: now.toJSDate() })
@@ -92,8 +136,8 @@ export async function seedStreamers(tokens: BenchTokens[], now: DateTime) {
           twitch_user_id: token.twitchUserId,
           twitch_login: token.login,
           twitch_display_name: token.login,
-          broadcaster_type: 'affiliate',
-          scopes: JSON.stringify(['channel:manage:polls', 'channel:read:polls']),
+          broadcaster_type: channels.broadcasterType ?? 'affiliate',
+          scopes: JSON.stringify(channels.scopes ?? POLL_SCOPES),
           access_token_encrypted: encryption.encrypt(token.accessToken),
           refresh_token_encrypted: encryption.encrypt(token.refreshToken),
           is_active: true,

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { mapWithConcurrency } from '#services/concurrency'
 
 export interface BenchTokens {
@@ -7,6 +9,18 @@ export interface BenchTokens {
   login: string
   accessToken: string
   refreshToken: string
+}
+
+/** A subscription as the control API lists it. */
+export interface BenchSubscription {
+  type: string
+  status: string
+}
+
+export interface BenchStats {
+  counts: Record<string, number>
+  failures: Record<string, number>
+  deliveries: Record<string, number>
 }
 
 /**
@@ -55,25 +69,35 @@ export class BenchEmulator {
   }
 
   /**
-   * `count` users with tokens, as if each had signed in.
+   * `count` users with tokens, as if each had signed in. Affiliates unless
+   * `broadcasterType` says otherwise (`''`: a channel that cannot run polls).
    */
-  async connectUsers(count: number, prefix: string): Promise<BenchTokens[]> {
+  async connectUsers(
+    count: number,
+    prefix: string,
+    broadcasterType?: string
+  ): Promise<BenchTokens[]> {
     const indexes = Array.from({ length: count }, (_, index) => index)
     return mapWithConcurrency(indexes, 32, async (index) => {
       const login = `${prefix}_${String(index).padStart(6, '0')}`
-      const { data: user } = await this.#control<{ data: { id: string } }>('/users', { login })
-      const tokens = await this.#control<{ accessToken: string; refreshToken: string }>(
+      const { data: user } = await this.post<{ data: { id: string } }>('/users', {
+        login,
+        broadcasterType,
+      })
+      const tokens = await this.post<{ accessToken: string; refreshToken: string }>(
         `/users/${user.id}/tokens`
       )
       return { twitchUserId: user.id, login, ...tokens }
     })
   }
 
+  /** Calls per stat key, failed ones, and EventSub sends (see emulator/README.md). */
+  stats(): Promise<BenchStats> {
+    return this.get<BenchStats>('/stats')
+  }
+
   async refreshCalls(): Promise<{ calls: number; failures: number }> {
-    const stats = await this.#control<{
-      counts: Record<string, number>
-      failures: Record<string, number>
-    }>('/stats', undefined, 'GET')
+    const stats = await this.stats()
     return {
       calls: stats.counts['token.refresh_token'],
       failures: stats.failures['token.refresh_token'],
@@ -82,7 +106,31 @@ export class BenchEmulator {
 
   /** Users, tokens and stats back to the start (the latency stays as started). */
   async reset() {
-    await this.#control('/reset')
+    await this.post('/reset')
+  }
+
+  /**
+   * Waits until at least `count` of the subscriptions `wanted` picks are
+   * enabled (the web instance subscribes at boot); the time it took, in ms.
+   */
+  async waitForSubscriptions(
+    count: number,
+    wanted: (subscription: BenchSubscription) => boolean = () => true
+  ): Promise<number> {
+    const started = performance.now()
+    for (;;) {
+      const { data } = await this.get<{ data: BenchSubscription[] }>('/eventsub/subscriptions')
+      const enabled = data.filter(
+        (subscription) => subscription.status === 'enabled' && wanted(subscription)
+      )
+      if (enabled.length >= count) {
+        return performance.now() - started
+      }
+      if (performance.now() - started > 60_000) {
+        throw new Error(`only ${enabled.length}/${count} subscriptions enabled after 60 s`)
+      }
+      await sleep(200)
+    }
   }
 
   async stop() {
@@ -91,11 +139,21 @@ export class BenchEmulator {
     await exited
   }
 
-  async #control<T>(path: string, body?: unknown, method = 'POST'): Promise<T> {
+  /** A control route read: `path` under /_emulator. */
+  get<T>(path: string): Promise<T> {
+    return this.#control<T>('GET', path)
+  }
+
+  /** A control route call: `path` under /_emulator, `body` as JSON. */
+  post<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.#control<T>('POST', path, body)
+  }
+
+  async #control<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}/_emulator${path}`, {
       method,
       headers: { 'Content-Type': 'application/json' },
-      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+      body: method === 'GET' ? undefined : JSON.stringify(body),
     })
     if (!response.ok) {
       throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`)

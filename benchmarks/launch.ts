@@ -21,22 +21,22 @@
 | (BENCH_LAUNCH_REDIS_DB, default 13). Exit code 1 when a target is missed.
 */
 import 'reflect-metadata'
-import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startBenchApp } from './bench_app.js'
+import { numericOptions } from './bench_options.js'
 import type { BenchTokens } from './bench_emulator.js'
+import { printReport } from './bench_report.js'
 
 const LATENCY_MS = 100
 const TARGET_RATIO = 1.5
 const NAIVE_READS_PER_CHANNEL_PER_MINUTE = 20
 const LAUNCHES = 5
 
-const { values } = parseArgs({
-  options: { channels: { type: 'string' }, seconds: { type: 'string' } },
+const { channels: channelCount, seconds: windowSeconds } = numericOptions({
+  channels: 50,
+  seconds: 60,
 })
-const channelCount = Number(values.channels ?? 50)
-const windowSeconds = Number(values.seconds ?? 60)
 
 const { app, emulator } = await startBenchApp({
   latencyMs: LATENCY_MS,
@@ -45,11 +45,8 @@ const { app, emulator } = await startBenchApp({
 })
 
 const { DateTime } = await import('luxon')
-const { default: env } = await import('#start/env')
 const { default: db } = await import('@adonisjs/lucid/services/db')
-const { default: redis } = await import('@adonisjs/redis/services/main')
 const { default: encryption } = await import('@adonisjs/core/services/encryption')
-const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: User } = await import('#models/user')
 const { default: Campaign } = await import('#models/campaign')
 const { default: Streamer } = await import('#models/streamer')
@@ -61,20 +58,10 @@ const { PollLaunchService } = await import('#services/polls/poll_launch_service'
 const { PollEndService } = await import('#services/polls/poll_end_service')
 const { PollResultsPoller } = await import('#services/polls/poll_results_poller')
 const { PollSettings } = await import('#services/polls/poll_settings')
-const { ensureDatabase, emptyTables } = await import('./bench_database.js')
-
-async function control(path: string, body?: unknown) {
-  const response = await fetch(`${emulator.url}/_emulator${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  if (!response.ok) throw new Error(`emulator ${path}: ${response.status}`)
-  return response.json() as Promise<{ counts: Record<string, number> }>
-}
+const { migrateBenchDatabase, resetBenchData } = await import('./bench_database.js')
 
 async function helixCounts() {
-  const { counts } = await control('/stats')
+  const { counts } = await emulator.stats()
   return {
     get: counts['polls.get'],
     create: counts['polls.create'],
@@ -83,20 +70,8 @@ async function helixCounts() {
 }
 
 async function prepare() {
-  await ensureDatabase({
-    host: env.get('DB_HOST', '127.0.0.1'),
-    port: env.get('DB_PORT', 5432),
-    user: env.get('DB_USER', 'postgres'),
-    password: env.get('DB_PASSWORD', ''),
-    database: env.get('DB_DATABASE', 'chorus_bench_launch'),
-  })
-  const migrator = new MigrationRunner(db, app, { direction: 'up' })
-  await migrator.run()
-  if (migrator.error) throw migrator.error
-  await emptyTables()
-  await emulator.reset()
-  const keys = await redis.keys('polls:*')
-  if (keys.length > 0) await redis.del(...keys)
+  await migrateBenchDatabase(app)
+  await resetBenchData(emulator, ['polls:*'])
 }
 
 /**
@@ -202,7 +177,7 @@ try {
   let creates = 0
   for (let attempt = 1; attempt <= LAUNCHES; attempt++) {
     const last = attempt === LAUNCHES
-    if (last) await control('/auto-votes', { enabled: true })
+    if (last) await emulator.post('/auto-votes', { enabled: true })
     const before = await helixCounts()
     const started = performance.now()
     const { run } = await launcher.launch(campaign, poll, gm, `bench-${Date.now()}-${attempt}`)
@@ -260,9 +235,7 @@ try {
         `minReadIntervalMs=${settings.minReadIntervalMs} quietBackoffFactor=${settings.quietBackoffFactor}`,
     ],
   ]
-  const width = Math.max(...rows.map(([label]) => label.length))
-  console.log(`\nPoll launch benchmark (${LATENCY_MS} ms per Twitch call)`)
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`)
+  printReport(`Poll launch benchmark (${LATENCY_MS} ms per Twitch call)`, rows)
 
   if (ratio > TARGET_RATIO || created !== channelCount) {
     console.log('Target missed.')

@@ -23,35 +23,27 @@ import 'reflect-metadata'
 import http from 'node:http'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startBenchApp } from './bench_app.js'
+import { numericOptions } from './bench_options.js'
+import { percentile, printReport } from './bench_report.js'
 import { unusedPort } from '#tests/helpers/ports'
 
 const TARGET_P95_MS = 1000
 const TARGET_RSS_MB = 600
 const CONNECT_CONCURRENCY = 50
 
-const { values } = parseArgs({
-  options: {
-    clients: { type: 'string' },
-    channels: { type: 'string' },
-    seconds: { type: 'string' },
-  },
-})
-const clientCount = Number(values.clients ?? 2000)
-const channelCount = Number(values.channels ?? 50)
-const voteSeconds = Number(values.seconds ?? 30)
+const {
+  clients: clientCount,
+  channels: channelCount,
+  seconds: voteSeconds,
+} = numericOptions({ clients: 2000, channels: 50, seconds: 30 })
 const database = process.env.BENCH_OVERLAY_DB_DATABASE ?? 'chorus_bench_overlay'
 const redisDb = process.env.BENCH_OVERLAY_REDIS_DB ?? '12'
 
 const { app, emulator } = await startBenchApp({ latencyMs: 0, database, redisDb })
 
 const { DateTime } = await import('luxon')
-const { default: env } = await import('#start/env')
-const { default: db } = await import('@adonisjs/lucid/services/db')
-const { default: redis } = await import('@adonisjs/redis/services/main')
-const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: User } = await import('#models/user')
 const { default: Campaign } = await import('#models/campaign')
 const { default: Streamer } = await import('#models/streamer')
@@ -62,7 +54,7 @@ const { PollResultsPoller } = await import('#services/polls/poll_results_poller'
 const { PollSettings } = await import('#services/polls/poll_settings')
 const { OverlayService } = await import('#services/overlays/overlay_service')
 const { mapWithConcurrency } = await import('#services/concurrency')
-const { ensureDatabase, emptyTables, seedStreamers } = await import('./bench_database.js')
+const { migrateBenchDatabase, resetBenchData, seedStreamers } = await import('./bench_database.js')
 
 /** This process only launches; the web instance reads results with its own settings. */
 app.container.swap(PollSettings, () =>
@@ -75,22 +67,8 @@ app.container.swap(PollSettings, () =>
 )
 
 async function prepare() {
-  await ensureDatabase({
-    host: env.get('DB_HOST', '127.0.0.1'),
-    port: env.get('DB_PORT', 5432),
-    user: env.get('DB_USER', 'postgres'),
-    password: env.get('DB_PASSWORD', ''),
-    database,
-  })
-  const migrator = new MigrationRunner(db, app, { direction: 'up' })
-  await migrator.run()
-  if (migrator.error) throw migrator.error
-  await emptyTables()
-  await emulator.reset()
-  for (const pattern of ['polls:*', 'overlay_limit*']) {
-    const keys = await redis.keys(pattern)
-    if (keys.length > 0) await redis.del(...keys)
-  }
+  await migrateBenchDatabase(app)
+  await resetBenchData(emulator, ['polls:*', 'overlay_limit*'])
 }
 
 /** The web instance under test, with the probe, sharing this database and Redis. */
@@ -244,12 +222,6 @@ class OverlayClient {
   }
 }
 
-function percentile(samples: number[], p: number) {
-  if (samples.length === 0) return Number.NaN
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
-
 let server: ChildProcess | null = null
 const clients: OverlayClient[] = []
 let exitCode = 0
@@ -349,9 +321,7 @@ try {
     ],
     ['server event-loop delay p99', `${stats.eventLoopP99Ms.toFixed(1)} ms`],
   ]
-  const width = Math.max(...rows.map(([label]) => label.length))
-  console.log('\nOverlay benchmark (one web instance)')
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`)
+  printReport('Overlay benchmark (one web instance)', rows)
 
   if (held !== clientCount || !(p95 <= TARGET_P95_MS) || stats.peakRssMb > TARGET_RSS_MB) {
     console.log('Target missed.')

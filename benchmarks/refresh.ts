@@ -42,15 +42,11 @@ const { app, emulator } = await startBenchApp({
 })
 
 const { DateTime } = await import('luxon')
-const { default: env } = await import('#start/env')
-const { default: db } = await import('@adonisjs/lucid/services/db')
-const { default: redis } = await import('@adonisjs/redis/services/main')
-const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { RefreshCycle } = await import('#services/tokens/refresh_cycle')
 const { RefreshSelection } = await import('#services/tokens/refresh_selection')
 const { TokenRefreshSettings } = await import('#services/tokens/token_refresh_settings')
 const { startQueryCounter } = await import('#tests/helpers/query_counter')
-const { ensureDatabase, emptyTables, seedStreamers } = await import('./bench_database.js')
+const { migrateBenchDatabase, resetBenchData, seedStreamers } = await import('./bench_database.js')
 
 interface Result {
   n: number
@@ -68,16 +64,7 @@ interface Result {
 }
 
 async function prepare() {
-  await ensureDatabase({
-    host: env.get('DB_HOST', '127.0.0.1'),
-    port: env.get('DB_PORT', 5432),
-    user: env.get('DB_USER', 'postgres'),
-    password: env.get('DB_PASSWORD', ''),
-    database: env.get('DB_DATABASE', 'chorus_bench'),
-  })
-  const migrator = new MigrationRunner(db, app, { direction: 'up' })
-  await migrator.run()
-  if (migrator.error) throw migrator.error
+  await migrateBenchDatabase(app)
 }
 
 /**
@@ -86,10 +73,7 @@ async function prepare() {
  * cycle is measured.
  */
 async function seed(n: number) {
-  await emptyTables()
-  await emulator.reset()
-  const keys = await redis.keys('token-refresh:*')
-  if (keys.length > 0) await redis.del(...keys)
+  await resetBenchData(emulator, ['token-refresh:*'])
   const tokens = await emulator.connectUsers(n, `bench${n}`)
   await seedStreamers(tokens, DateTime.now())
 }

@@ -6,7 +6,7 @@ export interface AutoChatLine {
 }
 
 /** The ways a vote is typed in chat (all valid for Chorus). */
-const VOTE_FORMS = [
+export const VOTE_FORMS = [
   (n: number) => `${n}`,
   (n: number) => `!${n}`,
   (n: number) => `!vote ${n}`,
@@ -14,7 +14,7 @@ const VOTE_FORMS = [
 ]
 
 /** Chatter that is not a vote, some of it vote-like on purpose. */
-const NOISE = [
+export const NOISE = [
   'lol',
   'GG',
   'PogChamp',
