@@ -25,7 +25,7 @@
 |
 | Uses its own database (BENCH_CHAT_DB_DATABASE, default chorus_bench_chat,
 | created and migrated here) and Redis database (BENCH_CHAT_REDIS_DB,
-| default 13). Exit code 1 when a target is missed.
+| default 15). Exit code 1 when a target is missed.
 */
 import 'reflect-metadata'
 import { availableParallelism, loadavg } from 'node:os'
@@ -55,7 +55,7 @@ const { app, emulator } = await startBenchApp({
   latencyMs: 0,
   webhooks: true,
   database: process.env.BENCH_CHAT_DB_DATABASE ?? 'chorus_bench_chat',
-  redisDb: process.env.BENCH_CHAT_REDIS_DB ?? '13',
+  redisDb: process.env.BENCH_CHAT_REDIS_DB ?? '15',
 })
 
 const { default: PollChannel } = await import('#models/poll_channel')
