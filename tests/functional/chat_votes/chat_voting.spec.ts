@@ -344,7 +344,7 @@ test.group('Chat voting: channels that cannot vote in chat', (group) => {
     const readiness = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm)
     readiness.assertStatus(200)
     assert.include(readiness.text(), 'reconnect to vote in chat')
-    assert.include(readiness.text(), 'Votes by Twitch poll')
+    assert.include(readiness.text(), 'Voting: Twitch poll')
 
     const poll = await preparedPoll(campaign)
     await launch(client, gm, campaign, poll.id)
