@@ -17,6 +17,7 @@ import {
   mixedCampaign,
   postChatMessage,
 } from '#tests/helpers/chat_votes'
+import { launchFromPollsPage } from '#tests/helpers/browser_polls'
 
 const RESULT_PREFIX = 'Results (all channels)'
 
@@ -45,8 +46,7 @@ test.group('Browser: a mixed launch, Twitch polls and chat', (group) => {
     await browserContext.loginAs(gm)
 
     const page = await visit(`/campaigns/${campaign.id}/polls`)
-    await page.locator(`#poll-${poll.id}`).getByRole('button', { name: 'Launch' }).click()
-    await page.waitForURL(/\/runs\/\d+$/)
+    await launchFromPollsPage(page, poll.id)
     await page.assertTextContains('.flash-success', 'is live on 3 of 3 channels')
 
     // Each channel says how its audience votes; nobody is left out.

@@ -11,6 +11,7 @@ import {
   SEEDED,
 } from '#tests/helpers/polls'
 import { eventsubTestSetup, reconcileSubscriptions } from '#tests/helpers/eventsub'
+import { launchFromPollsPage } from '#tests/helpers/browser_polls'
 
 /**
  * With Twitch events on, a vote in the emulator reaches the GM's page by
@@ -36,8 +37,7 @@ test.group('Browser: live results by event', (group) => {
     await browserContext.loginAs(gm)
 
     const page = await visit(`/campaigns/${campaign.id}/polls`)
-    await page.locator(`#poll-${poll.id}`).getByRole('button', { name: 'Launch' }).click()
-    await page.waitForURL(/\/runs\/\d+$/)
+    await launchFromPollsPage(page, poll.id)
     const getsBefore = helixCount('polls.get')
 
     const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()

@@ -9,6 +9,7 @@ import {
   runWithChannels,
   SEEDED,
 } from '#tests/helpers/polls'
+import { launchFromPollsPage } from '#tests/helpers/browser_polls'
 
 /**
  * A GM in Chromium runs a poll from launch to history, watching the bars
@@ -31,8 +32,7 @@ test.group('Browser: a poll from launch to history', (group) => {
 
     const page = await visit(`/campaigns/${campaign.id}/polls`)
     await page.assertTextContains(`#poll-${poll.id}`, 'Where does the party go?')
-    await page.locator(`#poll-${poll.id}`).getByRole('button', { name: 'Launch' }).click()
-    await page.waitForURL(/\/runs\/\d+$/)
+    await launchFromPollsPage(page, poll.id)
     await page.assertTextContains('.flash-success', 'is live on 2 of 2 channels')
     await page.assertTextContains('[data-status-label]', 'Live')
 

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import type { BrowserContext, Page } from 'playwright'
 import { campaignWithChannels, pollTestSetup, preparedPoll, SEEDED } from '#tests/helpers/polls'
+import { launchFromPollsPage } from '#tests/helpers/browser_polls'
 
 /**
  * Records every Content-Security-Policy violation a page reports, from the
@@ -56,8 +57,7 @@ test.group('Browser: pages under the Content-Security-Policy', (group) => {
     }
 
     const polls = await visit(`/campaigns/${campaign.id}/polls`)
-    await polls.locator(`#poll-${poll.id}`).getByRole('button', { name: 'Launch' }).click()
-    await polls.waitForURL(/\/runs\/\d+$/)
+    await launchFromPollsPage(polls, poll.id)
     // The page's module script runs: it opens the live connection.
     await polls.locator('[data-connection]').filter({ hasText: 'live updates on' }).waitFor()
     // Bars get their width from a script, not from a style attribute.
