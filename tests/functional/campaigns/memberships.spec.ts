@@ -155,6 +155,9 @@ test.group('Campaigns: the streamer answers, grants, revokes, leaves', (group) =
     page.assertTextIncludes('12 h 00 min left')
     page.assertTextIncludes('/js/countdown.js')
     page.assertTextIncludes(`/memberships/${membership.id}/revoke`)
+    // Words before a moment keep their space ("until Tue 1 Dec", not "untilTue 1 Dec").
+    page.assertTextIncludes('Poll authorization until <time')
+    page.assertTextIncludes('· <span class="time-left"')
   })
 
   test('a grant is refused, with a reconnect link, when Twitch rejects the refresh', async ({
