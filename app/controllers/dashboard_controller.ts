@@ -4,7 +4,7 @@ import { inject } from '@adonisjs/core'
 import type User from '#models/user'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
-import { channelState, connectionState } from '#services/campaigns/channel_state'
+import { channelState, connectionState, votingState } from '#services/campaigns/channel_state'
 import { NotificationInbox } from '#services/inbox/notification_inbox'
 import { OverlayService } from '#services/overlays/overlay_service'
 
@@ -33,6 +33,9 @@ export default class DashboardController {
       user,
       streamer: user.streamer,
       connection: user.streamer ? connectionState(user.streamer, now) : null,
+      voting: user.streamer
+        ? votingState(user.streamer, { eventsub: this.eventsub.enabled })
+        : null,
       ownedCampaigns: owned.map((campaign) => ({
         campaign,
         counts: CampaignService.counts(campaign),

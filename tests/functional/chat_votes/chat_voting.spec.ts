@@ -317,6 +317,10 @@ test.group('Chat voting: what the streamer is told', (group) => {
     // The refresh on grant brought the chat permissions Twitch holds for the token.
     await pat.refresh()
     assert.includeMembers(pat.scopes, [...CHAT_VOTING_SCOPES])
+
+    // Their dashboard says how their channel takes part, not only what it lacks.
+    const dashboard = await client.get('/dashboard').loginAs(pat.user)
+    assert.include(dashboard.text(), 'not an affiliate: your viewers vote in chat')
   })
 })
 
