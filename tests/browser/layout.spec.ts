@@ -76,6 +76,27 @@ test.group('Browser: layout on a laptop and a phone', (group) => {
             (element) => element.closest('.card')!.getBoundingClientRect().width
           )
           assert.isAbove(form / card, 0.7, 'the poll form uses too little of its card')
+
+          // The "vote in chat" switch sits on the line of its words, beside Launch.
+          const [box, words, launch] = await page.$eval('.launch-form', (launchForm) =>
+            [
+              launchForm.querySelector('.launch-chat input')!,
+              launchForm.querySelector('.launch-chat')!,
+              launchForm.querySelector('button')!,
+            ].map((element) => {
+              const rect = element.getBoundingClientRect()
+              return { middle: rect.top + rect.height / 2, height: rect.height }
+            })
+          )
+          assert.isBelow(Math.abs(box.middle - words.middle), 4, 'the chat switch is off its line')
+          assert.isBelow(words.height, 40, 'the chat switch and its words take two lines')
+          if (size.name === 'laptop') {
+            assert.isBelow(
+              Math.abs(words.middle - launch.middle),
+              4,
+              'the switch is not beside Launch'
+            )
+          }
         }
 
         if (name === 'newCampaign' || name === 'polls') {
