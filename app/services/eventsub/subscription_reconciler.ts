@@ -35,7 +35,9 @@ const LOCK_KEY = 'eventsub:reconcile'
  *
  * The whole pass runs once across instances (a Redis lock taken without
  * waiting: an instance that finds it held skips its turn). A streamer's own
- * pass (a grant, an authorization ended) runs under the streamer's key.
+ * pass (a grant, an authorization ended) takes no lock: it touches that
+ * streamer's subscriptions only, and a creation the whole pass made first is
+ * refused by Twitch (409) and skipped.
  */
 @inject()
 export class SubscriptionReconciler {
