@@ -167,12 +167,11 @@ test.group('EventSub webhook', (group) => {
     // Subscriptions first (as the running app keeps them), then the launch.
     const { gm, campaign } = await campaignWithChannels([SEEDED.aria, SEEDED.bram])
     const run = await launchWithEvents(client, gm, campaign)
-    const loaded = run
     const getsBefore = helixCount('polls.get')
 
-    twitchEmulator.state.castVotes(channelOf(loaded, SEEDED.aria).twitchPollId!, 0, 4)
-    twitchEmulator.state.castVotes(channelOf(loaded, SEEDED.bram).twitchPollId!, 2, 3)
-    twitchEmulator.state.castVotes(channelOf(loaded, SEEDED.aria).twitchPollId!, 1, 1)
+    twitchEmulator.state.castVotes(channelOf(run, SEEDED.aria).twitchPollId!, 0, 4)
+    twitchEmulator.state.castVotes(channelOf(run, SEEDED.bram).twitchPollId!, 2, 3)
+    twitchEmulator.state.castVotes(channelOf(run, SEEDED.aria).twitchPollId!, 1, 1)
     await twitchEmulator.state.eventsub.idle()
 
     const response = await client
