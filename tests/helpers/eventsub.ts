@@ -3,11 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import type { Group } from '@japa/runner/core'
+import type { ApiClient } from '@japa/api-client'
+import type Campaign from '#models/campaign'
+import type User from '#models/user'
 import { appUrl } from '#config/app'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 import { ResultsPush } from '#services/polls/results_push'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import { launchRun, preparedPoll } from '#tests/helpers/polls'
 
 export const EVENTSUB_SECRET = 'chorus-test-eventsub-secret'
 export const WEBHOOK_URL = `${appUrl}/webhooks/twitch/eventsub`
@@ -56,6 +60,19 @@ export async function reconcileSubscriptions() {
   }
   await twitchEmulator.state.eventsub.idle()
   return report
+}
+
+/** Launches a poll over HTTP once the channels' subscriptions exist (as the running app keeps them). */
+export async function launchWithEvents(client: ApiClient, gm: User, campaign: Campaign) {
+  await reconcileSubscriptions()
+  return launchRun(client, gm, campaign, await preparedPoll(campaign))
+}
+
+/** What the emulator sent of one subscription type: every copy, redeliveries and duplicates included. */
+export function notificationsOf(subscriptionType: string) {
+  return twitchEmulator.state
+    .listDeliveries({ messageType: 'notification' })
+    .filter((delivery) => delivery.subscriptionType === subscriptionType)
 }
 
 /** A message signed as Twitch signs it (with `secret`), for hand-made deliveries. */

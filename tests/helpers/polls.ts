@@ -143,14 +143,21 @@ export function launchRequest(
 }
 
 /**
+ * The GM launches the poll over HTTP; the campaign's run, with its channels.
+ */
+export async function launchRun(client: ApiClient, gm: User, campaign: Campaign, poll: Poll) {
+  await launchRequest(client, gm, campaign, poll)
+  const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+  return runWithChannels(id)
+}
+
+/**
  * A campaign with a poll running on the given channels, launched over HTTP.
  */
 export async function launchedPoll(client: ApiClient, accounts: SeededAccount[]) {
   const { gm, campaign, streamers } = await campaignWithChannels(accounts)
   const poll = await preparedPoll(campaign)
-  await launchRequest(client, gm, campaign, poll)
-  const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-  const run = await runWithChannels(id)
+  const run = await launchRun(client, gm, campaign, poll)
   const pollIdOf = (account: SeededAccount) => channelOf(run, account).twitchPollId!
   return { gm, campaign, streamers, poll, run, pollIdOf }
 }

@@ -31,7 +31,6 @@ export class ChatSubscriptionSource extends StreamerSubscriptionSource {
           broadcaster_user_id: streamer.twitchUserId,
           user_id: streamer.twitchUserId,
         },
-        broadcasterUserId: streamer.twitchUserId,
       },
     ]
   }

@@ -19,10 +19,10 @@ export class AccessRevocation {
     private notifications: NotificationService
   ) {}
 
-  /** False when the user is not a streamer of Chorus. */
-  async revoked(twitchUserId: string): Promise<boolean> {
+  /** Nothing to do when the user is not a streamer of Chorus. */
+  async revoked(twitchUserId: string): Promise<void> {
     const known = await Streamer.findBy('twitch_user_id', twitchUserId)
-    if (!known) return false
+    if (!known) return
 
     const locked = await this.streamerLock.run(known.id, async () => {
       const streamer = await Streamer.findOrFail(known.id)
@@ -53,6 +53,5 @@ export class AccessRevocation {
     if (wasActive) {
       await this.notifications.notifyStreamerDeactivated(streamer, 'access_revoked')
     }
-    return true
   }
 }

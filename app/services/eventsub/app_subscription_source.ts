@@ -17,7 +17,6 @@ export class AppSubscriptionSource implements EventSubSubscriptionSource {
         type: 'user.authorization.revoke',
         version: '1',
         condition: { client_id: twitchConfig.clientId },
-        broadcasterUserId: null,
       },
     ]
   }

@@ -1,17 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
-/** The headers Twitch sends with every EventSub message. */
-export const EVENTSUB_HEADERS = {
+/** The headers of every EventSub message that the webhook reads. */
+const EVENTSUB_HEADERS = {
   id: 'twitch-eventsub-message-id',
   retry: 'twitch-eventsub-message-retry',
   type: 'twitch-eventsub-message-type',
   signature: 'twitch-eventsub-message-signature',
   timestamp: 'twitch-eventsub-message-timestamp',
-  subscriptionType: 'twitch-eventsub-subscription-type',
-  subscriptionVersion: 'twitch-eventsub-subscription-version',
 } as const
-
-export type EventSubMessageType = 'webhook_callback_verification' | 'notification' | 'revocation'
 
 /** A message's headers, read as received (the timestamp's text is signed as is). */
 export interface EventSubEnvelope {

@@ -26,8 +26,6 @@ export interface WantedSubscription {
   type: string
   version: string
   condition: Record<string, string>
-  /** The channel (or user) it is about; null for app-wide ones. */
-  broadcasterUserId: string | null
 }
 
 /**
@@ -46,7 +44,7 @@ type Lazy<T> = () => Promise<T>
 /**
  * The subscription types Chorus handles and the sources of the
  * subscriptions it wants. Each feature registers its own at boot
- * (providers/eventsub_provider.ts): one handler per subscription type, and
+ * (providers/live_results_provider.ts): one handler per subscription type, and
  * a source owning those types. A container singleton.
  */
 export class EventSubRegistry {

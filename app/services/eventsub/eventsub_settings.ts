@@ -49,9 +49,6 @@ export class EventSubSettings {
    */
   silentChannelReadMs = 60_000
 
-  /** Events of one run arriving together are pushed to the GM as one update this soon. */
-  pushDelayMs = 100
-
   get enabled() {
     return this.secret.length > 0
   }

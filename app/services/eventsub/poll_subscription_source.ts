@@ -31,7 +31,6 @@ export class PollSubscriptionSource extends StreamerSubscriptionSource {
       type,
       version: '1',
       condition: { broadcaster_user_id: streamer.twitchUserId },
-      broadcasterUserId: streamer.twitchUserId,
     }))
   }
 }

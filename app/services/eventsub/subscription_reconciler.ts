@@ -3,8 +3,12 @@ import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
 import { mapWithConcurrency } from '#services/concurrency'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
-import { EventSubRegistry, type WantedSubscription } from '#services/eventsub/eventsub_registry'
-import { SubscriptionStore, type StoredSubscription } from '#services/eventsub/subscription_store'
+import {
+  EventSubRegistry,
+  type EventSubSubscriptionSource,
+  type WantedSubscription,
+} from '#services/eventsub/eventsub_registry'
+import { SubscriptionStore, broadcasterOf } from '#services/eventsub/subscription_store'
 import { LIVE_STATUSES, RECREATABLE_STATUSES } from '#services/eventsub/subscription_statuses'
 import {
   TwitchEventSubClient,
@@ -31,7 +35,9 @@ const LOCK_KEY = 'eventsub:reconcile'
  *
  * The whole pass runs once across instances (a Redis lock taken without
  * waiting: an instance that finds it held skips its turn). A streamer's own
- * pass (a grant, an authorization ended) runs under the streamer's key.
+ * pass (a grant, an authorization ended) takes no lock: it touches that
+ * streamer's subscriptions only, and a creation the whole pass made first is
+ * refused by Twitch (409) and skipped.
  */
 @inject()
 export class SubscriptionReconciler {
@@ -77,18 +83,15 @@ export class SubscriptionReconciler {
     const passLock = lock.createLock(LOCK_KEY, this.settings.reconcileLockTtlMs)
     if (!(await passLock.acquireImmediately())) return null
     try {
-      const sources = await this.registry.sources()
-      const owned = new Set(sources.flatMap((source) => source.types))
-      const wantedBySource = await Promise.all(sources.map((source) => source.wanted()))
+      const { owned, wanted } = await this.#wanted((source) => source.wanted())
       const all = await this.client.list()
-      const wanted = wantedBySource.flat()
       const listed = all.filter(
         (subscription) => subscription.callback === this.settings.callbackUrl
       )
       const { report, kept, created } = await this.#converge(wanted, listed, owned)
       const untouched = listed.filter((subscription) => !owned.has(subscription.type))
       await this.store.keepOnly([...kept, ...created, ...untouched].map(({ id }) => id))
-      await this.store.record([...kept, ...untouched].map(toStored))
+      await this.store.record([...kept, ...untouched])
       logger.info(report, '[EventSub] subscriptions reconciled')
       return report
     } finally {
@@ -104,20 +107,15 @@ export class SubscriptionReconciler {
   async reconcileStreamer(twitchUserId: string): Promise<ReconcileReport | null> {
     if (!this.settings.enabled) return null
     try {
-      const sources = await this.registry.sources()
-      const owned = new Set(sources.flatMap((source) => source.types))
-      const wantedBySource = await Promise.all(
-        sources.map((source) => source.wantedFor(twitchUserId))
-      )
+      const { owned, wanted } = await this.#wanted((source) => source.wantedFor(twitchUserId))
       const theirs = await this.client.list({ userId: twitchUserId })
-      const wanted = wantedBySource.flat()
       const listed = theirs.filter(
         (subscription) =>
           subscription.callback === this.settings.callbackUrl &&
-          broadcasterOfListed(subscription) === twitchUserId
+          broadcasterOf(subscription.condition) === twitchUserId
       )
       const { report, kept, deleted } = await this.#converge(wanted, listed, owned)
-      await this.store.record(kept.map(toStored))
+      await this.store.record(kept)
       await this.store.remove(deleted)
       return report
     } catch (error) {
@@ -127,6 +125,14 @@ export class SubscriptionReconciler {
       )
       return null
     }
+  }
+
+  /** What the sources want, and the types they own (the only ones touched). */
+  async #wanted(wantedOf: (source: EventSubSubscriptionSource) => Promise<WantedSubscription[]>) {
+    const sources = await this.registry.sources()
+    const owned = new Set(sources.flatMap((source) => source.types))
+    const wantedBySource = await Promise.all(sources.map(wantedOf))
+    return { owned, wanted: wantedBySource.flat() }
   }
 
   async #converge(
@@ -194,7 +200,7 @@ export class SubscriptionReconciler {
         if (error instanceof TwitchError && error.status === 409) return
         failed++
         logger.warn(
-          { type: want.type, channel: want.broadcasterUserId, error: errorMessage(error) },
+          { type: want.type, channel: broadcasterOf(want.condition), error: errorMessage(error) },
           '[EventSub] could not subscribe; that channel is read from Helix'
         )
       }
@@ -202,7 +208,7 @@ export class SubscriptionReconciler {
 
     // Creations first with "keep status": their verification may already
     // have marked them enabled.
-    await this.store.record(created.map(toStored), { keepStatus: true })
+    await this.store.record(created, { keepStatus: true })
     const report: ReconcileReport = {
       kept: kept.size + tombstones.length,
       created: created.length,
@@ -219,20 +225,6 @@ function keyOf(subscription: { type: string; version: string; condition: Record<
     .map((name) => `${name}=${subscription.condition[name]}`)
     .join('&')
   return `${subscription.type}@${subscription.version}?${condition}`
-}
-
-function broadcasterOfListed(subscription: TwitchEventSubSubscription) {
-  return subscription.condition.broadcaster_user_id ?? subscription.condition.user_id ?? null
-}
-
-function toStored(subscription: TwitchEventSubSubscription): StoredSubscription {
-  return {
-    id: subscription.id,
-    type: subscription.type,
-    version: subscription.version,
-    status: subscription.status,
-    condition: subscription.condition,
-  }
 }
 
 function errorMessage(error: unknown) {

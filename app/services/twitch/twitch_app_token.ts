@@ -6,7 +6,7 @@ import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
 import { TwitchTransientError, TwitchUnauthorizedError } from '#services/twitch/twitch_errors'
 
 /** Where the one app access token of every instance lives (encrypted). */
-export const APP_TOKEN_KEY = 'twitch:app-token'
+const APP_TOKEN_KEY = 'twitch:app-token'
 const RENEW_LOCK_KEY = 'twitch:app-token:renew'
 
 /** Renewed this long before Twitch says it expires (it lives about two months). */

@@ -78,15 +78,12 @@ export class TwitchEventSubClient {
   }
 
   /** Every subscription of the app, following the pages. */
-  async list(
-    filter: { type?: string; userId?: string } = {}
-  ): Promise<TwitchEventSubSubscription[]> {
+  async list(filter: { userId?: string } = {}): Promise<TwitchEventSubSubscription[]> {
     const all: TwitchEventSubSubscription[] = []
     let after: string | undefined
     for (let page = 0; page < MAX_PAGES; page++) {
       const query = new URLSearchParams()
-      if (filter.type) query.set('type', filter.type)
-      else if (filter.userId) query.set('user_id', filter.userId)
+      if (filter.userId) query.set('user_id', filter.userId)
       if (after) query.set('after', after)
       const { body } = await this.appToken.run((token) =>
         twitchRequest<ListBody>({

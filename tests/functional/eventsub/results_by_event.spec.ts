@@ -1,8 +1,5 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
-import type Campaign from '#models/campaign'
-import type User from '#models/user'
-import type { ApiClient } from '@japa/api-client'
 import PollRun from '#models/poll_run'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
@@ -10,20 +7,10 @@ import {
   campaignWithChannels,
   channelOf,
   helixCount,
-  launchRequest,
   pollTestSetup,
-  preparedPoll,
-  runWithChannels,
   SEEDED,
 } from '#tests/helpers/polls'
-import { eventsubTestSetup, reconcileSubscriptions } from '#tests/helpers/eventsub'
-
-async function launchWithEvents(client: ApiClient, gm: User, campaign: Campaign) {
-  await reconcileSubscriptions()
-  await launchRequest(client, gm, campaign, await preparedPoll(campaign))
-  const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-  return runWithChannels(id)
-}
+import { eventsubTestSetup, launchWithEvents } from '#tests/helpers/eventsub'
 
 /**
  * The results poller with channels live by event: Helix only at the end,

@@ -7,7 +7,7 @@ import { PushReceiver } from '#tests/helpers/push_receiver'
 import { restorePushSettings, usePushSettings } from '#tests/helpers/push_settings'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { campaignWithChannels, pollTestSetup, SEEDED } from '#tests/helpers/polls'
-import { eventsubTestSetup, reconcileSubscriptions } from '#tests/helpers/eventsub'
+import { eventsubTestSetup, notificationsOf, reconcileSubscriptions } from '#tests/helpers/eventsub'
 
 const receiver = new PushReceiver()
 
@@ -109,9 +109,7 @@ test.group('EventSub: access revoked on Twitch', (group) => {
     await twitchEmulator.state.eventsub.idle()
     await NotificationService.settleDeliveries()
 
-    const revokes = twitchEmulator.state
-      .listDeliveries({ messageType: 'notification' })
-      .filter((delivery) => delivery.subscriptionType === 'user.authorization.revoke')
+    const revokes = notificationsOf('user.authorization.revoke')
     assert.isAtLeast(revokes.length, 2)
     assert.lengthOf(
       await Notification.query().where('user_id', streamers[SEEDED.aria.login].userId),

@@ -17,15 +17,14 @@ import {
   campaignWithChannels,
   channelOf,
   emulatorVotes,
-  launchRequest,
+  launchRun,
   pollTestSetup,
   preparedPoll,
   runWithChannels,
   SEEDED,
   waitUntil,
 } from '#tests/helpers/polls'
-import { clearEventSubKeys, EVENTSUB_SECRET } from '#tests/helpers/eventsub'
-import PollRun from '#models/poll_run'
+import { clearEventSubKeys, EVENTSUB_SECRET, notificationsOf } from '#tests/helpers/eventsub'
 
 /** A web instance on `port`, EventSub on, delivering to `callback`. */
 function startInstance(port: number, callback: string): Promise<WebInstance> {
@@ -123,9 +122,7 @@ test.group('EventSub: two instances behind one callback', (group) => {
         .filter((delivery) => delivery.status !== 200).length
       assert.equal(stats.counts['eventsub.create'], 7 + failedVerification)
 
-      await launchRequest(client, gm, campaign, await preparedPoll(campaign))
-      const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-      const run = await runWithChannels(id)
+      const run = await launchRun(client, gm, campaign, await preparedPoll(campaign))
       const pollIds = [SEEDED.aria, SEEDED.bram].map(
         (account) => channelOf(run, account).twitchPollId!
       )
@@ -138,9 +135,7 @@ test.group('EventSub: two instances behind one callback', (group) => {
       }
       await twitchEmulator.state.eventsub.idle()
 
-      const progress = twitchEmulator.state
-        .listDeliveries({ messageType: 'notification' })
-        .filter((delivery) => delivery.subscriptionType === 'channel.poll.progress')
+      const progress = notificationsOf('channel.poll.progress')
       const ids = new Set(progress.map((delivery) => delivery.messageId))
       assert.equal(ids.size, 20)
       assert.isAtLeast(progress.length, 40)
@@ -155,7 +150,7 @@ test.group('EventSub: two instances behind one callback', (group) => {
         assert.equal(handled, 1, `message ${messageId} handled ${handled} times`)
         assert.equal(await redis.get(HandledMessages.key(messageId)), 'handled')
       }
-      const stored = await runWithChannels(id)
+      const stored = await runWithChannels(run.id)
       for (const [index, account] of [SEEDED.aria, SEEDED.bram].entries()) {
         assert.deepEqual(channelOf(stored, account).votes, emulatorVotes(pollIds[index]))
       }

@@ -1,10 +1,6 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import type Campaign from '#models/campaign'
-import type User from '#models/user'
-import type { ApiClient } from '@japa/api-client'
-import PollRun from '#models/poll_run'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import redis from '@adonisjs/redis/services/main'
 import { HandledMessages } from '#services/eventsub/handled_messages'
@@ -15,29 +11,21 @@ import {
   emulatorVotes,
   helixCount,
   launchedPoll,
-  launchRequest,
   pollTestSetup,
-  preparedPoll,
   runWithChannels,
   SEEDED,
   waitUntil,
 } from '#tests/helpers/polls'
 import {
   eventsubTestSetup,
+  launchWithEvents,
+  notificationsOf,
   pollProgressBody,
   postToWebhook,
   webhookStatus,
   reconcileSubscriptions,
   signedMessage,
 } from '#tests/helpers/eventsub'
-
-/** Launches a poll over HTTP once the channels' subscriptions exist. */
-async function launchWithEvents(client: ApiClient, gm: User, campaign: Campaign) {
-  await reconcileSubscriptions()
-  await launchRequest(client, gm, campaign, await preparedPoll(campaign))
-  const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-  return runWithChannels(id)
-}
 
 async function storedVotes(runId: number, account: (typeof SEEDED)[keyof typeof SEEDED]) {
   const run = await runWithChannels(runId)
@@ -179,12 +167,11 @@ test.group('EventSub webhook', (group) => {
     // Subscriptions first (as the running app keeps them), then the launch.
     const { gm, campaign } = await campaignWithChannels([SEEDED.aria, SEEDED.bram])
     const run = await launchWithEvents(client, gm, campaign)
-    const loaded = run
     const getsBefore = helixCount('polls.get')
 
-    twitchEmulator.state.castVotes(channelOf(loaded, SEEDED.aria).twitchPollId!, 0, 4)
-    twitchEmulator.state.castVotes(channelOf(loaded, SEEDED.bram).twitchPollId!, 2, 3)
-    twitchEmulator.state.castVotes(channelOf(loaded, SEEDED.aria).twitchPollId!, 1, 1)
+    twitchEmulator.state.castVotes(channelOf(run, SEEDED.aria).twitchPollId!, 0, 4)
+    twitchEmulator.state.castVotes(channelOf(run, SEEDED.bram).twitchPollId!, 2, 3)
+    twitchEmulator.state.castVotes(channelOf(run, SEEDED.aria).twitchPollId!, 1, 1)
     await twitchEmulator.state.eventsub.idle()
 
     const response = await client
@@ -232,9 +219,7 @@ test.group('EventSub webhook', (group) => {
     await held.commit()
     await twitchEmulator.state.eventsub.idle()
 
-    const notifications = twitchEmulator.state
-      .listDeliveries({ messageType: 'notification' })
-      .filter((delivery) => delivery.subscriptionType === 'channel.poll.progress')
+    const notifications = notificationsOf('channel.poll.progress')
     const ids = new Set(notifications.map((delivery) => delivery.messageId))
     assert.equal(ids.size, 2)
     assert.isAbove(notifications.length, 2)
