@@ -2,6 +2,7 @@ import { inject } from '@adonisjs/core'
 import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
 import { mapWithConcurrency } from '#services/concurrency'
+import { Clock } from '#services/clock'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import {
   EventSubRegistry,
@@ -37,7 +38,8 @@ const LOCK_KEY = 'eventsub:reconcile'
  * waiting: an instance that finds it held skips its turn). A streamer's own
  * pass (a grant, an authorization ended) takes no lock: it touches that
  * streamer's subscriptions only, and a creation the whole pass made first is
- * refused by Twitch (409) and skipped.
+ * refused by Twitch (409) and skipped; what it creates while a whole pass
+ * runs is not forgotten by that pass (its listing was read before).
  */
 @inject()
 export class SubscriptionReconciler {
@@ -48,7 +50,8 @@ export class SubscriptionReconciler {
     private settings: EventSubSettings,
     private registry: EventSubRegistry,
     private client: TwitchEventSubClient,
-    private store: SubscriptionStore
+    private store: SubscriptionStore,
+    private clock: Clock
   ) {}
 
   /** At boot and every `reconcileIntervalMs` (the web process). */
@@ -84,13 +87,17 @@ export class SubscriptionReconciler {
     if (!(await passLock.acquireImmediately())) return null
     try {
       const { owned, wanted } = await this.#wanted((source) => source.wanted())
+      const listedAt = this.clock.now()
       const all = await this.client.list()
       const listed = all.filter(
         (subscription) => subscription.callback === this.settings.callbackUrl
       )
       const { report, kept, created } = await this.#converge(wanted, listed, owned)
       const untouched = listed.filter((subscription) => !owned.has(subscription.type))
-      await this.store.keepOnly([...kept, ...created, ...untouched].map(({ id }) => id))
+      await this.store.keepOnly(
+        [...kept, ...created, ...untouched].map(({ id }) => id),
+        listedAt
+      )
       await this.store.record([...kept, ...untouched])
       logger.info(report, '[EventSub] subscriptions reconciled')
       return report

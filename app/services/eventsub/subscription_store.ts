@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon'
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import { Clock } from '#services/clock'
@@ -52,9 +53,13 @@ export class SubscriptionStore {
     await db.from('eventsub_subscriptions').whereIn('twitch_subscription_id', ids).delete()
   }
 
-  /** Forgets every subscription but these (those Twitch no longer lists). */
-  async keepOnly(ids: string[]) {
-    const stale = db.from('eventsub_subscriptions')
+  /**
+   * Forgets every subscription but these (those Twitch no longer lists), of
+   * those recorded by `listedAt`: one a streamer's own pass created after the
+   * listing was read is not in it, yet alive.
+   */
+  async keepOnly(ids: string[], listedAt: DateTime) {
+    const stale = db.from('eventsub_subscriptions').where('created_at', '<=', listedAt.toJSDate())
     await (ids.length ? stale.whereNotIn('twitch_subscription_id', ids) : stale).delete()
   }
 

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import CampaignMembership from '#models/campaign_membership'
 import { TwitchAppToken } from '#services/twitch/twitch_app_token'
 import { TwitchEventSubClient } from '#services/twitch/twitch_eventsub_client'
+import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import app from '@adonisjs/core/services/app'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { submit } from '#tests/helpers/campaigns'
@@ -111,6 +112,32 @@ test.group('EventSub subscriptions', (group) => {
       .from('eventsub_subscriptions')
       .where('broadcaster_user_id', SEEDED.aria.id)
     assert.lengthOf(stored, 0)
+  })
+
+  test('a whole pass forgets what Twitch no longer lists, not what was created after its listing', async ({
+    assert,
+  }) => {
+    const store = await app.container.make(SubscriptionStore)
+    const row = (id: string) => ({
+      id,
+      type: 'channel.poll.progress',
+      version: '1',
+      condition: { broadcaster_user_id: SEEDED.aria.id },
+      status: 'enabled',
+    })
+    await store.record([row('gone-from-twitch')])
+    const listedAt = clock.now()
+    // A streamer's own pass subscribes while the whole pass is between its listing and its write.
+    clock.advance({ seconds: 1 })
+    await store.record([row('created-meanwhile')])
+
+    await store.keepOnly([], listedAt)
+
+    const left = await db.from('eventsub_subscriptions').select('twitch_subscription_id')
+    assert.deepEqual(
+      left.map((stored) => stored.twitch_subscription_id),
+      ['created-meanwhile']
+    )
   })
 
   test('what Twitch revoked after failed deliveries is recreated; a lost authorization is not', async ({
