@@ -70,12 +70,14 @@ export class ChatVoteCounts {
    * whose counts changed (dirty, for the caller's save).
    */
   async read(run: PollRun, channels: PollChannel[]): Promise<PollChannel[]> {
+    const chat = channels.filter(isChatChannel)
+    const counts = await this.tally.countsOf(
+      chat.map((channel) => ({ runId: run.id, channelId: channel.id })),
+      run.choices.length
+    )
     const changed: PollChannel[] = []
-    for (const channel of channels.filter(isChatChannel)) {
-      const votes = await this.tally.counts(
-        { runId: run.id, channelId: channel.id },
-        run.choices.length
-      )
+    for (const [index, channel] of chat.entries()) {
+      const votes = counts[index]
       if (sameVotes(channel.votes, votes)) continue
       channel.merge({
         votes,
@@ -104,9 +106,14 @@ export class ChatVoteCounts {
    * final counts onto the models: call before the run's totals are computed.
    */
   async close(run: PollRun, channels: PollChannel[], at: number) {
-    for (const channel of channels.filter(isChatChannel)) {
-      await this.tally.close({ runId: run.id, channelId: channel.id }, channel.twitchUserId, at)
-    }
+    // Sent side by side: one Redis connection carries them back to back.
+    await Promise.all(
+      channels
+        .filter(isChatChannel)
+        .map((channel) =>
+          this.tally.close({ runId: run.id, channelId: channel.id }, channel.twitchUserId, at)
+        )
+    )
     await this.read(run, channels)
   }
 
