@@ -8,7 +8,7 @@ import { mapWithConcurrency } from '#services/concurrency'
 import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
 import { announcementMessages, resultMessages } from '#services/chat_votes/chat_announcement'
 import { TwitchChatClient } from '#services/twitch/twitch_chat_client'
-import { PollRunStore } from '#services/polls/poll_run_store'
+import { PollRunStore, type RunWithChannels } from '#services/polls/poll_run_store'
 
 /** Chat posts at once across a run's channels. */
 const POST_CONCURRENCY = 8
@@ -93,12 +93,15 @@ export class ChatVoteCounts {
   /**
    * The run's chat counts written into its rows while it runs (before a push
    * of the combined result): one locked write, nothing once the run moved on.
+   * Returns the run and its channels as they now stand, for the push (null
+   * when the run is gone).
    */
-  async syncRun(runId: number) {
+  async syncRun(runId: number): Promise<RunWithChannels | null> {
     const loaded = await this.store.load(runId)
-    if (!loaded || loaded.run.status !== 'running') return
+    if (!loaded || loaded.run.status !== 'running') return loaded
     const changed = await this.read(loaded.run, loaded.channels)
     if (changed.length > 0) await this.store.saveChannels(runId, changed)
+    return loaded
   }
 
   /**
