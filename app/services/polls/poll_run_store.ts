@@ -137,15 +137,6 @@ export class PollRunStore {
     return { run, channels }
   }
 
-  async statusOf(runId: number): Promise<PollRunStatus | null> {
-    const row: { status: PollRunStatus } | null = await db
-      .from('poll_runs')
-      .where('id', runId)
-      .select('status')
-      .first()
-    return row?.status ?? null
-  }
-
   /**
    * Saves the channels' pending changes if the run is still in one of
    * `statuses`. Returns the run as stored, or null when it moved on (or is gone).
