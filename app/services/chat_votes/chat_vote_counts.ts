@@ -1,5 +1,4 @@
 import { inject } from '@adonisjs/core'
-import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type PollRun from '#models/poll_run'
 import PollChannel, { type PollChannelReason } from '#models/poll_channel'
@@ -131,19 +130,13 @@ export class ChatVoteCounts {
       run.title,
       run.choices.map((title, index) => ({ title, votes: totals[index] ?? 0 }))
     )
-    const claimed: { id: number; twitch_user_id: string }[] = await db
-      .from('poll_channels')
-      .where('poll_run_id', run.id)
-      .where('voting', 'chat')
-      .where('outcome', 'created')
-      .whereNull('chat_result_posted_at')
-      .update({ chat_result_posted_at: this.clock.now().toJSDate() }, ['id', 'twitch_user_id'])
-    await mapWithConcurrency(claimed, POST_CONCURRENCY, async (row) => {
+    const claimed = await this.store.claimChatResultPosts(run.id)
+    await mapWithConcurrency(claimed, POST_CONCURRENCY, async (channel) => {
       try {
-        for (const message of messages) await this.chat.send(row.twitch_user_id, message)
+        for (const message of messages) await this.chat.send(channel.twitchUserId, message)
       } catch (error) {
         logger.warn(
-          { runId: run.id, channelId: row.id, error: errorText(error) },
+          { runId: run.id, channelId: channel.id, error: errorText(error) },
           '[Chat votes] could not post the result'
         )
       }

@@ -185,6 +185,22 @@ export class PollRunStore {
   }
 
   /**
+   * The chat channels of the run whose result is not posted yet, each
+   * marked as posted in the same conditional write: however many instances
+   * or calls ask, a channel is handed out once.
+   */
+  async claimChatResultPosts(runId: number): Promise<{ id: number; twitchUserId: string }[]> {
+    const rows: { id: number; twitch_user_id: string }[] = await db
+      .from('poll_channels')
+      .where('poll_run_id', runId)
+      .where('voting', 'chat')
+      .where('outcome', 'created')
+      .whereNull('chat_result_posted_at')
+      .update({ chat_result_posted_at: this.clock.now().toJSDate() }, ['id', 'twitch_user_id'])
+    return rows.map((row) => ({ id: row.id, twitchUserId: row.twitch_user_id }))
+  }
+
+  /**
    * Ends a run that is in one of `from`: saves the channels, stores the
    * combined totals, the status and the end time. Null when the run had
    * already moved on (someone else ended it).
