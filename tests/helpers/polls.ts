@@ -55,7 +55,7 @@ export function usePollSettings(overrides: Partial<PollSettings> = {}) {
   return settings
 }
 
-export async function clearPollKeys() {
+async function clearPollKeys() {
   const keys = await redis.keys('polls:*')
   if (keys.length > 0) await redis.del(...keys)
 }
