@@ -7,7 +7,7 @@ import type User from '#models/user'
 import type Campaign from '#models/campaign'
 import type Streamer from '#models/streamer'
 import Poll from '#models/poll'
-import PollRun from '#models/poll_run'
+import PollRun, { type VotingMode } from '#models/poll_run'
 import { UserFactory } from '#database/factories/user_factory'
 import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
@@ -55,7 +55,7 @@ export function usePollSettings(overrides: Partial<PollSettings> = {}) {
   return settings
 }
 
-export async function clearPollKeys() {
+async function clearPollKeys() {
   const keys = await redis.keys('polls:*')
   if (keys.length > 0) await redis.del(...keys)
 }
@@ -102,6 +102,12 @@ export async function runWithChannels(runId: number) {
   return run
 }
 
+/** The campaign's run (the test launched one), with its channels. */
+export async function campaignRun(campaign: Campaign) {
+  const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+  return runWithChannels(id)
+}
+
 /**
  * The run's channel row for a seeded account.
  */
@@ -125,20 +131,31 @@ export function helixCount(key: 'polls.create' | 'polls.get' | 'polls.update') {
 }
 
 /**
- * The launch form posted by the GM.
+ * The launch form posted by the GM; `votingMode` `chat` ticks "Vote in chat
+ * everywhere".
  */
 export function launchRequest(
   client: ApiClient,
   gm: User,
   campaign: Campaign,
   poll: Poll,
-  key = launchKey()
+  key = launchKey(),
+  votingMode?: VotingMode
 ) {
   return client
     .post(`/campaigns/${campaign.id}/polls/${poll.id}/launch`)
     .loginAs(gm)
     .withCsrfToken()
-    .form({ idempotency_key: key })
+    .form({ idempotency_key: key, ...(votingMode ? { voting_mode: votingMode } : {}) })
+    .redirects(0)
+}
+
+/** "End now" pressed by the GM on the run's page. */
+export function endNowRequest(client: ApiClient, gm: User, campaign: Campaign, run: PollRun) {
+  return client
+    .post(`/campaigns/${campaign.id}/runs/${run.id}/end`)
+    .loginAs(gm)
+    .withCsrfToken()
     .redirects(0)
 }
 
@@ -147,8 +164,7 @@ export function launchRequest(
  */
 export async function launchRun(client: ApiClient, gm: User, campaign: Campaign, poll: Poll) {
   await launchRequest(client, gm, campaign, poll)
-  const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-  return runWithChannels(id)
+  return campaignRun(campaign)
 }
 
 /**

@@ -163,9 +163,13 @@ export interface VotingOptions {
   mode?: VotingMode
 }
 
-const VOTING_LABELS = { twitch: 'Twitch poll', chat: 'chat vote' } as const
+/** How a channel's audience votes, for people (readiness, the run's page). */
+export const VOTING_LABELS: Record<NonNullable<VotingMethod>, string> = {
+  twitch: 'Twitch poll',
+  chat: 'chat vote',
+}
 
-function votingOf(method: 'twitch' | 'chat' | null, blocked: VotingBlock | null): VotingState {
+function votingOf(method: VotingMethod, blocked: VotingBlock | null): VotingState {
   return { method, blocked, label: method ? VOTING_LABELS[method] : null }
 }
 

@@ -1,3 +1,5 @@
+import { durationText } from '#services/polls/duration_text'
+
 /**
  * The messages Chorus posts in a chat-voting channel: the question when the
  * vote opens and the combined result when it ends. Twitch refuses chat
@@ -25,7 +27,7 @@ export function announcementMessages(question: ChatQuestion): string[] {
   const parts = [
     `Vote: ${question.title}`,
     ...question.choices.map((choice, index) => `${index + 1} = ${choice}`),
-    `${howToVote(question.choices.length)} (or !vote N), ${formatDuration(question.durationSeconds)} to vote`,
+    `${howToVote(question.choices.length)} (or !vote N), ${durationText(question.durationSeconds)} to vote`,
   ]
   return packMessages(parts)
 }
@@ -86,11 +88,6 @@ function cutToLimit(text: string, limit: number): string[] {
   }
   pieces.push(rest)
   return pieces
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 60 || seconds % 60 !== 0) return `${seconds} s`
-  return `${seconds / 60} min`
 }
 
 function percent(votes: number, total: number): string {

@@ -1,5 +1,4 @@
 import { inject } from '@adonisjs/core'
-import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type PollRun from '#models/poll_run'
 import PollChannel, { type PollChannelReason } from '#models/poll_channel'
@@ -8,7 +7,7 @@ import { mapWithConcurrency } from '#services/concurrency'
 import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
 import { announcementMessages, resultMessages } from '#services/chat_votes/chat_announcement'
 import { TwitchChatClient } from '#services/twitch/twitch_chat_client'
-import { PollRunStore } from '#services/polls/poll_run_store'
+import { PollRunStore, type RunWithChannels } from '#services/polls/poll_run_store'
 
 /** Chat posts at once across a run's channels. */
 const POST_CONCURRENCY = 8
@@ -70,12 +69,14 @@ export class ChatVoteCounts {
    * whose counts changed (dirty, for the caller's save).
    */
   async read(run: PollRun, channels: PollChannel[]): Promise<PollChannel[]> {
+    const chat = channels.filter(isChatChannel)
+    const counts = await this.tally.countsOf(
+      chat.map((channel) => ({ runId: run.id, channelId: channel.id })),
+      run.choices.length
+    )
     const changed: PollChannel[] = []
-    for (const channel of channels.filter(isChatChannel)) {
-      const votes = await this.tally.counts(
-        { runId: run.id, channelId: channel.id },
-        run.choices.length
-      )
+    for (const [index, channel] of chat.entries()) {
+      const votes = counts[index]
       if (sameVotes(channel.votes, votes)) continue
       channel.merge({
         votes,
@@ -91,12 +92,15 @@ export class ChatVoteCounts {
   /**
    * The run's chat counts written into its rows while it runs (before a push
    * of the combined result): one locked write, nothing once the run moved on.
+   * Returns the run and its channels as they now stand, for the push (null
+   * when the run is gone).
    */
-  async syncRun(runId: number) {
+  async syncRun(runId: number): Promise<RunWithChannels | null> {
     const loaded = await this.store.load(runId)
-    if (!loaded || loaded.run.status !== 'running') return
+    if (!loaded || loaded.run.status !== 'running') return loaded
     const changed = await this.read(loaded.run, loaded.channels)
     if (changed.length > 0) await this.store.saveChannels(runId, changed)
+    return loaded
   }
 
   /**
@@ -104,9 +108,14 @@ export class ChatVoteCounts {
    * final counts onto the models: call before the run's totals are computed.
    */
   async close(run: PollRun, channels: PollChannel[], at: number) {
-    for (const channel of channels.filter(isChatChannel)) {
-      await this.tally.close({ runId: run.id, channelId: channel.id }, channel.twitchUserId, at)
-    }
+    // Sent side by side: one Redis connection carries them back to back.
+    await Promise.all(
+      channels
+        .filter(isChatChannel)
+        .map((channel) =>
+          this.tally.close({ runId: run.id, channelId: channel.id }, channel.twitchUserId, at)
+        )
+    )
     await this.read(run, channels)
   }
 
@@ -121,19 +130,13 @@ export class ChatVoteCounts {
       run.title,
       run.choices.map((title, index) => ({ title, votes: totals[index] ?? 0 }))
     )
-    const claimed: { id: number; twitch_user_id: string }[] = await db
-      .from('poll_channels')
-      .where('poll_run_id', run.id)
-      .where('voting', 'chat')
-      .where('outcome', 'created')
-      .whereNull('chat_result_posted_at')
-      .update({ chat_result_posted_at: this.clock.now().toJSDate() }, ['id', 'twitch_user_id'])
-    await mapWithConcurrency(claimed, POST_CONCURRENCY, async (row) => {
+    const claimed = await this.store.claimChatResultPosts(run.id)
+    await mapWithConcurrency(claimed, POST_CONCURRENCY, async (channel) => {
       try {
-        for (const message of messages) await this.chat.send(row.twitch_user_id, message)
+        for (const message of messages) await this.chat.send(channel.twitchUserId, message)
       } catch (error) {
         logger.warn(
-          { runId: run.id, channelId: row.id, error: errorText(error) },
+          { runId: run.id, channelId: channel.id, error: errorText(error) },
           '[Chat votes] could not post the result'
         )
       }

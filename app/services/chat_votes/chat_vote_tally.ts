@@ -41,12 +41,14 @@ const RETAIN_SECONDS = 24 * 60 * 60
 
 const POINTER_GRACE_MS = 60_000
 
-/** Finds the vote a channel is taking: [pointer, choices, closes_at]. */
+/**
+ * Finds the vote a channel is taking: [pointer, choices]. Its close time is
+ * checked by RECORD, in the same step as the ballot.
+ */
 const LOOKUP = `
 local pointer = redis.call('GET', KEYS[1])
-if not pointer then return {false, false, false} end
-local meta = ARGV[1] .. pointer .. ':meta'
-return {pointer, redis.call('HGET', meta, 'choices'), redis.call('HGET', meta, 'closes_at')}
+if not pointer then return {false, false} end
+return {pointer, redis.call('HGET', ARGV[1] .. pointer .. ':meta', 'choices')}
 `
 
 /**
@@ -63,14 +65,17 @@ redis.call('EXPIRE', KEYS[3], ARGV[4])
 return 1
 `
 
-/** Moves the close time earlier (never later) and frees the channel. */
+/**
+ * Moves the close time earlier (never later), frees the channel and sets
+ * the vote's keys (meta, ballots, counts) to expire.
+ */
 const CLOSE = `
 local closes = redis.call('HGET', KEYS[1], 'closes_at')
 if closes and tonumber(closes) > tonumber(ARGV[1]) then
   redis.call('HSET', KEYS[1], 'closes_at', ARGV[1])
 end
-if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
-for i = 1, 3 do redis.call('EXPIRE', KEYS[i + 2], ARGV[3]) end
+if redis.call('GET', KEYS[4]) == ARGV[2] then redis.call('DEL', KEYS[4]) end
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 return 1
 `
 
@@ -127,7 +132,7 @@ export class ChatVoteTally {
       1,
       liveKey(message.broadcasterId),
       PREFIX
-    )) as [string | null, string | null, string | null]
+    )) as [string | null, string | null]
     if (!pointer || !choices) return { counted: false, reason: 'no_vote_open' }
     const [runId, channelId] = pointer.split(':').map(Number)
     const vote = { runId, channelId }
@@ -155,8 +160,24 @@ export class ChatVoteTally {
 
   /** Votes per choice (index 0 = choice 1). */
   async counts(vote: ChatVoteRef, choices: number): Promise<number[]> {
-    const stored = await redis.hgetall(keysOf(vote).counts)
-    return Array.from({ length: choices }, (_, index) => Number(stored[String(index + 1)] ?? 0))
+    const [counts] = await this.countsOf([vote], choices)
+    return counts
+  }
+
+  /**
+   * The counts of several votes of one run (its chat channels) in one round
+   * trip to Redis, in the order of `votes`.
+   */
+  async countsOf(votes: ChatVoteRef[], choices: number): Promise<number[][]> {
+    if (votes.length === 0) return []
+    const pipeline = redis.pipeline()
+    for (const vote of votes) pipeline.hgetall(keysOf(vote).counts)
+    const replies = (await pipeline.exec()) ?? []
+    return replies.map(([error, stored]) => {
+      if (error) throw error
+      const byChoice = stored as Record<string, string>
+      return Array.from({ length: choices }, (_, index) => Number(byChoice[String(index + 1)] ?? 0))
+    })
   }
 
   /**
@@ -167,12 +188,11 @@ export class ChatVoteTally {
     const keys = keysOf(vote)
     await redis.eval(
       CLOSE,
-      5,
-      keys.meta,
-      liveKey(broadcasterId),
+      4,
       keys.meta,
       keys.ballots,
       keys.counts,
+      liveKey(broadcasterId),
       String(at),
       voteKey(vote),
       String(RETAIN_SECONDS)

@@ -44,9 +44,9 @@ export class PollChannelEvents {
     const status = ended && event.status ? (END_STATUSES[event.status] ?? null) : null
     const result = await db.rawQuery(
       `UPDATE poll_channels AS c SET
-         votes = (${LARGER.replace(/:stored/g, 'c.votes').replace(/:event/g, '?::jsonb')}),
-         channel_points_votes = (${LARGER.replace(/:stored/g, 'c.channel_points_votes').replace(/:event/g, '?::jsonb')}),
-         total_votes = (${SUM_LARGER.replace(/:stored/g, 'c.votes').replace(/:event/g, '?::jsonb')}),
+         votes = (SELECT jsonb_agg(${larger('c.votes')} ORDER BY i) ${EACH_CHOICE}),
+         channel_points_votes = (SELECT jsonb_agg(${larger('c.channel_points_votes')} ORDER BY i) ${EACH_CHOICE}),
+         total_votes = (SELECT COALESCE(SUM(${larger('c.votes')}), 0) ${EACH_CHOICE}),
          twitch_status = COALESCE(?, c.twitch_status),
          results_via = 'events',
          last_read_at = ?,
@@ -71,12 +71,13 @@ export class PollChannelEvents {
   }
 }
 
-/** Per choice of the run, the larger of the stored count and the event's. */
-const LARGER = `SELECT jsonb_agg(GREATEST(COALESCE((:stored->>i)::int, 0), COALESCE((:event->>i)::int, 0)) ORDER BY i)
-   FROM generate_series(0, jsonb_array_length(r.choices) - 1) AS i`
+/** Every choice index `i` of the run. */
+const EACH_CHOICE = 'FROM generate_series(0, jsonb_array_length(r.choices) - 1) AS i'
 
-const SUM_LARGER = `SELECT COALESCE(SUM(GREATEST(COALESCE((:stored->>i)::int, 0), COALESCE((:event->>i)::int, 0))), 0)
-   FROM generate_series(0, jsonb_array_length(r.choices) - 1) AS i`
+/** For choice `i`, the larger of the stored count and the event's (bound as `?`). */
+function larger(stored: string) {
+  return `GREATEST(COALESCE((${stored}->>i)::int, 0), COALESCE((?::jsonb->>i)::int, 0))`
+}
 
 function count(value: unknown) {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0

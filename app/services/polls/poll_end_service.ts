@@ -56,6 +56,9 @@ export class PollEndService {
 
     const loaded = await this.store.load(run.id)
     const channels = loaded?.channels ?? []
+    // Chat votes close now, before the Twitch polls are told: a vote
+    // arriving after this click does not count.
+    await this.chatCounts.close(run, channels, this.clock.now().toMillis())
     const live = channels.filter((channel) => channel.isActive)
     const streamerIds = live.map((channel) => channel.streamerId).filter((id) => id !== null)
     const streamers = new Map(
@@ -67,8 +70,6 @@ export class PollEndService {
     const results = await mapWithConcurrency(live, this.settings.launchConcurrency, (channel) =>
       this.#terminate(channel, streamers.get(channel.streamerId ?? -1), run.choices.length)
     )
-    // Chat votes close now: a vote arriving after this click does not count.
-    await this.chatCounts.close(run, channels, this.clock.now().toMillis())
     const ended = await this.store.finalize(
       run.id,
       channels,

@@ -8,6 +8,7 @@ import {
   type NotificationInput,
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
+import { durationText } from '#services/polls/duration_text'
 
 interface Audience {
   campaignId: number
@@ -99,13 +100,6 @@ export class PollNotifier {
       '[Polls] could not notify the streamers'
     )
   }
-}
-
-function durationText(seconds: number) {
-  if (seconds < 60) return `${seconds} s`
-  const minutes = Math.floor(seconds / 60)
-  const rest = seconds % 60
-  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`
 }
 
 /**

@@ -137,15 +137,6 @@ export class PollRunStore {
     return { run, channels }
   }
 
-  async statusOf(runId: number): Promise<PollRunStatus | null> {
-    const row: { status: PollRunStatus } | null = await db
-      .from('poll_runs')
-      .where('id', runId)
-      .select('status')
-      .first()
-    return row?.status ?? null
-  }
-
   /**
    * Saves the channels' pending changes if the run is still in one of
    * `statuses`. Returns the run as stored, or null when it moved on (or is gone).
@@ -191,6 +182,22 @@ export class PollRunStore {
       )
     })
     for (const channel of channels) channel.$hydrateOriginals()
+  }
+
+  /**
+   * The chat channels of the run whose result is not posted yet, each
+   * marked as posted in the same conditional write: however many instances
+   * or calls ask, a channel is handed out once.
+   */
+  async claimChatResultPosts(runId: number): Promise<{ id: number; twitchUserId: string }[]> {
+    const rows: { id: number; twitch_user_id: string }[] = await db
+      .from('poll_channels')
+      .where('poll_run_id', runId)
+      .where('voting', 'chat')
+      .where('outcome', 'created')
+      .whereNull('chat_result_posted_at')
+      .update({ chat_result_posted_at: this.clock.now().toJSDate() }, ['id', 'twitch_user_id'])
+    return rows.map((row) => ({ id: row.id, twitchUserId: row.twitch_user_id }))
   }
 
   /**

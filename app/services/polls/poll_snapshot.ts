@@ -1,6 +1,7 @@
 import type PollRun from '#models/poll_run'
 import type PollChannel from '#models/poll_channel'
 import type { PollChannelReason, VotingMethod } from '#models/poll_channel'
+import { VOTING_LABELS } from '#services/campaigns/channel_state'
 
 export const REASON_LABELS: Record<PollChannelReason, string> = {
   not_authorized: 'No poll authorization',
@@ -14,12 +15,6 @@ export const REASON_LABELS: Record<PollChannelReason, string> = {
 export const RESULTS_VIA_LABELS: Record<PollChannel['resultsVia'], string> = {
   events: 'live by event',
   polling: 'read by polling',
-}
-
-/** How a channel's audience votes, for people. */
-export const VOTING_LABELS: Record<VotingMethod, string> = {
-  twitch: 'Twitch poll',
-  chat: 'chat vote',
 }
 
 export const RUN_STATUS_LABELS: Record<PollRun['status'], string> = {

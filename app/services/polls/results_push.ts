@@ -1,6 +1,5 @@
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
-import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
 
@@ -41,10 +40,8 @@ export class ResultsPush {
     try {
       // Chat votes are counted in Redis: they join the rows before the snapshot.
       const chatCounts = await app.container.make(ChatVoteCounts)
-      await chatCounts.syncRun(runId)
-      const store = await app.container.make(PollRunStore)
+      const loaded = await chatCounts.syncRun(runId)
       const broadcaster = await app.container.make(PollBroadcaster)
-      const loaded = await store.load(runId)
       if (loaded) broadcaster.send(loaded.run, loaded.channels)
     } catch (error) {
       logger.warn(

@@ -1,8 +1,6 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import type { ApiClient } from '@japa/api-client'
-import type User from '#models/user'
-import type Campaign from '#models/campaign'
 import PollRun from '#models/poll_run'
 import PollChannel from '#models/poll_channel'
 import CampaignMembership from '#models/campaign_membership'
@@ -13,9 +11,12 @@ import { ResultsPush } from '#services/polls/results_push'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
+  campaignRun,
   campaignWithChannels,
   channelOf,
+  endNowRequest,
   launchKey,
+  launchRequest,
   pollTestSetup,
   preparedPoll,
   runWithChannels,
@@ -25,31 +26,13 @@ import {
 import { eventsubTestSetup } from '#tests/helpers/eventsub'
 import { chatTexts, chatVoteSetup, grantChat, mixedCampaign } from '#tests/helpers/chat_votes'
 
-function launch(client: ApiClient, gm: User, campaign: Campaign, pollId: number, chat = false) {
-  return client
-    .post(`/campaigns/${campaign.id}/polls/${pollId}/launch`)
-    .loginAs(gm)
-    .withCsrfToken()
-    .form({ idempotency_key: launchKey(), ...(chat ? { voting_mode: 'chat' } : {}) })
-    .redirects(0)
-}
-
-function endNow(client: ApiClient, gm: User, campaign: Campaign, run: PollRun) {
-  return client
-    .post(`/campaigns/${campaign.id}/runs/${run.id}/end`)
-    .loginAs(gm)
-    .withCsrfToken()
-    .redirects(0)
-}
-
 /** Two affiliates by Twitch poll, plain_pat (no affiliate status) by chat. */
 async function mixedLaunch(client: ApiClient) {
   const { gm, campaign } = await mixedCampaign()
   const poll = await preparedPoll(campaign)
-  const response = await launch(client, gm, campaign, poll.id)
+  const response = await launchRequest(client, gm, campaign, poll)
   response.assertStatus(302)
-  const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-  return { gm, campaign, run: await runWithChannels(id) }
+  return { gm, campaign, run: await campaignRun(campaign) }
 }
 
 function say(chatter: string, text: string, broadcasterId: string = SEEDED.pat.id) {
@@ -119,7 +102,7 @@ test.group('Chat voting: a mixed launch', (group) => {
 
     // End now: the combined result, then a late vote that does not count.
     clock.advance({ seconds: 30 })
-    const ended = await endNow(client, gm, campaign, run)
+    const ended = await endNowRequest(client, gm, campaign, run)
     ended.assertStatus(302)
     say('viewer_f', '3')
     await settle()
@@ -163,7 +146,7 @@ test.group('Chat voting: a mixed launch', (group) => {
     // Its viewers were never asked: what they type is not counted, and no result is posted there.
     say('viewer_a', '1')
     await settle()
-    await endNow(client, gm, campaign, run)
+    await endNowRequest(client, gm, campaign, run)
     const final = await runWithChannels(run.id)
     assert.deepEqual(final.totals, [0, 0, 0])
     assert.isNull(channelOf(final, SEEDED.pat).chatResultPostedAt)
@@ -182,7 +165,7 @@ test.group('Chat voting: a mixed launch', (group) => {
     await grantChat(streamers[SEEDED.pat.login])
     const poll = await preparedPoll(campaign)
 
-    const response = await launch(client, gm, campaign, poll.id)
+    const response = await launchRequest(client, gm, campaign, poll)
     response.assertStatus(302)
     response.assertFlashMessage(
       'error',
@@ -275,9 +258,8 @@ test.group('Chat voting: a mixed launch', (group) => {
     await grantChat(streamers[SEEDED.aria.login])
     await grantChat(streamers[SEEDED.pat.login])
     const poll = await preparedPoll(campaign)
-    await launch(client, gm, campaign, poll.id, true)
-    const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-    const run = await runWithChannels(id)
+    await launchRequest(client, gm, campaign, poll, launchKey(), 'chat')
+    const run = await campaignRun(campaign)
     assert.equal(run.votingMode, 'chat')
     assert.equal(channelOf(run, SEEDED.aria).voting, 'chat')
     assert.isNull(channelOf(run, SEEDED.aria).twitchPollId)
@@ -351,9 +333,8 @@ test.group('Chat voting: channels that cannot vote in chat', (group) => {
     assert.include(readiness.text(), 'Voting: Twitch poll')
 
     const poll = await preparedPoll(campaign)
-    await launch(client, gm, campaign, poll.id)
-    const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-    const run = await runWithChannels(id)
+    await launchRequest(client, gm, campaign, poll)
+    const run = await campaignRun(campaign)
     const pat = channelOf(run, SEEDED.pat)
     assert.equal(pat.outcome, 'skipped')
     assert.equal(pat.reason, 'needs_reconnect')
@@ -378,9 +359,8 @@ test.group('Chat voting: Twitch events off', (group) => {
     assert.include(readiness.text(), 'Chat voting needs Twitch events')
 
     const poll = await preparedPoll(campaign)
-    await launch(client, gm, campaign, poll.id)
-    const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-    const run = await runWithChannels(id)
+    await launchRequest(client, gm, campaign, poll)
+    const run = await campaignRun(campaign)
     assert.equal(channelOf(run, SEEDED.pat).reason, 'not_affiliate')
     assert.lengthOf(chatTexts(SEEDED.pat.id), 0)
   })

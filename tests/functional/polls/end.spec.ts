@@ -1,8 +1,5 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
-import type { ApiClient } from '@japa/api-client'
-import type User from '#models/user'
-import type Campaign from '#models/campaign'
 import PollRun from '#models/poll_run'
 import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
@@ -10,6 +7,7 @@ import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
   channelOf,
   emulatorVotes,
+  endNowRequest,
   helixCount,
   launchedPoll,
   pollTestSetup,
@@ -19,14 +17,6 @@ import {
 } from '#tests/helpers/polls'
 
 const CHANNELS = [SEEDED.aria, SEEDED.bram, SEEDED.cass]
-
-function endNow(client: ApiClient, gm: User, campaign: Campaign, run: PollRun) {
-  return client
-    .post(`/campaigns/${campaign.id}/runs/${run.id}/end`)
-    .loginAs(gm)
-    .withCsrfToken()
-    .redirects(0)
-}
 
 /**
  * "End now": every channel's poll terminated on Twitch, final totals stored.
@@ -45,7 +35,7 @@ test.group('Polls: End now', (group) => {
     const poller = await app.container.make(PollResultsPoller)
     assert.isTrue(poller.isPolling(run.id))
 
-    const response = await endNow(client, gm, campaign, run)
+    const response = await endNowRequest(client, gm, campaign, run)
 
     response.assertStatus(302)
     response.assertHeader('location', `/campaigns/${campaign.id}/runs/${run.id}`)
@@ -83,10 +73,10 @@ test.group('Polls: End now', (group) => {
     const { gm, campaign, run } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
 
     const [first, second] = await Promise.all([
-      endNow(client, gm, campaign, run),
-      endNow(client, gm, campaign, run),
+      endNowRequest(client, gm, campaign, run),
+      endNowRequest(client, gm, campaign, run),
     ])
-    const again = await endNow(client, gm, campaign, run)
+    const again = await endNowRequest(client, gm, campaign, run)
 
     const messages = [first, second].map((response) => response.flashMessage('success'))
     assert.sameMembers(messages, [
@@ -114,7 +104,7 @@ test.group('Polls: End now', (group) => {
       pollIdOf(SEEDED.bram)
     )
 
-    const response = await endNow(client, gm, campaign, run)
+    const response = await endNowRequest(client, gm, campaign, run)
 
     response.assertFlashMessage('success', `"${run.title}" ended on every channel.`)
     const ended = await runWithChannels(run.id)
@@ -129,7 +119,7 @@ test.group('Polls: End now', (group) => {
     const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
     twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 503 })
 
-    const response = await endNow(client, gm, campaign, run)
+    const response = await endNowRequest(client, gm, campaign, run)
 
     response.assertFlashMessage(
       'error',
@@ -148,7 +138,7 @@ test.group('Polls: End now', (group) => {
     const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.bram])
     twitchEmulator.state.invalidateAccess(SEEDED.bram.id)
 
-    await endNow(client, gm, campaign, run)
+    await endNowRequest(client, gm, campaign, run)
 
     assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'TERMINATED')
     assert.equal(twitchEmulator.state.stats().byUser[SEEDED.bram.id]['token.refresh_token'], 1)

@@ -3,7 +3,6 @@ import app from '@adonisjs/core/services/app'
 import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import Notification from '#models/notification'
-import PollRun from '#models/poll_run'
 import PushSubscription from '#models/push_subscription'
 import { NotificationService } from '#services/notifications/notification_service'
 import { NotificationPreferences } from '#services/notifications/notification_preferences'
@@ -12,7 +11,9 @@ import { PushReceiver, type BrowserSubscription } from '#tests/helpers/push_rece
 import { restorePushSettings, usePushSettings } from '#tests/helpers/push_settings'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
+  campaignRun,
   campaignWithChannels,
+  endNowRequest,
   launchRequest,
   pollTestSetup,
   preparedPoll,
@@ -79,7 +80,7 @@ test.group('Polls: "Poll started" and "Poll ended" notifications', (group) => {
     const poll = await preparedPoll(campaign, { title: 'Open the door?', choices: ['Yes', 'No'] })
     const response = await launchRequest(client, gm, campaign, poll)
     response.assertFlashMissing('error')
-    const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+    const run = await campaignRun(campaign)
     await NotificationService.settleDeliveries()
     return { gm, campaign, aria, bram, pat, run, ariaBrowser, bramBrowser }
   }
@@ -109,17 +110,12 @@ test.group('Polls: "Poll started" and "Poll ended" notifications', (group) => {
     assert,
   }) => {
     const { gm, campaign, aria, bram, run, ariaBrowser } = await launch(client)
-    const loaded = await PollRun.query().where('id', run.id).preload('channels').firstOrFail()
-    for (const channel of loaded.channels.filter((candidate) => candidate.twitchPollId)) {
+    for (const channel of run.channels.filter((candidate) => candidate.twitchPollId)) {
       twitchEmulator.state.castVotes(channel.twitchPollId!, 1, 2)
     }
 
     for (let press = 0; press < 2; press++) {
-      await client
-        .post(`/campaigns/${campaign.id}/runs/${run.id}/end`)
-        .loginAs(gm)
-        .withCsrfToken()
-        .redirects(0)
+      await endNowRequest(client, gm, campaign, run)
     }
     await NotificationService.settleDeliveries()
 

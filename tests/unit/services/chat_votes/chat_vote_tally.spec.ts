@@ -94,4 +94,24 @@ test.group('Chat vote tally (Redis)', (group) => {
     await Promise.all(ballots.map((ballot) => tally.record(ballot)))
     assert.deepEqual(await tally.counts(vote, 2), [100, 0])
   })
+
+  test("a run's chat channels are read together, each its own counts, in order", async ({
+    assert,
+  }) => {
+    const tally = new ChatVoteTally()
+    const first = { runId: 7, channelId: 70 }
+    const second = { runId: 7, channelId: 71 }
+    const silent = { runId: 7, channelId: 72 }
+    await tally.open(first, 'b1', 2, CLOSES)
+    await tally.open(second, 'b2', 2, CLOSES)
+    await tally.record(message('u1', '2'))
+    await tally.record({ ...message('u1', '1'), broadcasterId: 'b2' })
+    await tally.record({ ...message('u2', '1'), broadcasterId: 'b2' })
+    assert.deepEqual(await tally.countsOf([second, silent, first], 2), [
+      [2, 0],
+      [0, 0],
+      [0, 1],
+    ])
+    assert.deepEqual(await tally.countsOf([], 2), [])
+  })
 })
