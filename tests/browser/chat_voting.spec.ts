@@ -1,12 +1,11 @@
 import { test } from '@japa/runner'
-import PollRun from '#models/poll_run'
 import type { ChatLogEntry } from '#emulator/server'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
+  campaignRun,
   channelOf,
   pollTestSetup,
   preparedPoll,
-  runWithChannels,
   SEEDED,
   waitUntil,
 } from '#tests/helpers/polls'
@@ -73,8 +72,7 @@ test.group('Browser: a mixed launch, Twitch polls and chat', (group) => {
     assert.lengthOf(await fetchChatLog(SEEDED.aria.id), 0)
     assert.lengthOf(await fetchChatLog(SEEDED.bram.id), 0)
 
-    const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-    const run = await runWithChannels(id)
+    const run = await campaignRun(campaign)
     assert.isNull(channelOf(run, SEEDED.pat).twitchPollId)
 
     await page.locator('[data-connection]').filter({ hasText: 'live updates on' }).waitFor()

@@ -1,13 +1,12 @@
 import { test } from '@japa/runner'
-import PollRun from '#models/poll_run'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
+  campaignRun,
   campaignWithChannels,
   channelOf,
   helixCount,
   pollTestSetup,
   preparedPoll,
-  runWithChannels,
   SEEDED,
 } from '#tests/helpers/polls'
 import { eventsubTestSetup, reconcileSubscriptions } from '#tests/helpers/eventsub'
@@ -40,8 +39,7 @@ test.group('Browser: live results by event', (group) => {
     await launchFromPollsPage(page, poll.id)
     const getsBefore = helixCount('polls.get')
 
-    const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-    const run = await runWithChannels(id)
+    const run = await campaignRun(campaign)
     await page.locator('[data-connection]').filter({ hasText: 'live updates on' }).waitFor()
     // Both channels say how their results arrive.
     const viaEvents = page.locator('[data-results-via="events"]')

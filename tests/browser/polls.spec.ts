@@ -1,12 +1,11 @@
 import { test } from '@japa/runner'
-import PollRun from '#models/poll_run'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
+  campaignRun,
   campaignWithChannels,
   channelOf,
   pollTestSetup,
   preparedPoll,
-  runWithChannels,
   SEEDED,
 } from '#tests/helpers/polls'
 import { launchFromPollsPage } from '#tests/helpers/browser_polls'
@@ -36,8 +35,7 @@ test.group('Browser: a poll from launch to history', (group) => {
     await page.assertTextContains('.flash-success', 'is live on 2 of 2 channels')
     await page.assertTextContains('[data-status-label]', 'Live')
 
-    const { id } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
-    const run = await runWithChannels(id)
+    const run = await campaignRun(campaign)
     const ariaPoll = channelOf(run, SEEDED.aria).twitchPollId!
     const bramPoll = channelOf(run, SEEDED.bram).twitchPollId!
 
