@@ -4,11 +4,13 @@ import type { ApiClient } from '@japa/api-client'
 import type Streamer from '#models/streamer'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
+import PollChannel from '#models/poll_channel'
+import PollRun from '#models/poll_run'
 import StreamerOverlay from '#models/streamer_overlay'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { OverlaySettings } from '#services/overlays/overlay_settings'
 import { connectedStreamer, submit } from '#tests/helpers/campaigns'
-import { launchedPoll, pollTestSetup, SEEDED } from '#tests/helpers/polls'
+import { launchedPoll, launchKey, pollTestSetup, SEEDED } from '#tests/helpers/polls'
 import {
   castVotes,
   clearOverlayLimits,
@@ -225,6 +227,39 @@ test.group('Overlay: what it shows', (group) => {
     await launchedPoll(client, [SEEDED.aria])
     const outsider = await connectedStreamer(SEEDED.cass)
     assert.isNull(await stateOf(client, outsider))
+  })
+
+  test('a poll live on the channel wins over a newer one that just ended there', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, streamers, run } = await launchedPoll(client, [SEEDED.aria])
+    const aria = streamers.aria_plays
+    // A newer run on the same channel (a chat vote, say) that ended a moment ago.
+    const ended = await PollRun.create({
+      campaignId: campaign.id,
+      launchedById: gm.id,
+      idempotencyKey: launchKey(),
+      status: 'completed',
+      title: 'Already over?',
+      choices: ['Yes', 'No'],
+      durationSeconds: 60,
+      channelPointsPerVote: null,
+      endedAt: clock.now(),
+    })
+    await PollChannel.create({
+      pollRunId: ended.id,
+      streamerId: aria.id,
+      twitchUserId: aria.twitchUserId,
+      twitchLogin: aria.twitchLogin,
+      displayName: aria.twitchDisplayName,
+      outcome: 'created',
+      totalVotes: 0,
+    })
+
+    const poll = await stateOf(client, aria)
+    assert.equal(poll.id, run.id)
+    assert.isTrue(poll.live)
   })
 
   test('after the end the winner stays for the winner time, then nothing', async ({
