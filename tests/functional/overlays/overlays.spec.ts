@@ -12,12 +12,12 @@ import { OverlaySettings } from '#services/overlays/overlay_settings'
 import { connectedStreamer, submit } from '#tests/helpers/campaigns'
 import { launchedPoll, launchKey, pollTestSetup, SEEDED } from '#tests/helpers/polls'
 import {
-  castVotes,
   clearOverlayLimits,
   OverlayListener,
   overlayOf,
   overlaysSettled,
 } from '#tests/helpers/overlays'
+import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 
 async function statusOf(client: ApiClient, path: string) {
   const response = await client.get(path)
@@ -60,7 +60,6 @@ const POLL_KEYS = [
 
 test.group('Overlay: the key and the page', (group) => {
   pollTestSetup(group)
-  group.each.setup(() => clearOverlayLimits())
 
   test('the dashboard shows the streamer their link; the key is stored hashed and encrypted', async ({
     client,
@@ -172,7 +171,6 @@ test.group('Overlay: the key and the page', (group) => {
 
 test.group('Overlay: what it shows', (group) => {
   const clock = pollTestSetup(group)
-  group.each.setup(() => clearOverlayLimits())
 
   test('the state has the live poll with the combined votes of every channel, and nothing else', async ({
     client,
@@ -182,9 +180,9 @@ test.group('Overlay: what it shows', (group) => {
       SEEDED.aria,
       SEEDED.bram,
     ])
-    await castVotes(pollIdOf(SEEDED.aria), 0, 3)
-    await castVotes(pollIdOf(SEEDED.bram), 0, 1)
-    await castVotes(pollIdOf(SEEDED.bram), 2, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 3)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 0, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 2)
     await readResults(run.id)
 
     const { path } = await overlayOf(streamers.aria_plays)
@@ -270,8 +268,8 @@ test.group('Overlay: what it shows', (group) => {
       SEEDED.aria,
       SEEDED.bram,
     ])
-    await castVotes(pollIdOf(SEEDED.aria), 1, 2)
-    await castVotes(pollIdOf(SEEDED.bram), 0, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 1, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 0, 1)
     await submit(client, 'post', `/campaigns/${campaign.id}/runs/${run.id}/end`, gm)
 
     const { path } = await overlayOf(streamers.bram_rolls)
@@ -289,7 +287,6 @@ test.group('Overlay: what it shows', (group) => {
 
 test.group('Overlay: the live channel', (group) => {
   pollTestSetup(group)
-  group.each.setup(() => clearOverlayLimits())
   const listeners: OverlayListener[] = []
   group.each.teardown(() => {
     listeners.splice(0).forEach((listener) => listener.close())
@@ -313,7 +310,7 @@ test.group('Overlay: the live channel', (group) => {
     assert.equal(await listener.subscribe({ channel: bramChannel }), 400)
     assert.equal(await listener.subscribe(), 204)
 
-    await castVotes(pollIdOf(SEEDED.bram), 2, 5)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 5)
     await readResults(run.id)
     await listener.waitFor(() => listener.polls().some((poll) => poll.totalVotes === 5))
     const poll = listener.polls().at(-1)!
@@ -339,13 +336,13 @@ test.group('Overlay: the live channel', (group) => {
     )
 
     const heard = listener.messages.length
-    await castVotes(pollIdOf(SEEDED.aria), 0, 4)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 4)
     await readResults(run.id)
     await overlaysSettled()
     const fresh = await new OverlayListener(await keyOf(streamer)).open()
     listeners.push(fresh)
     assert.equal(await fresh.subscribe(), 204)
-    await castVotes(pollIdOf(SEEDED.aria), 1, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 1, 1)
     await readResults(run.id)
     await fresh.waitFor(() => fresh.polls().some((poll) => poll.totalVotes === 5))
     assert.lengthOf(listener.messages, heard)
@@ -356,16 +353,12 @@ test.group('Overlay: the live channel', (group) => {
 
 test.group('Overlay: rate limit', (group) => {
   pollTestSetup(group)
-  group.each.setup(async () => {
-    await clearOverlayLimits()
+  group.each.setup(() => {
     app.container.swap(
       OverlaySettings,
       () => new OverlaySettings({ rateLimit: { requests: 3, windowSeconds: 60 } })
     )
-    return async () => {
-      app.container.restore(OverlaySettings)
-      await clearOverlayLimits()
-    }
+    return () => app.container.restore(OverlaySettings)
   })
 
   test('one address gets a few requests a minute, then 429 with Retry-After', async ({
