@@ -40,6 +40,11 @@ export function apiCall(
   return token === null ? request : request.bearerToken(token)
 }
 
+/** `POST /api/v1/campaigns/:id/polls` with the token: a launch, body still to send. */
+export function apiLaunch(client: ApiClient, campaignId: number, token: string | null) {
+  return apiCall(client, 'post', `/api/v1/campaigns/${campaignId}/polls`, token)
+}
+
 /** The messages of a JSON error answer, by field ('' for none). */
 export function errorFields(body: { errors?: { message: string; field?: string }[] }) {
   return Object.fromEntries((body.errors ?? []).map((error) => [error.field ?? '', error.message]))
