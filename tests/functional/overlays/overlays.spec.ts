@@ -10,7 +10,13 @@ import StreamerOverlay from '#models/streamer_overlay'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { OverlaySettings } from '#services/overlays/overlay_settings'
 import { connectedStreamer, submit } from '#tests/helpers/campaigns'
-import { launchedPoll, launchKey, pollTestSetup, SEEDED } from '#tests/helpers/polls'
+import {
+  campaignWithChannels,
+  launchedPoll,
+  launchKey,
+  pollTestSetup,
+  SEEDED,
+} from '#tests/helpers/polls'
 import {
   clearOverlayLimits,
   OverlayListener,
@@ -258,6 +264,43 @@ test.group('Overlay: what it shows', (group) => {
     const poll = await stateOf(client, aria)
     assert.equal(poll.id, run.id)
     assert.isTrue(poll.live)
+  })
+
+  test("a channel voting in chat has its overlay say so; the other channels' do not", async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, streamers } = await campaignWithChannels([SEEDED.aria, SEEDED.pat])
+    const run = await PollRun.create({
+      campaignId: campaign.id,
+      launchedById: gm.id,
+      idempotencyKey: launchKey(),
+      status: 'running',
+      title: 'Left or right?',
+      choices: ['Left', 'Right'],
+      durationSeconds: 60,
+      channelPointsPerVote: null,
+    })
+    for (const [streamer, voting] of [
+      [streamers.aria_plays, 'twitch'],
+      [streamers.plain_pat, 'chat'],
+    ] as const) {
+      await PollChannel.create({
+        pollRunId: run.id,
+        streamerId: streamer.id,
+        twitchUserId: streamer.twitchUserId,
+        twitchLogin: streamer.twitchLogin,
+        displayName: streamer.twitchDisplayName,
+        outcome: 'created',
+        voting,
+        totalVotes: 0,
+      })
+    }
+
+    const pat = await stateOf(client, streamers.plain_pat)
+    const aria = await stateOf(client, streamers.aria_plays)
+    assert.equal(pat.voting, 'chat')
+    assert.equal(aria.voting, 'twitch')
   })
 
   test('after the end the winner stays for the winner time, then nothing', async ({
