@@ -3,6 +3,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { errors } from '@vinejs/vine'
 import Streamer from '#models/streamer'
 import { ApiTokenService } from '#services/api/api_token_service'
+import { printable } from '#services/twitch/printable_text'
 import { apiTokenValidator } from '#validators/api_token'
 
 const DEFAULT_NAME = 'Command line'
@@ -64,10 +65,4 @@ export default class ApiToken extends BaseCommand {
     )
     this.logger.log(value)
   }
-}
-
-/** Text from outside, without control characters, for the terminal. */
-function printable(text: string) {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
 }

@@ -15,24 +15,18 @@ import { ApiSettings } from '#services/api/api_settings'
  * The JSON API, per token (not per address: a GM's macros may share one),
  * every route together (docs/api.md). Runs after the token was checked.
  */
-export const apiThrottle = limiter.define('api', async (ctx) => {
-  const settings = await ctx.containerResolver.make(ApiSettings)
-  return limiter
-    .allowRequests(settings.requestsPerMinute)
-    .every('1 minute')
-    .usingKey(apiTokenKey(ctx))
-})
+export const apiThrottle = limiter.define('api', (ctx) => perToken(ctx, 'requestsPerMinute'))
 
 /** Poll launches through the JSON API, per token, on top of `apiThrottle`. */
-export const apiLaunchThrottle = limiter.define('api_launch', async (ctx) => {
-  const settings = await ctx.containerResolver.make(ApiSettings)
-  return limiter
-    .allowRequests(settings.launchesPerMinute)
-    .every('1 minute')
-    .usingKey(apiTokenKey(ctx))
-})
+export const apiLaunchThrottle = limiter.define('api_launch', (ctx) =>
+  perToken(ctx, 'launchesPerMinute')
+)
 
-function apiTokenKey(ctx: HttpContext) {
+async function perToken(ctx: HttpContext, limit: keyof ApiSettings) {
+  const settings = await ctx.containerResolver.make(ApiSettings)
   const user = ctx.auth.use('api').getUserOrFail()
-  return `token_${user.currentAccessToken.identifier}`
+  return limiter
+    .allowRequests(settings[limit])
+    .every('1 minute')
+    .usingKey(`token_${user.currentAccessToken.identifier}`)
 }

@@ -5,7 +5,6 @@ import { OverlayService } from '#services/overlays/overlay_service'
 import { OverlayStateService } from '#services/overlays/overlay_state'
 import { OverlaySettings } from '#services/overlays/overlay_settings'
 import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
-import { overlayChannelId } from '#services/overlays/overlay_keys'
 
 /**
  * The streamer's OBS overlay: the page and its JSON state, opened with the
@@ -40,7 +39,7 @@ export default class OverlaysController {
     const overlay = await this.overlays.findByKey(params.key)
     if (!overlay) return response.notFound(await view.render('pages/overlay/not_found'))
     return view.render('pages/overlay/show', {
-      channel: OverlayBroadcaster.channel(overlayChannelId(overlay.keyHash)),
+      channel: OverlayBroadcaster.channelOfKeyHash(overlay.keyHash),
       position: overlay.position,
       theme: overlay.theme,
       winnerShowMs: this.settings.winnerShowMs,

@@ -13,6 +13,7 @@
  * rather than added; a dead event stream is replaced by a new one.
  */
 import { Transmit } from '/vendor/transmit-client.js'
+import { newUid, timeLeftText } from '/js/live_client.js'
 
 const WATCHDOG_MS = 15_000
 /** The server pings every stream every 30 s: this long without a word is a dead stream. */
@@ -100,10 +101,13 @@ function main(root) {
 
   function setWinnerTimer(ms) {
     if (winnerTimer) clearTimeout(winnerTimer)
-    winnerTimer = ms === null ? null : setTimeout(() => {
-      winnerTimer = null
-      hide()
-    }, ms)
+    winnerTimer =
+      ms === null
+        ? null
+        : setTimeout(() => {
+            winnerTimer = null
+            hide()
+          }, ms)
   }
 
   function startCountdown() {
@@ -127,8 +131,7 @@ function main(root) {
     if (Number.isNaN(endsAt)) {
       setText(element, 'Live')
     } else if (left > 0) {
-      const seconds = Math.ceil(left / 1000)
-      setText(element, `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} left`)
+      setText(element, timeLeftText(left))
     } else {
       setText(element, 'Counting the last votes…')
       // The end message may have been missed: ask now and then until it is there.
@@ -340,12 +343,4 @@ function showPreview(root) {
   root.querySelector('[data-time-left]').textContent = '1:35 left'
   root.dataset.state = 'live'
   root.dataset.visible = 'true'
-}
-
-function newUid() {
-  if (window.crypto && typeof window.crypto.randomUUID === 'function') {
-    return window.crypto.randomUUID()
-  }
-  const bytes = window.crypto.getRandomValues(new Uint8Array(16))
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

@@ -8,6 +8,7 @@
  * older snapshot arriving late never moves the bars back.
  */
 import { Transmit } from '/vendor/transmit-client.js'
+import { newUid, timeLeftText } from '/js/live_client.js'
 
 const root = document.querySelector('[data-poll-run]')
 const dataElement = document.getElementById('poll-run-data')
@@ -70,8 +71,7 @@ function start(initial) {
       element.textContent = 'time is up, counting the last votes…'
       return
     }
-    const seconds = Math.ceil(left / 1000)
-    element.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} left`
+    element.textContent = timeLeftText(left)
   }
 
   function setConnection(text) {
@@ -164,12 +164,4 @@ function renderVotes(container, votes, total, withWords) {
 function setText(container, selector, value) {
   const element = container.querySelector(selector)
   if (element && element.textContent !== String(value)) element.textContent = String(value)
-}
-
-function newUid() {
-  if (window.crypto && typeof window.crypto.randomUUID === 'function') {
-    return window.crypto.randomUUID()
-  }
-  const bytes = window.crypto.getRandomValues(new Uint8Array(16))
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

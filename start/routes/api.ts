@@ -5,10 +5,10 @@
 |
 | `/api/v1/*` is authorized by a personal access token
 | (`Authorization: Bearer …`, the `api` guard) and never by the session
-| cookie; it has no session and no CSRF (app/middleware/machine_routes.ts), answers JSON only — errors too
-| (app/exceptions/api_error_renderer.ts) — and is rate limited per token
-| (start/api_limiter.ts). The settings page that makes and revokes tokens is an
-| ordinary signed-in page with CSRF.
+| cookie; it has no session and no CSRF (app/middleware/machine_routes.ts),
+| answers JSON only — errors too (app/exceptions/api_error_renderer.ts) — and
+| is rate limited per token (start/api_limiter.ts). The settings page that
+| makes and revokes tokens is an ordinary signed-in page with CSRF.
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'

@@ -6,12 +6,13 @@ import type { BrowserContext, Page } from 'playwright'
 import { spawnApp } from '#tests/helpers/child_process'
 import { connectedStreamer, submit } from '#tests/helpers/campaigns'
 import { launchedPoll, pollTestSetup, SEEDED, waitUntil } from '#tests/helpers/polls'
-import { castVotes, clearOverlayLimits, overlayOf } from '#tests/helpers/overlays'
+import { overlayOf } from '#tests/helpers/overlays'
+import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 
 /**
  * The overlay as OBS shows it: Chromium at 1920×1080 on the overlay URL, no
- * sign-in. Votes reach "Twitch" through the emulator's control route; the
- * results poller reads them and the page follows without a reload.
+ * sign-in. Votes are cast in the emulator's polls; the results poller reads
+ * them and the page follows without a reload.
  * Screenshots over a dark and a light backdrop go to tmp/screenshots.
  */
 const SHOTS = new URL('../../tmp/screenshots/', import.meta.url)
@@ -40,7 +41,6 @@ async function waitForText(page: Page, selector: string, text: string | RegExp, 
 test.group('Browser: the overlay in OBS', (group) => {
   // The results poller reads every channel every 200 ms.
   pollTestSetup(group, { minReadIntervalMs: 200, maxReadIntervalMs: 200, quietBackoffFactor: 1 })
-  group.each.setup(() => clearOverlayLimits())
 
   test('shows the combined votes of every channel and follows them without a reload', async ({
     client,
@@ -59,12 +59,12 @@ test.group('Browser: the overlay in OBS', (group) => {
     await page.locator('[data-overlay][data-connection="live"]').waitFor({ state: 'attached' })
     await page.evaluate('window.notReloaded = true')
 
-    await castVotes(pollIdOf(SEEDED.aria), 0, 3)
-    await castVotes(pollIdOf(SEEDED.bram), 0, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 3)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 0, 1)
     await waitForText(page, '[data-choice-index="0"] [data-votes]', /^4 votes$/)
     await waitForText(page, '[data-choice-index="0"] [data-share]', /^100%$/)
 
-    await castVotes(pollIdOf(SEEDED.bram), 2, 4)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 4)
     await waitForText(page, '[data-choice-index="2"] [data-votes]', /^4 votes$/)
     await waitForText(page, '[data-choice-index="0"] [data-share]', /^50%$/)
     await waitForText(page, '[data-total-votes]', /^8 votes$/)
@@ -105,8 +105,8 @@ test.group('Browser: the overlay in OBS', (group) => {
     const { page } = await openOverlay(browserContext, `${BASE_URL}${path}`, { fakeClock: true })
     await page.locator('[data-overlay][data-connection="live"]').waitFor({ state: 'attached' })
 
-    await castVotes(pollIdOf(SEEDED.aria), 1, 2)
-    await castVotes(pollIdOf(SEEDED.bram), 0, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 1, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 0, 1)
     await waitForText(page, '[data-total-votes]', /^3 votes$/)
 
     const ended = await submit(client, 'post', `/campaigns/${campaign.id}/runs/${run.id}/end`, gm)
@@ -133,7 +133,7 @@ test.group('Browser: the overlay in OBS', (group) => {
     const old = await overlayOf(streamer)
     const { page } = await openOverlay(browserContext, `${BASE_URL}${old.path}`)
     await page.locator('[data-overlay][data-connection="live"]').waitFor({ state: 'attached' })
-    await castVotes(pollIdOf(SEEDED.aria), 0, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 2)
     await waitForText(page, '[data-total-votes]', /^2 votes$/)
 
     // The streamer makes a new link on the dashboard.
@@ -157,7 +157,7 @@ test.group('Browser: the overlay in OBS', (group) => {
     // The old page is told at once, and hears nothing more.
     await page.locator('[data-overlay][data-connection="gone"]').waitFor({ state: 'attached' })
     await page.locator('.overlay-card').waitFor({ state: 'hidden' })
-    await castVotes(pollIdOf(SEEDED.aria), 1, 5)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 1, 5)
     const fresh = await openOverlay(browserContext, newUrl)
     await waitForText(fresh.page, '[data-total-votes]', /^7 votes$/)
     assert.equal(await page.locator('[data-total-votes]').textContent(), '2 votes')
@@ -174,7 +174,7 @@ test.group('Browser: the overlay in OBS', (group) => {
     const { page } = await openOverlay(browserContext, `${BASE_URL}${path}`)
     await page.locator('[data-overlay][data-connection="live"]').waitFor({ state: 'attached' })
 
-    await castVotes(pollIdOf(SEEDED.aria), 0, 3)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 3)
     await page.waitForTimeout(1000)
     assert.isTrue(await page.locator('.overlay-card').isHidden())
     assert.equal(await page.locator('[data-title]').textContent(), '')
@@ -183,7 +183,6 @@ test.group('Browser: the overlay in OBS', (group) => {
 
 test.group('Browser: the overlay after a server restart', (group) => {
   pollTestSetup(group, { minReadIntervalMs: 200, maxReadIntervalMs: 200, quietBackoffFactor: 1 })
-  group.each.setup(() => clearOverlayLimits())
   let server: ChildProcess | null = null
   group.each.teardown(async () => {
     if (server) await stopServer(server)
@@ -202,12 +201,12 @@ test.group('Browser: the overlay after a server restart', (group) => {
     server = await startServer(port)
     const { page } = await openOverlay(browserContext, `${baseUrl}${path}`)
     await page.locator('[data-overlay][data-connection="live"]').waitFor({ state: 'attached' })
-    await castVotes(pollIdOf(SEEDED.aria), 0, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 1)
     await waitForText(page, '[data-total-votes]', /^1 vote$/)
 
     // The instance goes away (its sessions with it) and comes back.
     await stopServer(server)
-    await castVotes(pollIdOf(SEEDED.bram), 1, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 1, 2)
     await page
       .locator('[data-overlay][data-connection="reconnecting"]')
       .waitFor({ state: 'attached' })
@@ -218,7 +217,7 @@ test.group('Browser: the overlay after a server restart', (group) => {
     await page
       .locator('[data-overlay][data-connection="live"]')
       .waitFor({ state: 'attached', timeout: 30_000 })
-    await castVotes(pollIdOf(SEEDED.bram), 2, 4)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 4)
     await waitForText(page, '[data-total-votes]', /^7 votes$/)
   }).timeout(90_000)
 })

@@ -1,5 +1,4 @@
 import app from '@adonisjs/core/services/app'
-import redis from '@adonisjs/redis/services/main'
 import type { Group } from '@japa/runner/core'
 import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
@@ -8,26 +7,17 @@ import { ApiTokenService } from '#services/api/api_token_service'
 import { pollTestSetup } from '#tests/helpers/polls'
 
 /**
- * API tests: what poll tests get (empty tables, fresh emulator, fixed
- * clock, no poller left), the API's own settings and no rate-limit counter
- * left by an earlier test (token ids restart at 1 with the tables).
+ * API tests: what poll tests get (empty tables and rate-limit counts, fresh
+ * emulator, fixed clock, no poller left) and the API's own settings.
  */
 export function apiTestSetup(group: Group) {
   const clock = pollTestSetup(group)
-  group.each.setup(async () => {
-    await clearApiRateLimits()
-    return () => app.container.restore(ApiSettings)
-  })
+  group.each.setup(() => () => app.container.restore(ApiSettings))
   return clock
 }
 
 export function useApiSettings(overrides: Partial<ApiSettings>) {
   app.container.swap(ApiSettings, () => new ApiSettings(overrides))
-}
-
-async function clearApiRateLimits() {
-  const keys = [...(await redis.keys('*api_token_*')), ...(await redis.keys('*api_launch_token_*'))]
-  if (keys.length > 0) await redis.del(...keys)
 }
 
 /** A new personal access token of the user, as the settings page makes it. */
@@ -48,6 +38,11 @@ export function apiCall(
 ) {
   const request = client[method](url).redirects(0)
   return token === null ? request : request.bearerToken(token)
+}
+
+/** `POST /api/v1/campaigns/:id/polls` with the token: a launch, body still to send. */
+export function apiLaunch(client: ApiClient, campaignId: number, token: string | null) {
+  return apiCall(client, 'post', `/api/v1/campaigns/${campaignId}/polls`, token)
 }
 
 /** The messages of a JSON error answer, by field ('' for none). */

@@ -1,12 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import type Streamer from '#models/streamer'
 import { OverlayService } from '#services/overlays/overlay_service'
 import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
 import type { OverlayMessage } from '#services/overlays/overlay_poll'
 import { HttpSession } from '#tests/helpers/http_session'
-import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { resetRateLimits } from '#tests/helpers/rate_limits'
+import { waitUntil } from '#tests/helpers/wait_until'
 
 /** The streamer's overlay key and URL path (created on first use, as the dashboard does). */
 export async function overlayOf(streamer: Streamer) {
@@ -24,19 +23,6 @@ export async function clearOverlayLimits() {
 export async function overlaysSettled() {
   const broadcaster = await app.container.make(OverlayBroadcaster)
   await broadcaster.settled()
-}
-
-/**
- * Viewers vote in a channel's Twitch poll, through the emulator's control
- * route (as a person would, over HTTP).
- */
-export async function castVotes(twitchPollId: string, choiceIndex: number, count: number) {
-  const response = await fetch(`${twitchEmulator.url}/_emulator/polls/${twitchPollId}/votes`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ choiceIndex, count }),
-  })
-  if (!response.ok) throw new Error(`casting votes: ${response.status} ${await response.text()}`)
 }
 
 /**
@@ -91,12 +77,8 @@ export class OverlayListener {
     return this.messages.flatMap(({ payload }) => (payload.type === 'poll' ? [payload.poll] : []))
   }
 
-  async waitFor(check: () => boolean, timeoutMs = 3000) {
-    const deadline = Date.now() + timeoutMs
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`no such overlay message within ${timeoutMs} ms`)
-      await sleep(20)
-    }
+  waitFor(check: () => boolean, timeoutMs = 3000) {
+    return waitUntil(check, timeoutMs)
   }
 
   close() {

@@ -1,5 +1,4 @@
 import { inject } from '@adonisjs/core'
-import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type User from '#models/user'
 import Campaign from '#models/campaign'
@@ -22,8 +21,8 @@ export const CAMPAIGN_DELETED_TYPE = 'campaign.deleted'
 export interface AccountDeletionPlan {
   /** Campaigns the person runs as GM: deleted, with their polls and history. */
   ownedCampaigns: { id: number; name: string; streamers: number }[]
-  /** Campaigns the person streams in: they leave them, their GMs are told. */
-  memberOf: { id: number; name: string }[]
+  /** Campaigns the person streams in: they leave them, their GMs (owners) are told. */
+  memberOf: { id: number; name: string; ownerId: number }[]
   /** Polls live right now in one of those: deletion waits until they end. */
   livePolls: { campaignId: number; campaignName: string; title: string }[]
 }
@@ -62,7 +61,37 @@ export class AccountDeletionService {
   ) {}
 
   async plan(user: User): Promise<AccountDeletionPlan> {
+    return this.#plan(user, await Streamer.findBy('user_id', user.id))
+  }
+
+  /**
+   * Deletes the account. Throws LivePollBlocksDeletionError (and changes
+   * nothing) while a poll is live.
+   */
+  async delete(user: User): Promise<AccountDeletionPlan> {
     const streamer = await Streamer.findBy('user_id', user.id)
+    const plan = await this.#plan(user, streamer)
+    if (plan.livePolls.length > 0) {
+      throw new LivePollBlocksDeletionError(plan.livePolls)
+    }
+    const notices = await this.#notices(user, streamer, plan)
+
+    if (streamer) await this.#revokeAtTwitch(streamer)
+    await user.delete()
+
+    try {
+      await this.notifications.notify(notices)
+    } catch (error) {
+      // The account is gone either way; only the courtesy notices are lost.
+      logger.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        '[Accounts] could not notify about a deleted account'
+      )
+    }
+    return plan
+  }
+
+  async #plan(user: User, streamer: Streamer | null): Promise<AccountDeletionPlan> {
     const owned = await Campaign.query()
       .where('owner_id', user.id)
       .withCount('memberships', (members) =>
@@ -92,43 +121,13 @@ export class AccountDeletionService {
         name: campaign.name,
         streamers: Number(campaign.$extras.streamers),
       })),
-      memberOf: memberOf.map((campaign) => ({ id: campaign.id, name: campaign.name })),
+      memberOf: memberOf.map(({ id, name, ownerId }) => ({ id, name, ownerId })),
       livePolls: livePolls.map((run) => ({
         campaignId: run.campaignId,
         campaignName: run.campaign.name,
         title: run.title,
       })),
     }
-  }
-
-  /**
-   * Deletes the account. Throws LivePollBlocksDeletionError (and changes
-   * nothing) while a poll is live.
-   */
-  async delete(user: User): Promise<AccountDeletionPlan> {
-    const plan = await this.plan(user)
-    if (plan.livePolls.length > 0) {
-      throw new LivePollBlocksDeletionError(plan.livePolls)
-    }
-    const streamer = await Streamer.findBy('user_id', user.id)
-    const notices = await this.#notices(user, streamer, plan)
-
-    if (streamer) await this.#revokeAtTwitch(streamer)
-    await db.transaction(async (trx) => {
-      user.useTransaction(trx)
-      await user.delete()
-    })
-
-    try {
-      await this.notifications.notify(notices)
-    } catch (error) {
-      // The account is gone either way; only the courtesy notices are lost.
-      logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
-        '[Accounts] could not notify about a deleted account'
-      )
-    }
-    return plan
   }
 
   /**
@@ -180,11 +179,7 @@ export class AccountDeletionService {
     }
     if (streamer) {
       const who = streamer.twitchDisplayName || streamer.twitchLogin
-      const campaigns = await Campaign.query().whereIn(
-        'id',
-        plan.memberOf.map((campaign) => campaign.id)
-      )
-      for (const campaign of campaigns) {
+      for (const campaign of plan.memberOf) {
         notices.push({
           userId: campaign.ownerId,
           type: CAMPAIGN_NOTIFICATION_TYPES.left,

@@ -1,6 +1,7 @@
 import type User from '#models/user'
 import type Streamer from '#models/streamer'
 import type Campaign from '#models/campaign'
+import type { VotingMethod } from '#models/poll_channel'
 import type { Readiness } from '#services/campaigns/readiness_service'
 import { CampaignService } from '#services/campaigns/campaign_service'
 import type { ChannelSnapshot, RunSnapshot } from '#services/polls/poll_snapshot'
@@ -12,7 +13,7 @@ import type { ChannelSnapshot, RunSnapshot } from '#services/polls/poll_snapshot
  */
 
 /** How a channel votes in a poll: by Twitch poll, in chat, or not at all. */
-export type ApiVoting = 'twitch' | 'chat' | null
+export type ApiVoting = VotingMethod | null
 
 export function meResource(user: User, streamer: Streamer | null, overlayUrl: string | null) {
   return {

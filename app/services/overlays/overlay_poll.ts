@@ -1,7 +1,8 @@
 import type PollChannel from '#models/poll_channel'
+import type { VotingMethod } from '#models/poll_channel'
 import type { RunSnapshot } from '#services/polls/poll_snapshot'
 
-export type OverlayVoting = 'twitch' | 'chat'
+export type OverlayVoting = VotingMethod
 
 /**
  * What an overlay shows of a run, and nothing more: the question, the
@@ -52,18 +53,16 @@ export function overlayPoll(snapshot: RunSnapshot, voting: OverlayVoting): Overl
   }
 }
 
-export function winnersOf(totals: number[]) {
+function winnersOf(totals: number[]) {
   const best = Math.max(0, ...totals)
   if (best === 0) return []
   return totals.flatMap((votes, index) => (votes === best ? [index] : []))
 }
 
 /**
- * How a channel of a run votes. Channels vote through their Twitch poll;
- * a channel whose row says `voting: 'chat'` (chat voting, see docs/overlay.md)
- * makes its overlay explain how to vote in chat.
+ * How a channel of a run votes: a chat-voting channel's overlay explains how
+ * to vote in chat (docs/overlay.md); rows without a method vote on Twitch.
  */
-export function channelVoting(channel: PollChannel): OverlayVoting {
-  const voting = (channel as PollChannel & { voting?: unknown }).voting
-  return voting === 'chat' ? 'chat' : 'twitch'
+export function channelVoting(channel: Pick<PollChannel, 'voting'>): OverlayVoting {
+  return channel.voting ?? 'twitch'
 }

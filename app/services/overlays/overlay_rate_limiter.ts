@@ -23,11 +23,6 @@ export class OverlayRateLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(1, response.availableIn) }
   }
 
-  /** Forgets an address's count. */
-  async reset(address: string, settings: OverlaySettings) {
-    await this.#limiter(settings).delete(overlayKey(address))
-  }
-
   /** The limiter service keeps one limiter per shape: asking again is cheap. */
   #limiter(settings: OverlaySettings) {
     const { requests, windowSeconds } = settings.rateLimit

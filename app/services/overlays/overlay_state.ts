@@ -43,7 +43,7 @@ export class OverlayStateService {
           .whereIn('poll_runs.status', LIVE_RUN_STATUSES)
           .orWhere('poll_runs.ended_at', '>', endedSince.toJSDate())
       })
-      .orderByRaw(`(poll_runs.status IN ('launching', 'running', 'ending')) DESC`)
+      .orderByRaw('(poll_runs.status = ANY(?)) DESC', [LIVE_RUN_STATUSES])
       .orderBy('poll_runs.id', 'desc')
       .select('poll_runs.id')
       .first()

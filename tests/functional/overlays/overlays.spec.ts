@@ -4,18 +4,26 @@ import type { ApiClient } from '@japa/api-client'
 import type Streamer from '#models/streamer'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
+import PollChannel from '#models/poll_channel'
+import PollRun from '#models/poll_run'
 import StreamerOverlay from '#models/streamer_overlay'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { OverlaySettings } from '#services/overlays/overlay_settings'
 import { connectedStreamer, submit } from '#tests/helpers/campaigns'
-import { launchedPoll, pollTestSetup, SEEDED } from '#tests/helpers/polls'
 import {
-  castVotes,
+  campaignWithChannels,
+  launchedPoll,
+  launchKey,
+  pollTestSetup,
+  SEEDED,
+} from '#tests/helpers/polls'
+import {
   clearOverlayLimits,
   OverlayListener,
   overlayOf,
   overlaysSettled,
 } from '#tests/helpers/overlays'
+import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 
 async function statusOf(client: ApiClient, path: string) {
   const response = await client.get(path)
@@ -58,7 +66,6 @@ const POLL_KEYS = [
 
 test.group('Overlay: the key and the page', (group) => {
   pollTestSetup(group)
-  group.each.setup(() => clearOverlayLimits())
 
   test('the dashboard shows the streamer their link; the key is stored hashed and encrypted', async ({
     client,
@@ -170,7 +177,6 @@ test.group('Overlay: the key and the page', (group) => {
 
 test.group('Overlay: what it shows', (group) => {
   const clock = pollTestSetup(group)
-  group.each.setup(() => clearOverlayLimits())
 
   test('the state has the live poll with the combined votes of every channel, and nothing else', async ({
     client,
@@ -180,9 +186,9 @@ test.group('Overlay: what it shows', (group) => {
       SEEDED.aria,
       SEEDED.bram,
     ])
-    await castVotes(pollIdOf(SEEDED.aria), 0, 3)
-    await castVotes(pollIdOf(SEEDED.bram), 0, 1)
-    await castVotes(pollIdOf(SEEDED.bram), 2, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 3)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 0, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 2)
     await readResults(run.id)
 
     const { path } = await overlayOf(streamers.aria_plays)
@@ -227,6 +233,76 @@ test.group('Overlay: what it shows', (group) => {
     assert.isNull(await stateOf(client, outsider))
   })
 
+  test('a poll live on the channel wins over a newer one that just ended there', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, streamers, run } = await launchedPoll(client, [SEEDED.aria])
+    const aria = streamers.aria_plays
+    // A newer run on the same channel (a chat vote, say) that ended a moment ago.
+    const ended = await PollRun.create({
+      campaignId: campaign.id,
+      launchedById: gm.id,
+      idempotencyKey: launchKey(),
+      status: 'completed',
+      title: 'Already over?',
+      choices: ['Yes', 'No'],
+      durationSeconds: 60,
+      channelPointsPerVote: null,
+      endedAt: clock.now(),
+    })
+    await PollChannel.create({
+      pollRunId: ended.id,
+      streamerId: aria.id,
+      twitchUserId: aria.twitchUserId,
+      twitchLogin: aria.twitchLogin,
+      displayName: aria.twitchDisplayName,
+      outcome: 'created',
+      totalVotes: 0,
+    })
+
+    const poll = await stateOf(client, aria)
+    assert.equal(poll.id, run.id)
+    assert.isTrue(poll.live)
+  })
+
+  test("a channel voting in chat has its overlay say so; the other channels' do not", async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, streamers } = await campaignWithChannels([SEEDED.aria, SEEDED.pat])
+    const run = await PollRun.create({
+      campaignId: campaign.id,
+      launchedById: gm.id,
+      idempotencyKey: launchKey(),
+      status: 'running',
+      title: 'Left or right?',
+      choices: ['Left', 'Right'],
+      durationSeconds: 60,
+      channelPointsPerVote: null,
+    })
+    for (const [streamer, voting] of [
+      [streamers.aria_plays, 'twitch'],
+      [streamers.plain_pat, 'chat'],
+    ] as const) {
+      await PollChannel.create({
+        pollRunId: run.id,
+        streamerId: streamer.id,
+        twitchUserId: streamer.twitchUserId,
+        twitchLogin: streamer.twitchLogin,
+        displayName: streamer.twitchDisplayName,
+        outcome: 'created',
+        voting,
+        totalVotes: 0,
+      })
+    }
+
+    const pat = await stateOf(client, streamers.plain_pat)
+    const aria = await stateOf(client, streamers.aria_plays)
+    assert.equal(pat.voting, 'chat')
+    assert.equal(aria.voting, 'twitch')
+  })
+
   test('after the end the winner stays for the winner time, then nothing', async ({
     client,
     assert,
@@ -235,8 +311,8 @@ test.group('Overlay: what it shows', (group) => {
       SEEDED.aria,
       SEEDED.bram,
     ])
-    await castVotes(pollIdOf(SEEDED.aria), 1, 2)
-    await castVotes(pollIdOf(SEEDED.bram), 0, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 1, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 0, 1)
     await submit(client, 'post', `/campaigns/${campaign.id}/runs/${run.id}/end`, gm)
 
     const { path } = await overlayOf(streamers.bram_rolls)
@@ -254,7 +330,6 @@ test.group('Overlay: what it shows', (group) => {
 
 test.group('Overlay: the live channel', (group) => {
   pollTestSetup(group)
-  group.each.setup(() => clearOverlayLimits())
   const listeners: OverlayListener[] = []
   group.each.teardown(() => {
     listeners.splice(0).forEach((listener) => listener.close())
@@ -278,7 +353,7 @@ test.group('Overlay: the live channel', (group) => {
     assert.equal(await listener.subscribe({ channel: bramChannel }), 400)
     assert.equal(await listener.subscribe(), 204)
 
-    await castVotes(pollIdOf(SEEDED.bram), 2, 5)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 5)
     await readResults(run.id)
     await listener.waitFor(() => listener.polls().some((poll) => poll.totalVotes === 5))
     const poll = listener.polls().at(-1)!
@@ -304,13 +379,13 @@ test.group('Overlay: the live channel', (group) => {
     )
 
     const heard = listener.messages.length
-    await castVotes(pollIdOf(SEEDED.aria), 0, 4)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 4)
     await readResults(run.id)
     await overlaysSettled()
     const fresh = await new OverlayListener(await keyOf(streamer)).open()
     listeners.push(fresh)
     assert.equal(await fresh.subscribe(), 204)
-    await castVotes(pollIdOf(SEEDED.aria), 1, 1)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 1, 1)
     await readResults(run.id)
     await fresh.waitFor(() => fresh.polls().some((poll) => poll.totalVotes === 5))
     assert.lengthOf(listener.messages, heard)
@@ -321,16 +396,12 @@ test.group('Overlay: the live channel', (group) => {
 
 test.group('Overlay: rate limit', (group) => {
   pollTestSetup(group)
-  group.each.setup(async () => {
-    await clearOverlayLimits()
+  group.each.setup(() => {
     app.container.swap(
       OverlaySettings,
       () => new OverlaySettings({ rateLimit: { requests: 3, windowSeconds: 60 } })
     )
-    return async () => {
-      app.container.restore(OverlaySettings)
-      await clearOverlayLimits()
-    }
+    return () => app.container.restore(OverlaySettings)
   })
 
   test('one address gets a few requests a minute, then 429 with Retry-After', async ({

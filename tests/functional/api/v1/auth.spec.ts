@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { UserFactory } from '#database/factories/user_factory'
-import { apiCall, apiTestSetup, apiTokenOf, useApiSettings } from '#tests/helpers/api'
+import { apiCall, apiLaunch, apiTestSetup, apiTokenOf, useApiSettings } from '#tests/helpers/api'
 import { campaignWithChannels, launchedPoll, SEEDED } from '#tests/helpers/polls'
 
 /** Every route of the API, with ids that exist when `launchedPoll` made them. */
@@ -145,19 +145,9 @@ test.group('API v1: tokens and errors', (group) => {
     const body = { title: 'Left or right?', choices: ['Left', 'Right'], duration: 60 }
 
     // The first launch counts (no channel can run it here: a 422), the second is throttled.
-    const first = await apiCall(
-      client,
-      'post',
-      `/api/v1/campaigns/${campaign.id}/polls`,
-      token
-    ).json(body)
+    const first = await apiLaunch(client, campaign.id, token).json(body)
     first.assertStatus(422)
-    const second = await apiCall(
-      client,
-      'post',
-      `/api/v1/campaigns/${campaign.id}/polls`,
-      token
-    ).json(body)
+    const second = await apiLaunch(client, campaign.id, token).json(body)
     second.assertStatus(429)
     assert.isAbove(Number(second.header('retry-after')), 0)
 

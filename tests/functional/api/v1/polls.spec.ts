@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import PollRun from '#models/poll_run'
 import { UserFactory } from '#database/factories/user_factory'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
-import { apiCall, apiTestSetup, apiTokenOf, errorFields } from '#tests/helpers/api'
+import { apiLaunch, apiTestSetup, apiTokenOf, errorFields } from '#tests/helpers/api'
 import { campaignWithChannels, helixCount, SEEDED } from '#tests/helpers/polls'
 
 const QUESTION = {
@@ -24,12 +24,7 @@ test.group('API v1: launch a poll', (group) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.bram, SEEDED.pat])
     const token = await apiTokenOf(gm)
 
-    const response = await apiCall(
-      client,
-      'post',
-      `/api/v1/campaigns/${campaign.id}/polls`,
-      token
-    ).json(QUESTION)
+    const response = await apiLaunch(client, campaign.id, token).json(QUESTION)
 
     response.assertStatus(201)
     const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
@@ -68,12 +63,10 @@ test.group('API v1: launch a poll', (group) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.bram])
     const token = await apiTokenOf(gm)
 
-    const response = await apiCall(
-      client,
-      'post',
-      `/api/v1/campaigns/${campaign.id}/polls`,
-      token
-    ).json({ ...QUESTION, voting: 'chat' })
+    const response = await apiLaunch(client, campaign.id, token).json({
+      ...QUESTION,
+      voting: 'chat',
+    })
 
     response.assertStatus(201)
     const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
@@ -93,13 +86,12 @@ test.group('API v1: launch a poll', (group) => {
   }) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.bram])
     const token = await apiTokenOf(gm)
-    const url = `/api/v1/campaigns/${campaign.id}/polls`
     const key = '6f1c1a52-3d4e-4bb9-9a61-0b7f0c0f5d10'
 
-    const first = await apiCall(client, 'post', url, token)
+    const first = await apiLaunch(client, campaign.id, token)
       .header('Idempotency-Key', key)
       .json(QUESTION)
-    const again = await apiCall(client, 'post', url, token)
+    const again = await apiLaunch(client, campaign.id, token)
       .header('Idempotency-Key', key)
       .json(QUESTION)
 
@@ -118,13 +110,12 @@ test.group('API v1: launch a poll', (group) => {
   }) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.bram])
     const token = await apiTokenOf(gm)
-    const url = `/api/v1/campaigns/${campaign.id}/polls`
-    const first = await apiCall(client, 'post', url, token)
+    const first = await apiLaunch(client, campaign.id, token)
       .header('Idempotency-Key', 'key-one')
       .json(QUESTION)
     first.assertStatus(201)
 
-    const second = await apiCall(client, 'post', url, token).json({
+    const second = await apiLaunch(client, campaign.id, token).json({
       ...QUESTION,
       title: 'Another one?',
     })
@@ -137,7 +128,7 @@ test.group('API v1: launch a poll', (group) => {
 
     const { campaign: other } = await campaignWithChannels([SEEDED.cass])
     await other.merge({ ownerId: gm.id }).save()
-    const reused = await apiCall(client, 'post', `/api/v1/campaigns/${other.id}/polls`, token)
+    const reused = await apiLaunch(client, other.id, token)
       .header('Idempotency-Key', 'key-one')
       .json(QUESTION)
     reused.assertStatus(409)
@@ -151,7 +142,7 @@ test.group('API v1: launch a poll', (group) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.bram])
     const token = await apiTokenOf(gm)
 
-    const response = await apiCall(client, 'post', `/api/v1/campaigns/${campaign.id}/polls`, token)
+    const response = await apiLaunch(client, campaign.id, token)
       .header('Idempotency-Key', 'bad key with spaces')
       .json({ title: '', choices: ['Only one'], duration: 5, voting: 'sometimes' })
 
@@ -164,25 +155,22 @@ test.group('API v1: launch a poll', (group) => {
       voting: 'voting is "auto" or "chat".',
     })
 
-    const longChoice = await apiCall(
-      client,
-      'post',
-      `/api/v1/campaigns/${campaign.id}/polls`,
-      token
-    ).json({ ...QUESTION, choices: ['Yes', 'x'.repeat(26)], duration: 12.5 })
+    const longChoice = await apiLaunch(client, campaign.id, token).json({
+      ...QUESTION,
+      choices: ['Yes', 'x'.repeat(26)],
+      duration: 12.5,
+    })
     longChoice.assertStatus(422)
     assert.deepEqual(errorFields(longChoice.body()), {
       'choices.1': 'Twitch allows at most 25 characters per choice.',
       'duration': 'The duration is a whole number of seconds.',
     })
 
-    const nul = await apiCall(client, 'post', `/api/v1/campaigns/${campaign.id}/polls`, token).json(
-      {
-        ...QUESTION,
-        title: 'Open\u0000it?',
-        choices: ['Yes', 'N\u0000o'],
-      }
-    )
+    const nul = await apiLaunch(client, campaign.id, token).json({
+      ...QUESTION,
+      title: 'Open\u0000it?',
+      choices: ['Yes', 'N\u0000o'],
+    })
     nul.assertStatus(422)
     assert.deepEqual(nul.body().errors, [
       {
@@ -192,7 +180,7 @@ test.group('API v1: launch a poll', (group) => {
       },
     ])
 
-    const badKey = await apiCall(client, 'post', `/api/v1/campaigns/${campaign.id}/polls`, token)
+    const badKey = await apiLaunch(client, campaign.id, token)
       .header('Idempotency-Key', 'bad key with spaces')
       .json(QUESTION)
     badKey.assertStatus(422)
@@ -209,12 +197,7 @@ test.group('API v1: launch a poll', (group) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.pat])
     const token = await apiTokenOf(gm)
 
-    const response = await apiCall(
-      client,
-      'post',
-      `/api/v1/campaigns/${campaign.id}/polls`,
-      token
-    ).json(QUESTION)
+    const response = await apiLaunch(client, campaign.id, token).json(QUESTION)
 
     response.assertStatus(422)
     assert.equal(
@@ -229,28 +212,24 @@ test.group('API v1: launch a poll', (group) => {
     assert,
   }) => {
     const { campaign, streamers } = await campaignWithChannels([SEEDED.bram])
-    const url = `/api/v1/campaigns/${campaign.id}/polls`
 
-    const member = await apiCall(
+    const member = await apiLaunch(
       client,
-      'post',
-      url,
+      campaign.id,
       await apiTokenOf(streamers.bram_rolls.user)
     ).json(QUESTION)
     member.assertStatus(403)
 
-    const stranger = await apiCall(
+    const stranger = await apiLaunch(
       client,
-      'post',
-      url,
+      campaign.id,
       await apiTokenOf(await UserFactory.create())
     ).json(QUESTION)
     stranger.assertStatus(404)
 
-    const missing = await apiCall(
+    const missing = await apiLaunch(
       client,
-      'post',
-      '/api/v1/campaigns/987654/polls',
+      987654,
       await apiTokenOf(await UserFactory.create())
     ).json(QUESTION)
     missing.assertStatus(404)

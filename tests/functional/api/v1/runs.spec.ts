@@ -4,7 +4,7 @@ import PollRun from '#models/poll_run'
 import { UserFactory } from '#database/factories/user_factory'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
-import { apiCall, apiTestSetup, apiTokenOf } from '#tests/helpers/api'
+import { apiCall, apiLaunch, apiTestSetup, apiTokenOf } from '#tests/helpers/api'
 import { campaignWithChannels, SEEDED } from '#tests/helpers/polls'
 
 const QUESTION = { title: 'Who opens the chest?', choices: ['Bram', 'Cass'], duration: 120 }
@@ -17,12 +17,7 @@ async function launchedThroughApi(client: Parameters<typeof apiCall>[0]) {
     SEEDED.pat,
   ])
   const token = await apiTokenOf(gm)
-  const launch = await apiCall(
-    client,
-    'post',
-    `/api/v1/campaigns/${campaign.id}/polls`,
-    token
-  ).json(QUESTION)
+  const launch = await apiLaunch(client, campaign.id, token).json(QUESTION)
   launch.assertStatus(201)
   const runId: number = launch.body().run_id
   const pollIdOf = (accountId: string) => twitchEmulator.state.listPolls(accountId)[0].id
