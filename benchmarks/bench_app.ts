@@ -9,8 +9,13 @@ const APP_ROOT = new URL('../', import.meta.url)
 /**
  * What every benchmark starts with: an emulator in its own process with the
  * given latency, then the app booted in the console environment against it,
- * against its own database and its own Redis database. Process variables win
- * over .env, so development and test data are never touched.
+ * against the benchmark's own database (created when missing and migrated)
+ * and its own Redis database. Process variables win over .env, so
+ * development and test data are never touched.
+ *
+ * `name` picks both: database `chorus_bench_<name>` and Redis database
+ * `redisDb`, unless BENCH_<NAME>_DB_DATABASE or BENCH_<NAME>_REDIS_DB say
+ * otherwise (without a name: chorus_bench, BENCH_DB_DATABASE, BENCH_REDIS_DB).
  *
  * With `webhooks`, a web instance (startWebInstance) is to take EventSub
  * webhooks on a free port (APP_URL): the benchmark process and the instance
@@ -18,10 +23,15 @@ const APP_ROOT = new URL('../', import.meta.url)
  */
 export async function startBenchApp(options: {
   latencyMs: number
-  database: string
-  redisDb: string
+  name?: string
+  redisDb: number
   webhooks?: boolean
 }) {
+  const prefix = options.name ? `BENCH_${options.name.toUpperCase()}` : 'BENCH'
+  const database =
+    process.env[`${prefix}_DB_DATABASE`] ??
+    (options.name ? `chorus_bench_${options.name}` : 'chorus_bench')
+  const redisDb = process.env[`${prefix}_REDIS_DB`] ?? String(options.redisDb)
   const emulator = await BenchEmulator.start({ latencyMs: options.latencyMs, ...CLIENT })
   if (options.webhooks) {
     const port = await unusedPort()
@@ -41,8 +51,8 @@ export async function startBenchApp(options: {
     APP_KEY: 'chorus-bench-key-only-for-the-benchmark-db',
     LOG_LEVEL: 'warn',
     SCHEDULER_ENABLED: 'false',
-    DB_DATABASE: options.database,
-    REDIS_DB: options.redisDb,
+    DB_DATABASE: database,
+    REDIS_DB: redisDb,
     TWITCH_OAUTH_URL: emulator.oauthUrl,
     TWITCH_HELIX_URL: emulator.helixUrl,
     TWITCH_CLIENT_ID: CLIENT.clientId,
@@ -61,6 +71,15 @@ export async function startBenchApp(options: {
   await app.init()
   await app.boot()
   await app.start(async () => {})
+  try {
+    // Imported once the app is booted: it reaches the database through Lucid.
+    const { migrateBenchDatabase } = await import('./bench_database.js')
+    await migrateBenchDatabase(app)
+  } catch (error) {
+    await app.terminate()
+    await emulator.stop()
+    throw error
+  }
 
   return { app, emulator }
 }

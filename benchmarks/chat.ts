@@ -54,8 +54,8 @@ const {
 const { app, emulator } = await startBenchApp({
   latencyMs: 0,
   webhooks: true,
-  database: process.env.BENCH_CHAT_DB_DATABASE ?? 'chorus_bench_chat',
-  redisDb: process.env.BENCH_CHAT_REDIS_DB ?? '15',
+  name: 'chat',
+  redisDb: 15,
 })
 
 const { default: PollChannel } = await import('#models/poll_channel')
@@ -63,28 +63,23 @@ const { PollEndService } = await import('#services/polls/poll_end_service')
 const { ChatVoteTally } = await import('#services/chat_votes/chat_vote_tally')
 const { CHAT_VOTING_SCOPES } = await import('#services/chat_votes/chat_scopes')
 const { CHAT_MESSAGE_TYPE } = await import('#services/chat_votes/chat_subscription_source')
-const { migrateBenchDatabase, resetBenchData } = await import('./bench_database.js')
+const { resetBenchData } = await import('./bench_database.js')
 const { BENCH_CHOICES, seedCampaignPoll, launchBenchPoll, stopBench } =
   await import('./bench_poll.js')
 const { GmSubscriber: Subscriber } = await import('./gm_subscriber.js')
 const { ChatTraffic } = await import('./chat_traffic.js')
-
-async function prepare() {
-  await migrateBenchDatabase(app)
-  await resetBenchData(emulator, [
-    'polls:*',
-    'eventsub:*',
-    'twitch:app-token*',
-    'chorus:chat-vote:*',
-  ])
-}
 
 let exitCode = 0
 let instance: WebInstance | null = null
 let subscriber: GmSubscriber | null = null
 try {
   console.log(`Preparing ${channelCount} chat channels…`)
-  await prepare()
+  await resetBenchData(emulator, [
+    'polls:*',
+    'eventsub:*',
+    'twitch:app-token*',
+    'chorus:chat-vote:*',
+  ])
   const tokens = await emulator.connectUsers(channelCount, 'chat', '')
   // Not affiliates: every channel votes in chat, as a small channel does.
   const seeded = await seedCampaignPoll(tokens, windowSeconds + 60, {

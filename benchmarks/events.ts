@@ -47,27 +47,22 @@ const {
 const { app, emulator } = await startBenchApp({
   latencyMs: 0,
   webhooks: true,
-  database: process.env.BENCH_EVENTS_DB_DATABASE ?? 'chorus_bench_events',
-  redisDb: process.env.BENCH_EVENTS_REDIS_DB ?? '12',
+  name: 'events',
+  redisDb: 12,
 })
 
 const { default: PollChannel } = await import('#models/poll_channel')
 const { PollEndService } = await import('#services/polls/poll_end_service')
-const { migrateBenchDatabase, resetBenchData } = await import('./bench_database.js')
+const { resetBenchData } = await import('./bench_database.js')
 const { seedCampaignPoll, launchBenchPoll, stopBench } = await import('./bench_poll.js')
 const { GmSubscriber: Subscriber } = await import('./gm_subscriber.js')
-
-async function prepare() {
-  await migrateBenchDatabase(app)
-  await resetBenchData(emulator, ['polls:*', 'eventsub:*', 'twitch:app-token*'])
-}
 
 let exitCode = 0
 let instance: WebInstance | null = null
 let subscriber: GmSubscriber | null = null
 try {
   console.log(`Preparing ${channelCount} channels…`)
-  await prepare()
+  await resetBenchData(emulator, ['polls:*', 'eventsub:*', 'twitch:app-token*'])
   const tokens = await emulator.connectUsers(channelCount, 'events')
   const seeded = await seedCampaignPoll(tokens, windowSeconds + 60)
 

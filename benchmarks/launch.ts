@@ -25,7 +25,6 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startBenchApp } from './bench_app.js'
 import { numericOptions } from './bench_options.js'
-import type { BenchTokens } from './bench_emulator.js'
 import { printReport } from './bench_report.js'
 
 const LATENCY_MS = 100
@@ -40,25 +39,19 @@ const { channels: channelCount, seconds: windowSeconds } = numericOptions({
 
 const { app, emulator } = await startBenchApp({
   latencyMs: LATENCY_MS,
-  database: process.env.BENCH_LAUNCH_DB_DATABASE ?? 'chorus_bench_launch',
-  redisDb: process.env.BENCH_LAUNCH_REDIS_DB ?? '13',
+  name: 'launch',
+  redisDb: 13,
 })
 
-const { DateTime } = await import('luxon')
-const { default: db } = await import('@adonisjs/lucid/services/db')
-const { default: encryption } = await import('@adonisjs/core/services/encryption')
-const { default: User } = await import('#models/user')
-const { default: Campaign } = await import('#models/campaign')
 const { default: Streamer } = await import('#models/streamer')
-const { default: Poll } = await import('#models/poll')
 const { HealthCheckService } = await import('#services/tokens/health_check_service')
 const { StreamerTokenRunner } = await import('#services/tokens/streamer_token_runner')
 const { TwitchHelixClient } = await import('#services/twitch/twitch_helix_client')
 const { PollLaunchService } = await import('#services/polls/poll_launch_service')
 const { PollEndService } = await import('#services/polls/poll_end_service')
-const { PollResultsPoller } = await import('#services/polls/poll_results_poller')
 const { PollSettings } = await import('#services/polls/poll_settings')
-const { migrateBenchDatabase, resetBenchData } = await import('./bench_database.js')
+const { resetBenchData } = await import('./bench_database.js')
+const { seedCampaignPoll, stopBench } = await import('./bench_poll.js')
 
 async function helixCounts() {
   const { counts } = await emulator.stats()
@@ -67,60 +60,6 @@ async function helixCounts() {
     create: counts['polls.create'],
     update: counts['polls.update'],
   }
-}
-
-async function prepare() {
-  await migrateBenchDatabase(app)
-  await resetBenchData(emulator, ['polls:*'])
-}
-
-/**
- * A GM's campaign whose members hold the emulator's tokens (valid 4 h, not
- * due) and an active poll authorization, and one prepared poll.
- */
-async function seed(tokens: BenchTokens[], durationSeconds: number) {
-  const now = DateTime.now()
-  const gm = await User.create({ displayName: 'Bench GM' })
-  const campaign = await Campaign.create({ ownerId: gm.id, name: 'Bench show', description: '' })
-  const users = await User.createMany(tokens.map((token) => ({ displayName: token.login })))
-  const streamers = await Streamer.createMany(
-    tokens.map((token, index) => ({
-      userId: users[index].id,
-      twitchUserId: token.twitchUserId,
-      twitchLogin: token.login,
-      twitchDisplayName: token.login,
-      broadcasterType: 'affiliate' as const,
-      profileImageUrl: '',
-      scopes: ['channel:manage:polls', 'channel:read:polls'],
-      accessTokenEncrypted: encryption.encrypt(token.accessToken),
-      refreshTokenEncrypted: encryption.encrypt(token.refreshToken),
-      isActive: true,
-      tokenExpiresAt: now.plus({ hours: 4 }),
-      lastTokenRefreshAt: now,
-    }))
-  )
-  await db.table('campaign_memberships').multiInsert(
-    streamers.map((streamer) => ({
-      campaign_id: campaign.id,
-      streamer_id: streamer.id,
-      status: 'active',
-      invited_at: now.toJSDate(),
-      accepted_at: now.toJSDate(),
-      poll_authorization_granted_at: now.toJSDate(),
-      poll_authorization_expires_at: now.plus({ hours: 12 }).toJSDate(),
-      created_at: now.toJSDate(),
-      updated_at: now.toJSDate(),
-    }))
-  )
-  const poll = await Poll.create({
-    campaignId: campaign.id,
-    position: 1,
-    title: 'Does the party trust the innkeeper?',
-    choices: ['Yes', 'No', 'Roll for it'],
-    durationSeconds,
-    channelPointsPerVote: null,
-  })
-  return { gm, campaign, streamers, poll }
 }
 
 /**
@@ -159,9 +98,10 @@ function median(samples: number[]) {
 let exitCode = 0
 try {
   console.log(`Preparing ${channelCount} channels (emulator latency ${LATENCY_MS} ms per call)…`)
-  await prepare()
+  await resetBenchData(emulator, ['polls:*'])
   const tokens = await emulator.connectUsers(channelCount, 'launch')
-  const { gm, campaign, streamers, poll } = await seed(tokens, windowSeconds + 60)
+  const { gm, campaign, poll } = await seedCampaignPoll(tokens, windowSeconds + 60)
+  const streamers = await Streamer.query().orderBy('id')
   const settings = new PollSettings()
 
   const roundTripMs = await oneRoundTrip(streamers)
@@ -247,9 +187,6 @@ try {
   console.error(error)
   exitCode = 1
 } finally {
-  const poller = await app.container.make(PollResultsPoller)
-  await poller.stopAll()
-  await app.terminate()
-  await emulator.stop()
+  await stopBench(app, emulator, null, null)
 }
 process.exit(exitCode)

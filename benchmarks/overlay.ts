@@ -38,23 +38,16 @@ const {
   channels: channelCount,
   seconds: voteSeconds,
 } = numericOptions({ clients: 2000, channels: 50, seconds: 30 })
-const database = process.env.BENCH_OVERLAY_DB_DATABASE ?? 'chorus_bench_overlay'
-const redisDb = process.env.BENCH_OVERLAY_REDIS_DB ?? '12'
+const { app, emulator } = await startBenchApp({ latencyMs: 0, name: 'overlay', redisDb: 12 })
 
-const { app, emulator } = await startBenchApp({ latencyMs: 0, database, redisDb })
-
-const { DateTime } = await import('luxon')
-const { default: User } = await import('#models/user')
-const { default: Campaign } = await import('#models/campaign')
 const { default: Streamer } = await import('#models/streamer')
-const { default: Poll } = await import('#models/poll')
-const { PollLaunchService } = await import('#services/polls/poll_launch_service')
 const { PollEndService } = await import('#services/polls/poll_end_service')
 const { PollResultsPoller } = await import('#services/polls/poll_results_poller')
 const { PollSettings } = await import('#services/polls/poll_settings')
 const { OverlayService } = await import('#services/overlays/overlay_service')
 const { mapWithConcurrency } = await import('#services/concurrency')
-const { migrateBenchDatabase, resetBenchData, seedStreamers } = await import('./bench_database.js')
+const { resetBenchData } = await import('./bench_database.js')
+const { seedCampaignPoll, launchBenchPoll, stopBench } = await import('./bench_poll.js')
 
 /** This process only launches; the web instance reads results with its own settings. */
 app.container.swap(PollSettings, () =>
@@ -65,11 +58,6 @@ app.container.swap(PollSettings, () =>
     quietBackoffFactor: 1,
   })
 )
-
-async function prepare() {
-  await migrateBenchDatabase(app)
-  await resetBenchData(emulator, ['polls:*', 'overlay_limit*'])
-}
 
 /** The web instance under test, with the probe, sharing this database and Redis. */
 async function startServer(port: number) {
@@ -227,10 +215,9 @@ const clients: OverlayClient[] = []
 let exitCode = 0
 try {
   console.log(`Preparing ${channelCount} channels and ${clientCount} overlay clients…`)
-  await prepare()
+  await resetBenchData(emulator, ['polls:*', 'overlay_limit*'])
   const tokens = await emulator.connectUsers(channelCount, 'overlay')
-  const now = DateTime.now()
-  await seedStreamers(tokens, now)
+  const seeded = await seedCampaignPoll(tokens, voteSeconds + 60)
   const streamers = await Streamer.query().orderBy('id')
   const overlays = await app.container.make(OverlayService)
   const keys = await mapWithConcurrency(streamers, 8, async (streamer) => {
@@ -257,19 +244,7 @@ try {
     `${subscribed}/${clientCount} overlays subscribed in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s`
   )
 
-  const gm = await User.firstOrFail()
-  const campaign = await Campaign.firstOrFail()
-  const poll = await Poll.create({
-    campaignId: campaign.id,
-    position: 1,
-    title: 'Does the party trust the innkeeper?',
-    choices: ['Yes', 'No', 'Roll for it'],
-    durationSeconds: voteSeconds + 60,
-    channelPointsPerVote: null,
-  })
-  const launcher = await app.container.make(PollLaunchService)
-  const { run } = await launcher.launch(campaign, poll, gm, `bench-overlay-${Date.now()}`)
-  await run.load('channels')
+  const run = await launchBenchPoll(app, seeded)
   const pollIds = run.channels.flatMap((channel) =>
     channel.twitchPollId ? [channel.twitchPollId] : []
   )
@@ -341,9 +316,6 @@ try {
     await exited
     clearTimeout(stuck)
   }
-  const pollers = await app.container.make(PollResultsPoller)
-  await pollers.stopAll()
-  await app.terminate()
-  await emulator.stop()
+  await stopBench(app, emulator, null, null)
 }
 process.exit(exitCode)

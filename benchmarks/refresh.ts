@@ -37,8 +37,7 @@ const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? '1000,5000,20000')
 
 const { app, emulator } = await startBenchApp({
   latencyMs: LATENCY_MS,
-  database: process.env.BENCH_DB_DATABASE ?? 'chorus_bench',
-  redisDb: process.env.BENCH_REDIS_DB ?? '14',
+  redisDb: 14,
 })
 
 const { DateTime } = await import('luxon')
@@ -46,7 +45,7 @@ const { RefreshCycle } = await import('#services/tokens/refresh_cycle')
 const { RefreshSelection } = await import('#services/tokens/refresh_selection')
 const { TokenRefreshSettings } = await import('#services/tokens/token_refresh_settings')
 const { startQueryCounter } = await import('#tests/helpers/query_counter')
-const { migrateBenchDatabase, resetBenchData, seedStreamers } = await import('./bench_database.js')
+const { resetBenchData, seedStreamers } = await import('./bench_database.js')
 
 interface Result {
   n: number
@@ -61,10 +60,6 @@ interface Result {
   success: number
   failed: number
   twitchCalls: number
-}
-
-async function prepare() {
-  await migrateBenchDatabase(app)
 }
 
 /**
@@ -181,7 +176,6 @@ function heapGrowth(results: Result[]) {
 
 let exitCode = 0
 try {
-  await prepare()
   const { concurrency } = await app.container.make(TokenRefreshSettings)
   console.log(`Warming up with ${WARMUP_SIZE} streamers…`)
   await measure(WARMUP_SIZE, concurrency)

@@ -1,7 +1,8 @@
 import type { ApplicationService } from '@adonisjs/core/types'
-import type {
-  DeliverableNotification,
-  NotificationChannel,
+import {
+  NotificationChannelRegistry,
+  type DeliverableNotification,
+  type NotificationChannel,
 } from '#services/notifications/notification_channel'
 
 /**
@@ -16,9 +17,7 @@ export default class PushProvider {
 
   constructor(protected app: ApplicationService) {}
 
-  async register() {
-    const { NotificationChannelRegistry } =
-      await import('#services/notifications/notification_channel')
+  register() {
     this.app.container.singleton(
       NotificationChannelRegistry,
       () => new NotificationChannelRegistry()
@@ -26,10 +25,7 @@ export default class PushProvider {
   }
 
   async ready() {
-    const { NotificationChannelRegistry } =
-      await import('#services/notifications/notification_channel')
     const notificationChannels = await this.app.container.make(NotificationChannelRegistry)
-    const { NotificationService } = await import('#services/notifications/notification_service')
     const { WebPushChannel } = await import('#services/push/web_push_channel')
 
     const container = this.app.container
@@ -48,15 +44,11 @@ export default class PushProvider {
     }
     notificationChannels.register(this.#channel)
 
-    this.app.terminating(async () => {
-      await NotificationService.settleDeliveries()
-    })
+    this.app.terminating(() => notificationChannels.settle())
   }
 
   async shutdown() {
     if (!this.#channel) return
-    const { NotificationChannelRegistry } =
-      await import('#services/notifications/notification_channel')
     const notificationChannels = await this.app.container.make(NotificationChannelRegistry)
     notificationChannels.unregister(this.#channel)
   }

@@ -5,8 +5,8 @@ import { CampaignActionRefused } from '#services/campaigns/errors'
 /**
  * The HTTP side of a refused campaign action: controllers map a service's
  * `CampaignActionRefused` to it (`refusalsGoTo`). It handles itself: the
- * message is flashed as an error and the browser goes to `redirectTo` (or
- * back to the page it came from), with the form's input kept.
+ * message is flashed as an error and the browser goes to `redirectTo`, with
+ * the form's input kept.
  */
 export class CampaignActionException extends Exception {
   static status = 422
@@ -14,12 +14,12 @@ export class CampaignActionException extends Exception {
 
   /** Show a "reconnect your Twitch account" link along with the message. */
   readonly reconnect: boolean
-  readonly redirectTo: string | null
+  readonly redirectTo: string
 
-  constructor(message: string, options: { reconnect?: boolean; redirectTo?: string } = {}) {
+  constructor(message: string, options: { redirectTo: string; reconnect?: boolean }) {
     super(message)
     this.reconnect = options.reconnect ?? false
-    this.redirectTo = options.redirectTo ?? null
+    this.redirectTo = options.redirectTo
   }
 
   async handle(error: this, ctx: HttpContext) {
@@ -28,10 +28,7 @@ export class CampaignActionException extends Exception {
     if (error.reconnect) {
       ctx.session.flash('reconnect', true)
     }
-    if (error.redirectTo) {
-      return ctx.response.redirect(error.redirectTo)
-    }
-    return ctx.response.redirect().back()
+    return ctx.response.redirect(error.redirectTo)
   }
 }
 

@@ -7,13 +7,12 @@ import { UnprintableInputException } from '#exceptions/unprintable_input_excepti
  * character, with a 422 naming the field. One check for every form and API
  * body: validators never see such text and PostgreSQL never refuses it.
  *
- * Webhooks are left to their handlers: a refused delivery is retried by its
- * sender and may end the subscription, so they must accept and clean what
- * they store instead.
+ * Webhooks are left to their handlers (the kernel registers this guard
+ * `pageOnly`): a refused delivery is retried by its sender and may end the
+ * subscription, so they must accept and clean what they store instead.
  */
 export default class NulInputGuardMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    if (ctx.request.url().startsWith('/webhooks/')) return next()
     const field = fieldWithNul(ctx.request.all())
     if (field !== null) {
       throw new UnprintableInputException(field)

@@ -1,6 +1,7 @@
 import { BaseCheck, Result } from '@adonisjs/core/health'
 import type { HealthCheckContract, HealthCheckResult } from '@adonisjs/core/types/health'
 import type { RedisConnection } from '@adonisjs/redis'
+import { errorMessage } from '#services/error_message'
 
 /**
  * Redis answers PING. Unlike the framework's Redis check, a connection that
@@ -19,7 +20,7 @@ export class RedisPingCheck extends BaseCheck {
       await this.connection.ping()
       return Result.ok('Redis answered PING')
     } catch (error) {
-      return Result.failed(error instanceof Error ? error.message : String(error))
+      return Result.failed(errorMessage(error))
     }
   }
 }

@@ -38,10 +38,7 @@ export class ServiceAvailability {
    * Stops every probe (the process is terminating).
    */
   stopProbes() {
-    for (const probe of this.#probes.values()) {
-      if (probe.timer) clearInterval(probe.timer)
-      probe.timer = null
-    }
+    for (const dependency of this.#probes.keys()) this.#stopProbe(dependency)
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   type NotificationInput,
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
+import { errorMessage } from '#services/error_message'
 
 export const CAMPAIGN_NOTIFICATION_TYPES = {
   /** To a streamer: a GM invited them. */
@@ -93,7 +94,7 @@ export class CampaignNotifier {
       await this.notifications.notify([input])
     } catch (error) {
       logger.warn(
-        { campaignId: campaign.id, event, error: error instanceof Error ? error.message : error },
+        { campaignId: campaign.id, event, error: errorMessage(error) },
         '[Campaigns] could not write a notification'
       )
     }
@@ -115,7 +116,7 @@ export class CampaignNotifier {
       await this.notifications.resolve(ids.map(notificationSubject.membership), types)
     } catch (error) {
       logger.warn(
-        { membershipIds: ids, error: error instanceof Error ? error.message : error },
+        { membershipIds: ids, error: errorMessage(error) },
         '[Campaigns] could not resolve notifications'
       )
     }

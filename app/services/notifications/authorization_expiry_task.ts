@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron'
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import { AuthorizationExpiryNotifier } from '#services/notifications/authorization_expiry_notifier'
+import { errorMessage } from '#services/error_message'
 
 /** The "authorization ends in 30 minutes" check runs every minute. */
 export const AUTHORIZATION_EXPIRY_EXPRESSION = '* * * * *'
@@ -33,7 +34,7 @@ export class AuthorizationExpiryTask {
       .then(() => undefined)
       .catch((error: unknown) => {
         logger.error(
-          { error: error instanceof Error ? error.message : String(error) },
+          { error: errorMessage(error) },
           '[Notifications] authorization expiry check failed'
         )
       })

@@ -11,6 +11,7 @@ import {
   type DeliverableNotification,
   type NotificationUrgency,
 } from '#services/notifications/notification_channel'
+import { errorMessage } from '#services/error_message'
 
 export const NOTIFICATION_TYPES = {
   /** To the streamer: their Twitch connection is lost, reconnect. */
@@ -207,7 +208,7 @@ export class NotificationService {
             {
               channel: channel.name,
               notificationIds: notifications.map((notification) => notification.id),
-              error: error instanceof Error ? error.message : String(error),
+              error: errorMessage(error),
             },
             `[Notifications] delivery through ${channel.name} failed`
           )

@@ -8,7 +8,7 @@ import { TwitchCallLimiter } from '#services/tokens/twitch_call_limiter'
 import { RefreshTiming } from '#services/tokens/refresh_timing'
 import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
-import { errorMessage } from '#services/tokens/refresh_recorder'
+import { errorMessage } from '#services/error_message'
 import {
   CycleTally,
   failedOutcome,

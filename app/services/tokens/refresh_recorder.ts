@@ -13,6 +13,7 @@ import {
   type RefreshOutcome,
   type RefreshTrigger,
 } from '#services/tokens/refresh_outcome'
+import { errorMessage } from '#services/error_message'
 
 /** Columns a refresh changes, copied back onto the caller's model instance. */
 const REFRESH_COLUMNS = [
@@ -185,8 +186,4 @@ async function saveTwice(streamer: Streamer) {
     )
     await streamer.save()
   }
-}
-
-export function errorMessage(error: unknown) {
-  return error instanceof Error ? error.message : String(error)
 }

@@ -60,9 +60,7 @@ export class RefreshSelection {
     const { failedAfter, failedAtOrBefore } = retryWindow(now)
     const queued = await this.retryQueue.dueIds(now)
     const transientIds = await this.#retryableTransientIds(queued, failedAtOrBefore)
-    for (const id of queued.filter((queuedId) => !transientIds.has(queuedId))) {
-      await this.retryQueue.remove(id)
-    }
+    await this.retryQueue.remove(...queued.filter((queuedId) => !transientIds.has(queuedId)))
 
     return keysetPages(
       (query) =>

@@ -2,6 +2,7 @@ import { inject } from '@adonisjs/core'
 import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
+import { errorMessage } from '#services/error_message'
 
 export type LockedResult<T> = { acquired: true; value: T } | { acquired: false }
 
@@ -36,7 +37,7 @@ export class StreamerLock {
       await streamerLock.release().catch((error: unknown) => {
         // The TTL ran out under a very slow attempt: someone else may own it now.
         logger.warn(
-          { streamerId, error: error instanceof Error ? error.message : String(error) },
+          { streamerId, error: errorMessage(error) },
           '[TokenRefresh] streamer lock expired before it was released'
         )
       })

@@ -7,7 +7,7 @@ import type { TwitchCallLimiter } from '#services/tokens/twitch_call_limiter'
 import { StreamerLock } from '#services/tokens/streamer_lock'
 import { RefreshTiming } from '#services/tokens/refresh_timing'
 import { RefreshRecorder, adoptState } from '#services/tokens/refresh_recorder'
-import { decideDue, formatDuration } from '#services/tokens/token_refresh_policy'
+import { formatDuration, type DueDecision } from '#services/tokens/token_refresh_policy'
 import {
   INACTIVE_REASON,
   failedOutcome,
@@ -72,14 +72,12 @@ export class StreamerRefresher {
         ? { status: 'skipped', streamer, reason: INACTIVE_REASON, wouldRefresh: false }
         : inactiveOutcome(streamer)
     }
-    if (!options.force) {
-      const due = decideDue({ expiresAt: streamer.tokenExpiresAt, now, nextTick })
-      if (!due.due) {
-        return { status: 'skipped', streamer, reason: due.reason, wouldRefresh: false }
-      }
+    const due = this.timing.dueDecision(streamer, now, nextTick)
+    if (!options.force && !due.due) {
+      return { status: 'skipped', streamer, reason: due.reason, wouldRefresh: false }
     }
     if (options.dryRun) {
-      return dryRunOutcome(streamer, options, now, nextTick)
+      return dryRunOutcome(streamer, options, due)
     }
 
     const locked = await this.streamerLock.run(streamer.id, () =>
@@ -121,7 +119,7 @@ export class StreamerRefresher {
       return handled
     }
     if (!options.force) {
-      const due = decideDue({ expiresAt: fresh.tokenExpiresAt, now, nextTick })
+      const due = this.timing.dueDecision(fresh, now, nextTick)
       if (!due.due) {
         return { status: 'skipped', streamer: original, reason: due.reason, wouldRefresh: false }
       }
@@ -200,10 +198,8 @@ function callTwitch<T>(options: RefreshOptions, call: () => Promise<T>): Promise
 function dryRunOutcome(
   streamer: Streamer,
   options: RefreshOptions,
-  now: DateTime,
-  nextTick: DateTime
+  due: DueDecision
 ): RefreshOutcome {
-  const due = decideDue({ expiresAt: streamer.tokenExpiresAt, now, nextTick })
   const why = options.force && !due.due ? `forced; ${due.reason}` : due.reason
   const noToken = streamer.refreshTokenEncrypted ? '' : '; no refresh token stored, it would fail'
   return { status: 'skipped', streamer, wouldRefresh: true, reason: `${why}${noToken}` }

@@ -15,6 +15,7 @@ import { RefreshSelection } from '#services/tokens/refresh_selection'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 import { reportCounts, type CycleReport } from '#services/tokens/refresh_outcome'
 import { reportBackgroundFailure } from '#services/availability/background_failure'
+import { errorMessage } from '#services/error_message'
 
 /** The retry sweep looks every minute. */
 export const RETRY_SWEEP_EXPRESSION = '* * * * *'
@@ -214,10 +215,7 @@ export class TokenRefreshScheduler {
   async #track(kind: JobKind, job: Promise<unknown>) {
     const guarded = job.catch((error: unknown) =>
       reportBackgroundFailure(error, () =>
-        logger.error(
-          { error: error instanceof Error ? error.message : String(error) },
-          `[Scheduler] token ${kind} job failed`
-        )
+        logger.error({ error: errorMessage(error) }, `[Scheduler] token ${kind} job failed`)
       )
     )
     this.#running.add(guarded)

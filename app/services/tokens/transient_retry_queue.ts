@@ -17,8 +17,9 @@ export class TransientRetryQueue {
     await redis.zadd(TransientRetryQueue.key, retryAt.toMillis(), String(streamerId))
   }
 
-  async remove(streamerId: number) {
-    await redis.zrem(TransientRetryQueue.key, String(streamerId))
+  async remove(...streamerIds: number[]) {
+    if (streamerIds.length === 0) return
+    await redis.zrem(TransientRetryQueue.key, ...streamerIds.map(String))
   }
 
   /**

@@ -1,10 +1,11 @@
 import { test } from '@japa/runner'
-import type { ApiResponse } from '@japa/api-client'
+import type { ApiClient, ApiResponse } from '@japa/api-client'
 import { StreamerFactory } from '#database/factories/streamer_factory'
 import { UserFactory } from '#database/factories/user_factory'
 import { CampaignFactory } from '#database/factories/campaign_factory'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import CampaignInvitation from '#models/campaign_invitation'
+import type User from '#models/user'
 import type { ReadinessCheckResult } from '#services/campaigns/readiness_service'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { unusedPort } from '#tests/helpers/ports'
@@ -29,6 +30,36 @@ test.group('Campaigns: readiness', (group) => {
     const gm = await connectedStreamer(SEEDED.dorian)
     const campaign = await CampaignFactory.merge({ ownerId: gm.userId, name: 'Ashes' }).create()
     return { gm, campaign }
+  }
+
+  /** A member whose 12-hour poll authorization starts now, on the test's clock. */
+  function authorizedMember(campaign: { id: number }, streamer: { id: number }) {
+    const now = clock.now()
+    return CampaignMembershipFactory.merge({
+      campaignId: campaign.id,
+      streamerId: streamer.id,
+      pollAuthorizationGrantedAt: now,
+      pollAuthorizationExpiresAt: now.plus({ hours: 12 }),
+    }).create()
+  }
+
+  /** The GM's "check now" form. */
+  function checkNow(client: ApiClient, campaign: { id: number }, user: User) {
+    return submit(client, 'post', `/campaigns/${campaign.id}/readiness/check`, user)
+  }
+
+  /** The readiness page the "check now" redirect lands on, with the results it flashed. */
+  function pageAfterCheck(
+    client: ApiClient,
+    campaign: { id: number },
+    user: User,
+    results: ReadinessCheckResult[]
+  ) {
+    return client
+      .get(`/campaigns/${campaign.id}/readiness`)
+      .loginAs(user)
+      .withSession({})
+      .withFlashMessages({ readinessCheck: results })
   }
 
   /** What "check now" flashed for the readiness page. */
@@ -116,12 +147,7 @@ test.group('Campaigns: readiness', (group) => {
     const { gm, campaign } = await gmCampaign()
     for (const account of [SEEDED.bram, SEEDED.pat]) {
       const streamer = await connectedStreamer(account)
-      await CampaignMembershipFactory.merge({
-        campaignId: campaign.id,
-        streamerId: streamer.id,
-        pollAuthorizationGrantedAt: clock.now(),
-        pollAuthorizationExpiresAt: clock.now().plus({ hours: 12 }),
-      }).create()
+      await authorizedMember(campaign, streamer)
     }
 
     const response = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
@@ -157,23 +183,13 @@ test.group('Campaigns: readiness', (group) => {
     const pat = await connectedStreamer(SEEDED.pat)
     const bram = await connectedStreamer(SEEDED.bram)
     for (const streamer of [aria, cass, pat]) {
-      await CampaignMembershipFactory.merge({
-        campaignId: campaign.id,
-        streamerId: streamer.id,
-        pollAuthorizationGrantedAt: now,
-        pollAuthorizationExpiresAt: now.plus({ hours: 12 }),
-      }).create()
+      await authorizedMember(campaign, streamer)
     }
     await CampaignMembershipFactory.apply('notGranted')
       .merge({ campaignId: campaign.id, streamerId: bram.id })
       .create()
 
-    const response = await submit(
-      client,
-      'post',
-      `/campaigns/${campaign.id}/readiness/check`,
-      gm.user
-    )
+    const response = await checkNow(client, campaign, gm.user)
 
     response.assertStatus(302)
     response.assertHeader('location', `/campaigns/${campaign.id}/readiness`)
@@ -196,11 +212,7 @@ test.group('Campaigns: readiness', (group) => {
     const renewed = await reloadStreamer(cass)
     assert.isTrue(renewed.tokenExpiresAt! > now.plus({ hours: 1 }))
 
-    const page = await client
-      .get(`/campaigns/${campaign.id}/readiness`)
-      .loginAs(gm.user)
-      .withSession({})
-      .withFlashMessages({ readinessCheck: results })
+    const page = await pageAfterCheck(client, campaign, gm.user, results)
     page.assertTextIncludes('Token renewed')
     page.assertTextIncludes('No authorization')
   })
@@ -214,20 +226,10 @@ test.group('Campaigns: readiness', (group) => {
     const bram = await connectedStreamer(SEEDED.bram)
     bram.tokenExpiresAt = now.minus({ minutes: 1 })
     await bram.save()
-    await CampaignMembershipFactory.merge({
-      campaignId: campaign.id,
-      streamerId: bram.id,
-      pollAuthorizationGrantedAt: now,
-      pollAuthorizationExpiresAt: now.plus({ hours: 12 }),
-    }).create()
+    await authorizedMember(campaign, bram)
     twitchEmulator.state.revokeRefresh(SEEDED.bram.id)
 
-    const response = await submit(
-      client,
-      'post',
-      `/campaigns/${campaign.id}/readiness/check`,
-      gm.user
-    )
+    const response = await checkNow(client, campaign, gm.user)
     const results = checkResults(response)
     assert.equal(results[0].status, 'needs_reconnect')
 
@@ -245,21 +247,12 @@ test.group('Campaigns: readiness', (group) => {
     await bram.save()
     await CampaignMembershipFactory.merge({ campaignId: campaign.id, streamerId: bram.id }).create()
 
-    const response = await submit(
-      client,
-      'post',
-      `/campaigns/${campaign.id}/readiness/check`,
-      gm.user
-    )
+    const response = await checkNow(client, campaign, gm.user)
     response.assertFlashMessage(
       'success',
       'Checked 1 member with Twitch: 0 ready, 1 must reconnect, 0 without authorization.'
     )
-    const page = await client
-      .get(`/campaigns/${campaign.id}/readiness`)
-      .loginAs(gm.user)
-      .withSession({})
-      .withFlashMessages({ readinessCheck: checkResults(response) })
+    const page = await pageAfterCheck(client, campaign, gm.user, checkResults(response))
     const html = page.text()
     assert.isTrue(row(html, 'needs_reconnect', 'bram_rolls'))
     assert.equal(html.split('must sign in with Twitch again').length, 2, 'said once')
@@ -272,15 +265,9 @@ test.group('Campaigns: readiness', (group) => {
     assert,
   }) => {
     const { gm, campaign } = await gmCampaign()
-    const now = clock.now()
     for (const account of [SEEDED.aria, SEEDED.bram]) {
       const streamer = await connectedStreamer(account)
-      await CampaignMembershipFactory.merge({
-        campaignId: campaign.id,
-        streamerId: streamer.id,
-        pollAuthorizationGrantedAt: now,
-        pollAuthorizationExpiresAt: now.plus({ hours: 12 }),
-      }).create()
+      await authorizedMember(campaign, streamer)
     }
     // Twitch is down: its OAuth endpoints are on a port where nothing listens.
     const downUrl = `http://127.0.0.1:${await unusedPort()}/oauth2`
@@ -290,7 +277,7 @@ test.group('Campaigns: readiness', (group) => {
     )
     let response: ApiResponse
     try {
-      response = await submit(client, 'post', `/campaigns/${campaign.id}/readiness/check`, gm.user)
+      response = await checkNow(client, campaign, gm.user)
     } finally {
       app.container.restore(TwitchOAuthClient)
     }
@@ -303,11 +290,7 @@ test.group('Campaigns: readiness', (group) => {
     const results = checkResults(response)
     assert.isTrue(results.every((result) => result.twitchUnreachable))
 
-    const page = await client
-      .get(`/campaigns/${campaign.id}/readiness`)
-      .loginAs(gm.user)
-      .withSession({})
-      .withFlashMessages({ readinessCheck: results })
+    const page = await pageAfterCheck(client, campaign, gm.user, results)
     page.assertTextIncludes('Not checked: Twitch could not be reached')
     assert.notInclude(page.text(), 'Check: <strong>Ready')
   })
@@ -323,22 +306,12 @@ test.group('Campaigns: readiness', (group) => {
 
     const memberPage = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(bram.user)
     memberPage.assertStatus(403)
-    const memberCheck = await submit(
-      client,
-      'post',
-      `/campaigns/${campaign.id}/readiness/check`,
-      bram.user
-    )
+    const memberCheck = await checkNow(client, campaign, bram.user)
     memberCheck.assertStatus(403)
 
     const strangerPage = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(stranger)
     strangerPage.assertStatus(404)
-    const strangerCheck = await submit(
-      client,
-      'post',
-      `/campaigns/${campaign.id}/readiness/check`,
-      stranger
-    )
+    const strangerCheck = await checkNow(client, campaign, stranger)
     strangerCheck.assertStatus(404)
     assert.equal(twitchEmulator.state.stats().counts.validate, 0)
   })

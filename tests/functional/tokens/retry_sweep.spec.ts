@@ -66,6 +66,10 @@ test.group('Retry sweep', (group) => {
       retried.map((streamer) => streamer.id),
       [due.id]
     )
+    // The recent permanent mark takes over: that id leaves the queue, the others stay.
+    assert.isNull(await queue.retryAt(markedRecently.id))
+    assert.isNotNull(await queue.retryAt(due.id))
+    assert.isNotNull(await queue.retryAt(later.id))
   })
 
   test('the sweep retries: a recovered token is refreshed and its mark cleared; a dead one deactivates', async ({
