@@ -8,6 +8,7 @@ import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
 import { announcementMessages, resultMessages } from '#services/chat_votes/chat_announcement'
 import { TwitchChatClient } from '#services/twitch/twitch_chat_client'
 import { PollRunStore, type RunWithChannels } from '#services/polls/poll_run_store'
+import { errorMessage } from '#services/error_message'
 
 /** Chat posts at once across a run's channels. */
 const POST_CONCURRENCY = 8
@@ -58,7 +59,11 @@ export class ChatVoteCounts {
         channel.chatAnnouncedAt = this.clock.now()
       } catch (error) {
         await this.tally.close(ref, channel.twitchUserId, this.clock.now().toMillis())
-        leaveOut(channel, 'twitch_refused', `The question could not be posted: ${errorText(error)}`)
+        leaveOut(
+          channel,
+          'twitch_refused',
+          `The question could not be posted: ${errorMessage(error)}`
+        )
       }
     })
     await this.store.saveChatOpenings(run.id, chat)
@@ -136,7 +141,7 @@ export class ChatVoteCounts {
         for (const message of messages) await this.chat.send(channel.twitchUserId, message)
       } catch (error) {
         logger.warn(
-          { runId: run.id, channelId: channel.id, error: errorText(error) },
+          { runId: run.id, channelId: channel.id, error: errorMessage(error) },
           '[Chat votes] could not post the result'
         )
       }
@@ -158,8 +163,4 @@ function sameVotes(current: number[] | null, next: number[]) {
   return (
     current !== null && current.length === next.length && current.every((v, i) => v === next[i])
   )
-}
-
-function errorText(error: unknown) {
-  return error instanceof Error ? error.message : String(error)
 }

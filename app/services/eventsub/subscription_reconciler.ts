@@ -16,6 +16,7 @@ import {
   type TwitchEventSubSubscription,
 } from '#services/twitch/twitch_eventsub_client'
 import { TwitchError } from '#services/twitch/twitch_errors'
+import { errorMessage } from '#services/error_message'
 
 export interface ReconcileReport {
   kept: number
@@ -232,8 +233,4 @@ function keyOf(subscription: { type: string; version: string; condition: Record<
     .map((name) => `${name}=${subscription.condition[name]}`)
     .join('&')
   return `${subscription.type}@${subscription.version}?${condition}`
-}
-
-function errorMessage(error: unknown) {
-  return error instanceof Error ? error.message : String(error)
 }

@@ -16,6 +16,7 @@ import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
 import { ChatVoteCounts, isChatChannel } from '#services/chat_votes/chat_vote_counts'
 import { ReadPace } from '#services/polls/read_pace'
+import { errorMessage } from '#services/error_message'
 
 export interface PollTickResult {
   /** Helix requests this tick sent. */
@@ -298,8 +299,4 @@ export class PollResultsPoller {
     const streamers = ids.length ? await Streamer.query().whereIn('id', ids) : []
     return new Map(streamers.map((streamer) => [streamer.id, streamer]))
   }
-}
-
-function errorMessage(error: unknown) {
-  return error instanceof Error ? error.message : String(error)
 }
