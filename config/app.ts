@@ -1,7 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
-import { isPublicAddress } from '#services/push/network_address'
+import { isTrustedProxy } from '#config/proxies'
 
 /**
  * Public base URL: the OAuth callback and links in notifications use it.
@@ -15,10 +15,9 @@ export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: true,
   useAsyncLocalStorage: false,
-  // X-Forwarded-For is believed only from a proxy on a private network or
-  // this machine: from anyone else it could be forged to dodge the per-IP
-  // sign-in limit (docs/operations.md, "Rate limits").
-  trustProxy: (address: string) => !isPublicAddress(address),
+  // X-Forwarded-For is believed only from the proxies named in
+  // TRUSTED_PROXIES (config/proxies.ts).
+  trustProxy: isTrustedProxy,
   cookie: {
     domain: '',
     path: '/',

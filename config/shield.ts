@@ -1,4 +1,5 @@
 import { defineConfig } from '@adonisjs/shield'
+import { isOverlaySubscription } from '#middleware/machine_routes'
 
 /**
  * Where pages may load images from besides Chorus itself: Twitch profile
@@ -35,7 +36,8 @@ const shieldConfig = defineConfig({
   },
   csrf: {
     enabled: true,
-    exceptRoutes: [],
+    // An overlay subscribes with its key, never with a cookie (docs/overlay.md)
+    exceptRoutes: isOverlaySubscription,
     enableXsrfCookie: true,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

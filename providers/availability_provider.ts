@@ -2,6 +2,7 @@ import type { ApplicationService } from '@adonisjs/core/types'
 import availabilityConfig from '#config/availability'
 import { Clock } from '#services/clock'
 import { ServiceAvailability } from '#services/availability/service_availability'
+import { isClosedRedisConnection } from '#services/availability/outage_errors'
 
 /**
  * Follows the health of PostgreSQL and Redis in every process
@@ -16,6 +17,24 @@ export default class AvailabilityProvider {
   register() {
     this.app.container.singleton(ServiceAvailability, async (resolver) => {
       return new ServiceAvailability(await resolver.make(Clock))
+    })
+  }
+
+  /**
+   * While the app terminates, a Redis command whose connection is closed
+   * under it (Redis going away at the same moment, the framework's own QUIT
+   * included) has nowhere to go and nothing left to do: it must not crash a
+   * clean shutdown. Anything else unhandled still crashes the process, as
+   * Node would.
+   */
+  #closedWhileTerminating = (reason: unknown) => {
+    if (isClosedRedisConnection(reason)) return
+    throw reason
+  }
+
+  async ready() {
+    this.app.terminating(() => {
+      process.on('unhandledRejection', this.#closedWhileTerminating)
     })
   }
 

@@ -8,6 +8,8 @@
 | beyond the required ones has a default.
 */
 import { Env } from '@adonisjs/core/env'
+import { parseAddressList } from '#services/push/network_address'
+import { errorMessage } from '#services/error_message'
 
 export default await Env.create(new URL('../', import.meta.url), {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
@@ -84,4 +86,14 @@ export default await Env.create(new URL('../', import.meta.url), {
   | state and their live channel (docs/overlay.md)
   */
   OVERLAY_REQUESTS_PER_MINUTE: Env.schema.number.optional(),
+  // Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR
+  // ranges, comma-separated (config/proxies.ts); empty = none
+  TRUSTED_PROXIES: (name: string, value?: string) => {
+    try {
+      parseAddressList(value ?? '')
+    } catch (error) {
+      throw new Error(`${name}: ${errorMessage(error)}`)
+    }
+    return value
+  },
 })

@@ -32,6 +32,8 @@ router.use([
   pageOnly(() => import('@adonisjs/core/bodyparser_middleware')),
   pageOnly(() => import('#middleware/nul_input_guard_middleware')),
   browserOnly(() => import('@adonisjs/session/session_middleware')),
+  // A visitor with nothing in the session gets no session stored (docs/operations.md)
+  browserOnly(() => import('#middleware/visitor_session_middleware')),
   browserOnly(() => import('@adonisjs/shield/shield_middleware')),
   pageOnly(() => import('@adonisjs/auth/initialize_auth_middleware')),
   browserOnly(() => import('#middleware/silent_auth_middleware')),
@@ -42,4 +44,6 @@ export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   // The JSON API: bearer tokens only (docs/api.md)
   apiAuth: () => import('#middleware/api_auth_middleware'),
+  // Transmit's routes: a stream id and a known channel name (start/transmit.ts)
+  liveRequestGuard: () => import('#middleware/live_request_guard_middleware'),
 })

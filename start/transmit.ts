@@ -14,8 +14,9 @@ import transmit from '@adonisjs/transmit/services/main'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
 import { OverlayAccess } from '#services/overlays/overlay_access'
+import { middleware } from '#start/kernel'
 
-transmit.registerRoutes()
+transmit.registerRoutes((route) => route.use(middleware.liveRequestGuard()))
 
 transmit.authorize<{ runId: string }>(PollBroadcaster.channelPattern, (ctx, { runId }) =>
   PollBroadcaster.canSubscribe(ctx.auth.user, runId)

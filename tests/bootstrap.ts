@@ -11,6 +11,7 @@ import { browserClient } from '@japa/browser-client'
 import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
 import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
 import { chromium } from 'playwright'
+import { ensureTestDatabase } from '#tests/helpers/test_database'
 
 /**
  * Japa plugins: assertions, the HTTP client with session/auth/CSRF helpers,
@@ -45,11 +46,11 @@ export const plugins: Config['plugins'] = [
 ]
 
 /**
- * Migrate the test database once before the run; functional and browser
- * suites start the HTTP server.
+ * Create the test database if it is missing and migrate it once before the
+ * run; functional and browser suites start the HTTP server.
  */
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
-  setup: [() => testUtils.db().migrate()],
+  setup: [ensureTestDatabase, () => testUtils.db().migrate()],
   teardown: [],
 }
 

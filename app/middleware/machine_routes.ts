@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import { OVERLAY_CHANNEL_PREFIX } from '#services/overlays/overlay_channel_name'
 
 interface Middleware {
   handle(ctx: HttpContext, next: NextFn): unknown
@@ -26,6 +27,19 @@ export function isMachineRoute(ctx: HttpContext) {
  */
 export function isApiRoute(ctx: HttpContext) {
   return ctx.route?.pattern.startsWith('/api/') ?? false
+}
+
+/**
+ * An overlay's live subscription (`POST /__transmit/subscribe|unsubscribe`
+ * for an `overlays/…` channel): the overlay key in its header is the only
+ * credential, no cookie grants it anything, so it needs no CSRF token — and
+ * the overlay page, which keeps no session, has none (docs/overlay.md).
+ */
+export function isOverlaySubscription(ctx: HttpContext) {
+  const pattern = ctx.route?.pattern
+  if (pattern !== '/__transmit/subscribe' && pattern !== '/__transmit/unsubscribe') return false
+  const channel: unknown = ctx.request.input('channel')
+  return typeof channel === 'string' && channel.startsWith(OVERLAY_CHANNEL_PREFIX)
 }
 
 /**

@@ -68,3 +68,11 @@ export function unreachableDependency(error: unknown): Dependency | null {
   }
   return null
 }
+
+/**
+ * What a Redis command still waiting for its answer fails with when its
+ * connection is closed under it (ioredis's own message).
+ */
+export function isClosedRedisConnection(error: unknown) {
+  return error instanceof Error && error.message === 'Connection is closed.'
+}

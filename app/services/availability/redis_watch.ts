@@ -50,15 +50,22 @@ export class WatchedRedisClient extends Redis {
   }
 
   /**
-   * Closing while Redis is away: drop the connection rather than queue a
-   * QUIT that would wait for Redis and hold the process on shutdown.
+   * Closing never fails: while Redis is away the connection is dropped
+   * rather than queueing a QUIT that would wait for Redis and hold the
+   * process on shutdown, and a QUIT that Redis closes the connection on
+   * before answering ("Connection is closed") has closed it all the same.
    */
   async quit(): Promise<'OK'> {
-    if (this.#failing || this.status === 'wait' || this.status === 'reconnecting') {
+    if (this.#failing || ['wait', 'reconnecting', 'end'].includes(this.status)) {
       this.disconnect()
       return 'OK'
     }
-    return super.quit()
+    try {
+      return await super.quit()
+    } catch {
+      this.disconnect()
+      return 'OK'
+    }
   }
 }
 

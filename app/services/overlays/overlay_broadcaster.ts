@@ -5,6 +5,7 @@ import StreamerOverlay from '#models/streamer_overlay'
 import type PollChannel from '#models/poll_channel'
 import type { RunSnapshot } from '#services/polls/poll_snapshot'
 import { overlayChannelId } from '#services/overlays/overlay_keys'
+import { OVERLAY_CHANNEL_PREFIX } from '#services/overlays/overlay_channel_name'
 import {
   channelVoting,
   overlayPoll,
@@ -29,10 +30,10 @@ interface Delivery {
  * process's.
  */
 export class OverlayBroadcaster {
-  static readonly channelPattern = 'overlays/:channelId'
+  static readonly channelPattern = `${OVERLAY_CHANNEL_PREFIX}:channelId`
 
   static channel(channelId: string) {
-    return `overlays/${channelId}`
+    return `${OVERLAY_CHANNEL_PREFIX}${channelId}`
   }
 
   static channelOfKeyHash(keyHash: string) {

@@ -9,7 +9,7 @@ import { isIP } from 'node:net'
  * by the IPv4 address inside it.
  */
 
-type Range = readonly [prefix: readonly number[], bits: number]
+export type Range = readonly [prefix: readonly number[], bits: number]
 
 const NON_PUBLIC_V4: readonly Range[] = [
   [[0, 0, 0, 0], 8], // "this network", unspecified
@@ -73,6 +73,43 @@ export function parseAddress(address: string): number[] | null {
   if (family === 4) return literal.split('.').map(Number)
   if (family === 6) return parseV6(literal)
   return null
+}
+
+/**
+ * An address or CIDR range (`10.0.0.0/8`, `::1`, `fd00::/8`) as the bytes of
+ * its prefix and its length in bits; null when it is neither.
+ */
+export function parseAddressRange(text: string): Range | null {
+  const [literal, bitsText, extra] = text.trim().split('/')
+  if (extra !== undefined || !literal) return null
+  const bytes = parseAddress(literal)
+  if (bytes === null) return null
+  const maxBits = bytes.length * 8
+  if (bitsText === undefined) return [bytes, maxBits]
+  if (!/^\d{1,3}$/.test(bitsText) || Number(bitsText) > maxBits) return null
+  return [bytes, Number(bitsText)]
+}
+
+/**
+ * A comma-separated list of addresses and ranges (an empty text: none).
+ * Throws, naming the entry, when one is neither.
+ */
+export function parseAddressList(list: string): Range[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry) => {
+      const range = parseAddressRange(entry)
+      if (!range) throw new Error(`"${entry}" is not an IP address or CIDR range (e.g. 10.0.0.0/8)`)
+      return range
+    })
+}
+
+/** True when `address` is inside `range` (same IP family). */
+export function isInRange(address: string, range: Range) {
+  const bytes = parseAddress(address)
+  return bytes !== null && bytes.length === range[0].length && inRange(bytes, range)
 }
 
 function isPublicV4(bytes: readonly number[]) {

@@ -158,3 +158,44 @@ test.group('Outages: Redis or PostgreSQL down', (group) => {
     }
   })
 })
+
+/**
+ * Redis closing the connection at the very moment the instance shuts down
+ * (the framework's QUIT and the commands still in flight lose their
+ * connection): the process still exits cleanly, with no unhandled
+ * "Connection is closed". Redis is reached through a gate the test closes
+ * right after SIGTERM.
+ */
+test.group('Shutdown while Redis closes', () => {
+  for (const delayMs of [0, 5]) {
+    test(`Redis gone ${delayMs} ms after SIGTERM: exit code 0, nothing unhandled`, async ({
+      assert,
+    }) => {
+      const gate = new TcpGate(await unusedPort(), {
+        host: env.get('REDIS_HOST', '127.0.0.1'),
+        port: env.get('REDIS_PORT', 6379),
+      })
+      await gate.open()
+      const web = await bootWebInstance({
+        REDIS_PORT: String(gate.port),
+        SESSION_DRIVER: 'redis',
+        SCHEDULER_ENABLED: 'true',
+      })
+      try {
+        // Sessions, CSRF and the rate limits have all used Redis.
+        const signIn = await fetch(`${web.url}/auth/twitch/redirect`, { redirect: 'manual' })
+        assert.equal(signIn.status, 302)
+
+        const stopping = web.stop()
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+        await gate.close()
+        const code = await stopping
+
+        assert.equal(code, 0)
+        assert.notInclude(web.output(), 'Connection is closed')
+      } finally {
+        await gate.close()
+      }
+    }).timeout(60_000)
+  }
+})

@@ -1,5 +1,10 @@
 import { test } from '@japa/runner'
-import { isPublicAddress, parseAddress } from '#services/push/network_address'
+import {
+  isInRange,
+  isPublicAddress,
+  parseAddress,
+  parseAddressList,
+} from '#services/push/network_address'
 
 test.group('Push endpoint addresses', () => {
   test('public unicast addresses are public')
@@ -74,5 +79,34 @@ test.group('Push endpoint addresses', () => {
       parseAddress('2001:db8::ff00:42:8329'),
       [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0xff, 0x00, 0x00, 0x42, 0x83, 0x29]
     )
+  })
+})
+
+test.group('Address lists (TRUSTED_PROXIES)', () => {
+  test('addresses and CIDR ranges of both families, spaces and empty entries allowed', ({
+    assert,
+  }) => {
+    const ranges = parseAddressList(' 10.0.0.0/8, 127.0.0.1 ,, ::1, fd00::/8')
+
+    assert.lengthOf(ranges, 4)
+    const trusted = (address: string) => ranges.some((range) => isInRange(address, range))
+    assert.isTrue(trusted('10.200.3.4'))
+    assert.isTrue(trusted('127.0.0.1'))
+    assert.isTrue(trusted('::1'))
+    assert.isTrue(trusted('fd12:3456::1'))
+    assert.isFalse(trusted('127.0.0.2'))
+    assert.isFalse(trusted('11.0.0.1'))
+    assert.isFalse(trusted('fe80::1'))
+    assert.isFalse(trusted('not an address'))
+  })
+
+  test('an empty list trusts nobody', ({ assert }) => {
+    assert.deepEqual(parseAddressList(''), [])
+  })
+
+  test('a bad entry is named in the error', ({ assert }) => {
+    assert.throws(() => parseAddressList('10.0.0.0/8, proxy.local'), /"proxy.local" is not an IP/)
+    assert.throws(() => parseAddressList('10.0.0.0/33'), /"10.0.0.0\/33"/)
+    assert.throws(() => parseAddressList('10.0.0.0/8/1'), /is not an IP/)
   })
 })
