@@ -10,6 +10,7 @@ import { appUrl } from '#config/app'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 import { ResultsPush } from '#services/polls/results_push'
+import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { launchRun, preparedPoll } from '#tests/helpers/polls'
 
@@ -32,6 +33,8 @@ export function eventsubTestSetup(group: Group, overrides: Partial<EventSubSetti
     twitchEmulator.state.setEventSubSettings({ retryDelaysMs: [100, 100] })
     await clearEventSubKeys()
     return async () => {
+      await twitchEmulator.state.eventsub.idle()
+      await (await app.container.make(EventSubBackground)).settle()
       await twitchEmulator.state.eventsub.idle()
       const push = await app.container.make(ResultsPush)
       await push.flush()
