@@ -293,6 +293,35 @@ test.group('Twitch emulator | EventSub deliveries', (group) => {
     assert.lengthOf(receiver.ofType('notification'), 0)
   })
 
+  test('a silent revocation stops deliveries without telling the callback', async ({
+    assert,
+  }) => {
+    const revokeUrl = `${emulator.url}/_emulator/eventsub/subscriptions/${subscription.id}/revoke`
+    assert.equal(
+      await statusOf(postJson(revokeUrl, { status: 'notification_failures_exceeded', notify: 1 })),
+      400
+    )
+    causeEvent('before')
+    await emulator.state.eventsub.idle()
+    assert.lengthOf(receiver.ofType('notification'), 1)
+
+    const answer = await jsonOf<{ data: { status: string } }>(
+      postJson(revokeUrl, { status: 'notification_failures_exceeded', notify: false })
+    )
+    assert.equal(answer.data.status, 'notification_failures_exceeded')
+    causeEvent('after')
+    await emulator.state.eventsub.idle()
+
+    // No revocation message, no more notifications; the listing tells the truth.
+    assert.lengthOf(receiver.ofType('revocation'), 0)
+    assert.lengthOf(receiver.ofType('notification'), 1)
+    assert.equal(statusNow(), 'notification_failures_exceeded')
+    const listed = await jsonOf<SubscriptionsAnswer>(
+      fetch(`${emulator.url}/_emulator/eventsub/subscriptions`)
+    )
+    assert.equal(listed.data[0].status, 'notification_failures_exceeded')
+  })
+
   test('at most 64 messages are in flight at once; the rest wait their turn', async ({
     assert,
   }) => {
