@@ -78,18 +78,21 @@ export function notificationsOf(subscriptionType: string) {
     .filter((delivery) => delivery.subscriptionType === subscriptionType)
 }
 
+interface SigningOptions {
+  secret?: string
+  id?: string
+  timestamp?: string
+  type?: string
+  subscriptionType?: string
+}
+
 /** A message signed as Twitch signs it (with `secret`), for hand-made deliveries. */
-export function signedMessage(
-  body: unknown,
-  options: {
-    secret?: string
-    id?: string
-    timestamp?: string
-    type?: string
-    subscriptionType?: string
-  } = {}
-) {
-  const raw = JSON.stringify(body)
+export function signedMessage(body: unknown, options: SigningOptions = {}) {
+  return signedRawMessage(JSON.stringify(body), options)
+}
+
+/** The same for a body given as text, sent as is (broken JSON included). */
+export function signedRawMessage(raw: string, options: SigningOptions = {}) {
   const id = options.id ?? randomUUID()
   const timestamp = options.timestamp ?? new Date().toISOString().replace('Z', '123456Z')
   const signature =
