@@ -67,6 +67,7 @@ export function registerControlEventSubRoutes(router: Router, state: EmulatorSta
           drop: readOptionalNumber(body, 'drop'),
           duplicate: readOptionalNumber(body, 'duplicate'),
           delayMs: readOptionalNumber(body, 'delayMs'),
+          verificationDelayMs: readOptionalNumber(body, 'verificationDelayMs'),
         })
         return ok({ faults })
       })

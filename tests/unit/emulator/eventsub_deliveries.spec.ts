@@ -322,6 +322,34 @@ test.group('Twitch emulator | EventSub deliveries', (group) => {
     assert.equal(listed.data[0].status, 'notification_failures_exceeded')
   })
 
+  test('verification challenges can be held back: the subscription stays pending meanwhile', async ({
+    assert,
+  }) => {
+    const faultsUrl = `${emulator.url}/_emulator/eventsub/faults`
+    assert.equal(await statusOf(postJson(faultsUrl, { verificationDelayMs: -1 })), 400)
+    assert.equal(await statusOf(postJson(faultsUrl, { verificationDelayMs: 150 })), 200)
+    const faults = await jsonOf<{ verificationDelayMs: number }>(fetch(faultsUrl))
+    assert.equal(faults.verificationDelayMs, 150)
+
+    emulator.state.issueTokens(ARIA, ['channel:read:polls'])
+    const appToken = emulator.state.issueAppToken().accessToken
+    const response = await postSubscription(
+      emulator,
+      appToken,
+      subscriptionRequest('channel.poll.end', { broadcaster_user_id: ARIA }, receiver.callback)
+    )
+    assert.equal(response.status, 202)
+    const created = (await jsonOf<SubscriptionsAnswer>(response)).data[0]
+    const status = () => emulator.state.listSubscriptions().find((sub) => sub.id === created.id)
+    // Still pending and unasked a moment later; verified once the delay is over.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.equal(status()?.status, 'webhook_callback_verification_pending')
+    assert.lengthOf(receiver.ofType('webhook_callback_verification'), 0)
+    await emulator.state.eventsub.idle()
+    assert.equal(status()?.status, 'enabled')
+    assert.lengthOf(receiver.ofType('webhook_callback_verification'), 1)
+  })
+
   test('at most 64 messages are in flight at once; the rest wait their turn', async ({
     assert,
   }) => {
