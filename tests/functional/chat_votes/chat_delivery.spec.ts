@@ -1,11 +1,13 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
 import type { ApiClient } from '@japa/api-client'
 import type Campaign from '#models/campaign'
 import type User from '#models/user'
 import PollChannel from '#models/poll_channel'
 import { ChatSubscriptionWatch } from '#services/chat_votes/chat_subscription_watch'
 import { ResultsPush } from '#services/polls/results_push'
+import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { apiCall, apiTokenOf } from '#tests/helpers/api'
 import {
@@ -17,7 +19,7 @@ import {
   SEEDED,
   waitUntil,
 } from '#tests/helpers/polls'
-import { eventsubTestSetup } from '#tests/helpers/eventsub'
+import { eventsubTestSetup, reconcileSubscriptions } from '#tests/helpers/eventsub'
 import { chatVoteSetup, grantChat, mixedCampaign } from '#tests/helpers/chat_votes'
 
 function say(chatter: string, text: string, broadcasterId: string = SEEDED.pat.id) {
@@ -151,6 +153,39 @@ test.group('Chat voting: delivery stops mid-vote', (group) => {
     }
   })
 
+  test('a launch asks Twitch, not only its table: a chat subscription Twitch dropped silently is made again first', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await mixedCampaign()
+    await reconcileSubscriptions()
+    const dropped = chatSubscriptionOf(SEEDED.pat.id)!
+    twitchEmulator.state.revokeSubscription(dropped.id, 'notification_failures_exceeded', {
+      notify: false,
+    })
+    // Chorus's table still says enabled.
+    const row = await db
+      .from('eventsub_subscriptions')
+      .where('twitch_subscription_id', dropped.id)
+      .first()
+    assert.equal(row.status, 'enabled')
+
+    const launched = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
+    launched.assertStatus(302)
+    const run = await campaignRun(campaign)
+    const pat = run.channels.find((channel) => channel.twitchUserId === SEEDED.pat.id)!
+    assert.equal(pat.outcome, 'created')
+    assert.equal(pat.voting, 'chat')
+
+    // The question went out only once a new subscription was enabled: a
+    // vote right after it counts.
+    const renewed = chatSubscriptionOf(SEEDED.pat.id)!
+    assert.notEqual(renewed.id, dropped.id)
+    say('viewer_a', '2')
+    await settle()
+    assert.deepEqual(await patVotes(run.id), [0, 1, 0])
+  })
+
   test('one listing request checks every chat channel; no request while no chat vote runs', async ({
     client,
     assert,
@@ -177,6 +212,9 @@ test.group('Chat voting: delivery stops mid-vote', (group) => {
         [SEEDED.pat.login, 'chat', 'created'],
       ]
     )
+    // The checks the subscriptions' verifications started are over.
+    await twitchEmulator.state.eventsub.idle()
+    await (await app.container.make(EventSubBackground)).settle()
     const before = lists()
     assert.deepEqual(await watch.check(), { watched: 2, lost: 0, runsChanged: 0 })
     assert.equal(lists() - before, 1)
