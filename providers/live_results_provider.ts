@@ -64,7 +64,8 @@ export default class LiveResultsProvider {
   async shutdown() {
     const { ResultsPush } = await import('#services/polls/results_push')
     const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
-    await (await this.app.container.make(EventSubBackground)).settle()
+    const background = await this.app.container.make(EventSubBackground)
+    await background.settle()
     const push = await this.app.container.make(ResultsPush)
     await push.flush()
   }

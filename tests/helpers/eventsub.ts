@@ -33,14 +33,24 @@ export function eventsubTestSetup(group: Group, overrides: Partial<EventSubSetti
     twitchEmulator.state.setEventSubSettings({ retryDelaysMs: [100, 100] })
     await clearEventSubKeys()
     return async () => {
-      await twitchEmulator.state.eventsub.idle()
-      await (await app.container.make(EventSubBackground)).settle()
-      await twitchEmulator.state.eventsub.idle()
+      await settleEventSub()
       const push = await app.container.make(ResultsPush)
       await push.flush()
       app.container.restore(EventSubSettings)
     }
   })
+}
+
+/**
+ * Every message the emulator has to send is answered, and everything the app
+ * started in the background because of them (a replacement, a chat delivery
+ * check) is over, with the messages that started in turn.
+ */
+export async function settleEventSub() {
+  const background = await app.container.make(EventSubBackground)
+  await twitchEmulator.state.eventsub.idle()
+  await background.settle()
+  await twitchEmulator.state.eventsub.idle()
 }
 
 export async function clearEventSubKeys() {

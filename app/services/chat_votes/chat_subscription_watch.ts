@@ -93,7 +93,8 @@ export class ChatSubscriptionWatch implements SubscriptionListener {
     const passLock = lock.createLock(LOCK_KEY, this.settings.chatWatchIntervalMs)
     if (!(await passLock.acquireImmediately())) return null
     try {
-      const listed = (await this.client.list({ type: CHAT_MESSAGE_TYPE })).filter(
+      const all = await this.client.list({ type: CHAT_MESSAGE_TYPE })
+      const listed = all.filter(
         (subscription) => subscription.callback === this.settings.callbackUrl
       )
       const enabled = new Set(
@@ -116,7 +117,10 @@ export class ChatSubscriptionWatch implements SubscriptionListener {
       ])
       for (const runId of changed) this.push.schedule(runId)
       if (lost.length > 0) {
-        logger.warn({ channels: lost }, '[Chat votes] chat messages stopped arriving: resubscribing')
+        logger.warn(
+          { channels: lost },
+          '[Chat votes] chat messages stopped arriving: resubscribing'
+        )
         // Each lost channel's subscription made again now (a pending one is kept).
         await mapWithConcurrency(lost, this.settings.reconcileConcurrency, (id) =>
           this.reconciler.reconcileStreamer(id)

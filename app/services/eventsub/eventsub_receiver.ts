@@ -14,11 +14,7 @@ import {
   type EventSubEnvelope,
   type EventSubMessage,
 } from '#services/eventsub/eventsub_message'
-import {
-  challengeShape,
-  subscriptionShape,
-  type SubscriptionShape,
-} from '#validators/eventsub'
+import { challengeShape, subscriptionShape, type SubscriptionShape } from '#validators/eventsub'
 
 /**
  * What became of one message, in the domain's words; the transport decides
@@ -81,9 +77,7 @@ export class EventSubReceiver {
     const lead = sentAt - this.clock.now().toMillis()
     if (-lead > this.settings.maxMessageAgeMs || lead > this.settings.maxMessageLeadMs) {
       const reason =
-        lead < 0
-          ? 'message older than 10 minutes'
-          : 'message stamped more than 10 minutes ahead'
+        lead < 0 ? 'message older than 10 minutes' : 'message stamped more than 10 minutes ahead'
       // Signed, but not of now (a replay): answered so it is not sent again.
       logger.warn({ messageId: envelope.id }, `[EventSub] ignored a ${reason}`)
       return { kind: 'out_of_time', reason }
@@ -233,7 +227,9 @@ function containsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000')
   if (Array.isArray(value)) return value.some(containsNul)
   if (value && typeof value === 'object') {
-    return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner))
+    return Object.entries(value).some(
+      ([key, inner]) => key.includes('\u0000') || containsNul(inner)
+    )
   }
   return false
 }

@@ -49,7 +49,6 @@ export interface EventSubSubscriptionSource {
 
 type Lazy<T> = () => Promise<T>
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EventShape = VineValidator<any, any>
 
 /** A subscription as a message or a listing names it: what `wants` compares. */
@@ -158,9 +157,8 @@ export class EventSubRegistry {
    * now: what a verification challenge must name to be answered.
    */
   async wants(subscription: SubscriptionIdentity): Promise<boolean> {
-    const owners = (await this.sources()).filter((source) =>
-      source.types.includes(subscription.type)
-    )
+    const sources = await this.sources()
+    const owners = sources.filter((source) => source.types.includes(subscription.type))
     const channel = broadcasterOf(subscription.condition)
     const key = subscriptionKey(subscription)
     for (const source of owners) {

@@ -167,4 +167,3 @@ export class SubscriptionStore {
     return new Set(rows.map((row) => row.broadcaster_user_id))
   }
 }
-

@@ -7,7 +7,6 @@ import type User from '#models/user'
 import PollChannel from '#models/poll_channel'
 import { ChatSubscriptionWatch } from '#services/chat_votes/chat_subscription_watch'
 import { ResultsPush } from '#services/polls/results_push'
-import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { apiCall, apiTokenOf } from '#tests/helpers/api'
 import {
@@ -19,7 +18,7 @@ import {
   SEEDED,
   waitUntil,
 } from '#tests/helpers/polls'
-import { eventsubTestSetup, reconcileSubscriptions } from '#tests/helpers/eventsub'
+import { eventsubTestSetup, reconcileSubscriptions, settleEventSub } from '#tests/helpers/eventsub'
 import { chatVoteSetup, grantChat, mixedCampaign } from '#tests/helpers/chat_votes'
 
 function say(chatter: string, text: string, broadcasterId: string = SEEDED.pat.id) {
@@ -28,7 +27,8 @@ function say(chatter: string, text: string, broadcasterId: string = SEEDED.pat.i
 
 async function settle() {
   await twitchEmulator.state.eventsub.idle()
-  await (await app.container.make(ResultsPush)).flush()
+  const push = await app.container.make(ResultsPush)
+  await push.flush()
 }
 
 function chatSubscriptionOf(broadcasterId: string) {
@@ -213,8 +213,7 @@ test.group('Chat voting: delivery stops mid-vote', (group) => {
       ]
     )
     // The checks the subscriptions' verifications started are over.
-    await twitchEmulator.state.eventsub.idle()
-    await (await app.container.make(EventSubBackground)).settle()
+    await settleEventSub()
     const before = lists()
     assert.deepEqual(await watch.check(), { watched: 2, lost: 0, runsChanged: 0 })
     assert.equal(lists() - before, 1)

@@ -3,7 +3,6 @@ import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Streamer from '#models/streamer'
-import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
@@ -19,6 +18,7 @@ import {
   pollProgressBody,
   postToWebhook,
   reconcileSubscriptions,
+  settleEventSub,
   signedMessage,
   WEBHOOK_URL,
 } from '#tests/helpers/eventsub'
@@ -113,7 +113,8 @@ test.group('EventSub: messages Chorus does not trust', (group) => {
     const foreign = signedMessage(body('another-application'), {
       subscriptionType: 'user.authorization.revoke',
     })
-    assert.equal((await postToWebhook(foreign.raw, foreign.headers)).status, 204)
+    const foreignAnswer = await postToWebhook(foreign.raw, foreign.headers)
+    assert.equal(foreignAnswer.status, 204)
     const untouched = await Streamer.findOrFail(streamers[SEEDED.aria.login].id)
     assert.isTrue(untouched.isActive)
     assert.isNotNull(untouched.accessTokenEncrypted)
@@ -122,7 +123,8 @@ test.group('EventSub: messages Chorus does not trust', (group) => {
     const ours = signedMessage(body('chorus-test-client'), {
       subscriptionType: 'user.authorization.revoke',
     })
-    assert.equal((await postToWebhook(ours.raw, ours.headers)).status, 204)
+    const oursAnswer = await postToWebhook(ours.raw, ours.headers)
+    assert.equal(oursAnswer.status, 204)
     const revoked = await Streamer.findOrFail(streamers[SEEDED.aria.login].id)
     assert.isFalse(revoked.isActive)
     assert.isNull(revoked.accessTokenEncrypted)
@@ -201,9 +203,7 @@ test.group('EventSub: messages Chorus does not trust', (group) => {
     const listsBefore = twitchEmulator.state.stats().counts['eventsub.list'] ?? 0
 
     twitchEmulator.state.revokeSubscription(progress.id, 'notification_failures_exceeded')
-    await twitchEmulator.state.eventsub.idle()
-    await (await app.container.make(EventSubBackground)).settle()
-    await twitchEmulator.state.eventsub.idle()
+    await settleEventSub()
 
     const now = twitchEmulator.state
       .listSubscriptions()

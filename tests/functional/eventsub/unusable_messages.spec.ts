@@ -80,7 +80,9 @@ function withoutKey(record: Record<string, unknown>, key: string) {
   return copy
 }
 
-const ariaProgress = subscriptionOf('channel.poll.progress', { broadcaster_user_id: SEEDED.aria.id })
+const ariaProgress = subscriptionOf('channel.poll.progress', {
+  broadcaster_user_id: SEEDED.aria.id,
+})
 
 interface Variant {
   name: string

@@ -293,9 +293,7 @@ test.group('Twitch emulator | EventSub deliveries', (group) => {
     assert.lengthOf(receiver.ofType('notification'), 0)
   })
 
-  test('a silent revocation stops deliveries without telling the callback', async ({
-    assert,
-  }) => {
+  test('a silent revocation stops deliveries without telling the callback', async ({ assert }) => {
     const revokeUrl = `${emulator.url}/_emulator/eventsub/subscriptions/${subscription.id}/revoke`
     assert.equal(
       await statusOf(postJson(revokeUrl, { status: 'notification_failures_exceeded', notify: 1 })),
@@ -339,7 +337,8 @@ test.group('Twitch emulator | EventSub deliveries', (group) => {
       subscriptionRequest('channel.poll.end', { broadcaster_user_id: ARIA }, receiver.callback)
     )
     assert.equal(response.status, 202)
-    const created = (await jsonOf<SubscriptionsAnswer>(response)).data[0]
+    const answer = await jsonOf<SubscriptionsAnswer>(response)
+    const created = answer.data[0]
     const status = () => emulator.state.listSubscriptions().find((sub) => sub.id === created.id)
     // Still pending and unasked a moment later; verified once the delay is over.
     await new Promise((resolve) => setTimeout(resolve, 50))
