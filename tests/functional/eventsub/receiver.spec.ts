@@ -16,6 +16,7 @@ import {
   eventsubTestSetup,
   pollProgressBody,
   postToWebhook,
+  reconcileSubscriptions,
   signedMessage,
 } from '#tests/helpers/eventsub'
 
@@ -46,14 +47,25 @@ test.group('EventSub receiver', (group) => {
     assert.equal(await redis.get(HandledMessages.key(message.id)), 'handled')
   })
 
-  test('stopping the reconciler waits for the pass it started in the background', async ({
+  test('stopping waits for the replacement a revocation started, whichever instance started it', async ({
     assert,
   }) => {
     await campaignWithChannels([SEEDED.aria])
+    await reconcileSubscriptions()
+    const progress = twitchEmulator.state
+      .listSubscriptions()
+      .find((subscription) => subscription.type === 'channel.poll.progress')!
+    twitchEmulator.state.revokeSubscription(progress.id, 'notification_failures_exceeded')
+    // The revocation reached the webhook, whose receiver started the replacement.
+    await twitchEmulator.state.eventsub.idle()
+
+    // The web process stops its own reconciler (not the receiver's).
     const reconciler = await app.container.make(SubscriptionReconciler)
-    reconciler.reconcileSoon()
     await reconciler.stop()
-    // The pass is over: every subscription it wanted was created on Twitch.
-    assert.lengthOf(twitchEmulator.state.listSubscriptions(), 4)
+    const replaced = twitchEmulator.state
+      .listSubscriptions()
+      .filter((subscription) => subscription.type === 'channel.poll.progress')
+    assert.lengthOf(replaced, 1)
+    assert.notEqual(replaced[0].id, progress.id)
   })
 })
