@@ -1,5 +1,6 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
+import { Clock } from '#services/clock'
 import { errorMessage } from '#services/error_message'
 import { broadcasterOf } from '#services/eventsub/eventsub_registry'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
@@ -17,6 +18,7 @@ import { CHAT_MESSAGE_TYPE } from '#services/chat_votes/chat_subscription_source
 @inject()
 export class ChatSubscriptionConfirmation {
   constructor(
+    private clock: Clock,
     private settings: EventSubSettings,
     private store: SubscriptionStore,
     private client: TwitchEventSubClient
@@ -30,6 +32,7 @@ export class ChatSubscriptionConfirmation {
    */
   async isEnabled(twitchUserId: string): Promise<boolean> {
     if (!(await this.store.isEnabled(CHAT_MESSAGE_TYPE, twitchUserId))) return false
+    const listedAt = this.clock.now()
     let listed
     try {
       listed = await this.client.list({ userId: twitchUserId })
@@ -50,7 +53,7 @@ export class ChatSubscriptionConfirmation {
     // Pending: Twitch has not heard our answer to its challenge yet; the
     // table stays as it is and the next ask tries again.
     if (chat.some((subscription) => subscription.status.endsWith('_pending'))) return false
-    await this.store.syncChannels(CHAT_MESSAGE_TYPE, [twitchUserId], chat)
+    await this.store.syncChannels(CHAT_MESSAGE_TYPE, [twitchUserId], chat, listedAt)
     return false
   }
 }

@@ -3,6 +3,7 @@ import { inject } from '@adonisjs/core'
 import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
+import { Clock } from '#services/clock'
 import { mapWithConcurrency } from '#services/concurrency'
 import { broadcasterOf, type SubscriptionListener } from '#services/eventsub/eventsub_registry'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
@@ -48,6 +49,7 @@ export class ChatSubscriptionWatch implements SubscriptionListener {
   #soon = false
 
   constructor(
+    private clock: Clock,
     private settings: EventSubSettings,
     private store: SubscriptionStore,
     private client: TwitchEventSubClient,
@@ -93,6 +95,7 @@ export class ChatSubscriptionWatch implements SubscriptionListener {
     const passLock = lock.createLock(LOCK_KEY, this.settings.chatWatchIntervalMs)
     if (!(await passLock.acquireImmediately())) return null
     try {
+      const listedAt = this.clock.now()
       const all = await this.client.list({ type: CHAT_MESSAGE_TYPE })
       const listed = all.filter(
         (subscription) => subscription.callback === this.settings.callbackUrl
@@ -107,7 +110,8 @@ export class ChatSubscriptionWatch implements SubscriptionListener {
       await this.store.syncChannels(
         CHAT_MESSAGE_TYPE,
         ids,
-        listed.filter((subscription) => ids.includes(broadcasterOf(subscription.condition)!))
+        listed.filter((subscription) => ids.includes(broadcasterOf(subscription.condition)!)),
+        listedAt
       )
       const lost = ids.filter((id) => !enabled.has(id))
       const back = ids.filter((id) => enabled.has(id))

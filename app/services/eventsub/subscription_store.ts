@@ -77,15 +77,23 @@ export class SubscriptionStore {
 
   /**
    * What Twitch lists of one type for these channels replaces what Chorus
-   * had: rows of those channels Twitch no longer lists are forgotten.
+   * had: rows of those channels Twitch no longer lists are forgotten, of
+   * those recorded before `listedAt` (one created after the listing was
+   * read is not in it, yet alive).
    */
-  async syncChannels(type: string, twitchUserIds: string[], listed: StoredSubscription[]) {
+  async syncChannels(
+    type: string,
+    twitchUserIds: string[],
+    listed: StoredSubscription[],
+    listedAt: DateTime
+  ) {
     if (twitchUserIds.length === 0) return
     await this.record(listed)
     const stale = db
       .from('eventsub_subscriptions')
       .where('type', type)
       .whereIn('broadcaster_user_id', twitchUserIds)
+      .where('created_at', '<', listedAt.toJSDate())
     const ids = listed.map(({ id }) => id)
     await (ids.length ? stale.whereNotIn('twitch_subscription_id', ids) : stale).delete()
   }
