@@ -174,12 +174,14 @@ export class NotificationSchema extends BaseModel {
 }
 
 export class PollChannelSchema extends BaseModel {
-  static $columns = ['channelPointsVotes', 'chatAnnouncedAt', 'chatResultPostedAt', 'createdAt', 'displayName', 'error', 'id', 'lastReadAt', 'lastReadError', 'outcome', 'pollRunId', 'reason', 'resultsVia', 'streamerId', 'totalVotes', 'twitchLogin', 'twitchPollId', 'twitchStatus', 'twitchUserId', 'updatedAt', 'votes', 'voting'] as const
+  static $columns = ['channelPointsVotes', 'chatAnnouncedAt', 'chatInterruptedAt', 'chatResultPostedAt', 'createdAt', 'displayName', 'error', 'id', 'lastReadAt', 'lastReadError', 'outcome', 'pollRunId', 'reason', 'resultsVia', 'streamerId', 'totalVotes', 'twitchLogin', 'twitchPollId', 'twitchStatus', 'twitchUserId', 'updatedAt', 'votes', 'voting'] as const
   $columns = PollChannelSchema.$columns
   @column()
   declare channelPointsVotes: any | null
   @column.dateTime()
   declare chatAnnouncedAt: DateTime | null
+  @column.dateTime()
+  declare chatInterruptedAt: DateTime | null
   @column.dateTime()
   declare chatResultPostedAt: DateTime | null
   @column.dateTime({ autoCreate: true })

@@ -33,11 +33,14 @@ export function registerControlEventSubRoutes(router: Router, state: EmulatorSta
       'POST',
       '/_emulator/eventsub/subscriptions/:id/revoke',
       control((ctx) => {
-        const status = bodyOf(ctx).status
+        const { status, notify } = bodyOf(ctx)
         if (!isSubscriptionStatus(status)) {
           throw new EmulatorInputError('"status" must be a subscription status')
         }
-        return jsonReply(200, { data: state.revokeSubscription(ctx.params.id, status) })
+        if (notify !== undefined && typeof notify !== 'boolean') {
+          throw new EmulatorInputError('"notify" must be true or false')
+        }
+        return jsonReply(200, { data: state.revokeSubscription(ctx.params.id, status, { notify }) })
       })
     )
     .add(
@@ -64,6 +67,7 @@ export function registerControlEventSubRoutes(router: Router, state: EmulatorSta
           drop: readOptionalNumber(body, 'drop'),
           duplicate: readOptionalNumber(body, 'duplicate'),
           delayMs: readOptionalNumber(body, 'delayMs'),
+          verificationDelayMs: readOptionalNumber(body, 'verificationDelayMs'),
         })
         return ok({ faults })
       })

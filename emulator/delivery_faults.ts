@@ -7,6 +7,11 @@ export interface DeliveryFaultSettings {
   duplicate: number
   /** Every notification send waits this long first (0 = none). */
   delayMs: number
+  /**
+   * Every verification challenge waits this long before it is sent (0 =
+   * none): a new subscription stays pending that long, as when Twitch is slow.
+   */
+  verificationDelayMs: number
 }
 
 function checkCount(name: string, value: number): void {
@@ -17,7 +22,7 @@ function checkCount(name: string, value: number): void {
 
 /** Faults on notification deliveries, for tests of an app's idempotence and patience. */
 export class DeliveryFaults {
-  #settings: DeliveryFaultSettings = { drop: 0, duplicate: 0, delayMs: 0 }
+  #settings: DeliveryFaultSettings = { drop: 0, duplicate: 0, delayMs: 0, verificationDelayMs: 0 }
 
   /** Fields left out keep their current value. */
   set(input: Partial<DeliveryFaultSettings>): void {
@@ -25,17 +30,20 @@ export class DeliveryFaults {
       drop: input.drop ?? this.#settings.drop,
       duplicate: input.duplicate ?? this.#settings.duplicate,
       delayMs: input.delayMs ?? this.#settings.delayMs,
+      verificationDelayMs: input.verificationDelayMs ?? this.#settings.verificationDelayMs,
     }
     checkCount('drop', next.drop)
     checkCount('duplicate', next.duplicate)
-    if (!Number.isFinite(next.delayMs) || next.delayMs < 0) {
-      throw new EmulatorInputError('"delayMs" must be a number >= 0')
+    for (const name of ['delayMs', 'verificationDelayMs'] as const) {
+      if (!Number.isFinite(next[name]) || next[name] < 0) {
+        throw new EmulatorInputError(`"${name}" must be a number >= 0`)
+      }
     }
     this.#settings = next
   }
 
   clear(): void {
-    this.#settings = { drop: 0, duplicate: 0, delayMs: 0 }
+    this.#settings = { drop: 0, duplicate: 0, delayMs: 0, verificationDelayMs: 0 }
   }
 
   get settings(): DeliveryFaultSettings {
@@ -44,6 +52,10 @@ export class DeliveryFaults {
 
   get delayMs(): number {
     return this.#settings.delayMs
+  }
+
+  get verificationDelayMs(): number {
+    return this.#settings.verificationDelayMs
   }
 
   /** Whether this message is to be dropped, spending one drop. */

@@ -139,10 +139,14 @@ export class EventSubBroker {
     return targets.length
   }
 
-  /** Ends a subscription with `status` and tells its callback (a revocation message). */
-  revoke(subscription: SubscriptionRecord, status: SubscriptionStatus): void {
+  /**
+   * Ends a subscription with `status` and tells its callback (a revocation
+   * message), unless `notify` is false: Twitch's message is best effort, and
+   * a callback that stopped answering may never hear it.
+   */
+  revoke(subscription: SubscriptionRecord, status: SubscriptionStatus, notify = true): void {
     subscription.status = status
-    this.#dispatcher.revoke(subscription)
+    if (notify) this.#dispatcher.revoke(subscription)
   }
 
   /** Subscriptions that rest on this user's authorization of this client. */

@@ -82,6 +82,7 @@ export class EventSubDispatcher {
     this.#track(async (generation) => {
       // Let the 202 of the create call leave first, as it usually does on Twitch.
       await new Promise((resolve) => setImmediate(resolve))
+      await this.#sleeper.sleep(this.#deps.faults.verificationDelayMs)
       if (!this.#current(subscription, generation)) {
         return
       }

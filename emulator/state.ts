@@ -356,8 +356,16 @@ export class EmulatorState {
     return this.eventsub.faults.settings
   }
 
-  /** Ends a subscription as Twitch would (for `status`) and sends the revocation message. */
-  revokeSubscription(id: string, status: SubscriptionStatus): ListedSubscription {
+  /**
+   * Ends a subscription as Twitch would (for `status`) and sends the
+   * revocation message; `notify: false` ends it silently (deliveries stop,
+   * the listing shows the status, the callback hears nothing).
+   */
+  revokeSubscription(
+    id: string,
+    status: SubscriptionStatus,
+    options: { notify?: boolean } = {}
+  ): ListedSubscription {
     if (!REVOCATION_STATUSES.includes(status)) {
       throw new EmulatorInputError(`"status" must be one of: ${REVOCATION_STATUSES.join(', ')}`)
     }
@@ -365,7 +373,7 @@ export class EmulatorState {
     if (!record) {
       throw new EmulatorInputError(`Unknown subscription id: ${id}`, 404)
     }
-    this.eventsub.revoke(record, status)
+    this.eventsub.revoke(record, status, options.notify ?? true)
     return { ...toWireSubscription(record), clientId: record.clientId }
   }
 

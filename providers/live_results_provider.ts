@@ -16,7 +16,9 @@ export default class LiveResultsProvider {
     const { ResultsPush } = await import('#services/polls/results_push')
     const { PollerLoops } = await import('#services/polls/poller_loops')
     const { HelixRateBook } = await import('#services/polls/helix_rate_book')
+    const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
     this.app.container.singleton(EventSubRegistry, () => new EventSubRegistry())
+    this.app.container.singleton(EventSubBackground, () => new EventSubBackground())
     this.app.container.singleton(ResultsPush, () => new ResultsPush())
     this.app.container.singleton(PollerLoops, () => new PollerLoops())
     this.app.container.singleton(HelixRateBook, () => new HelixRateBook())
@@ -26,13 +28,14 @@ export default class LiveResultsProvider {
     const container = this.app.container
     const { EventSubRegistry } = await import('#services/eventsub/eventsub_registry')
     const registry = await container.make(EventSubRegistry)
+    const shapes = await import('#validators/eventsub')
 
     // Twitch polls: votes and ends arrive by event.
     const { PollEventsHandler } = await import('#services/eventsub/poll_events_handler')
     const { PollSubscriptionSource, POLL_EVENT_TYPES } =
       await import('#services/eventsub/poll_subscription_source')
     for (const type of POLL_EVENT_TYPES) {
-      registry.handle(type, '1', () => container.make(PollEventsHandler))
+      registry.handle(type, '1', shapes.pollEventShape, () => container.make(PollEventsHandler))
     }
     registry.addSource(() => container.make(PollSubscriptionSource))
 
@@ -40,14 +43,19 @@ export default class LiveResultsProvider {
     const { ChatMessageHandler } = await import('#services/chat_votes/chat_message_handler')
     const { ChatSubscriptionSource, CHAT_MESSAGE_TYPE } =
       await import('#services/chat_votes/chat_subscription_source')
-    registry.handle(CHAT_MESSAGE_TYPE, '1', () => container.make(ChatMessageHandler))
+    const { ChatSubscriptionWatch } = await import('#services/chat_votes/chat_subscription_watch')
+    registry.handle(CHAT_MESSAGE_TYPE, '1', shapes.chatMessageShape, () =>
+      container.make(ChatMessageHandler)
+    )
     registry.addSource(() => container.make(ChatSubscriptionSource))
+    // A chat subscription verified or revoked: the GM's page follows at once.
+    registry.listen(CHAT_MESSAGE_TYPE, () => container.make(ChatSubscriptionWatch))
 
     // Someone disconnected Chorus on Twitch.
     const { AuthorizationRevokeHandler } =
       await import('#services/eventsub/authorization_revoke_handler')
     const { AppSubscriptionSource } = await import('#services/eventsub/app_subscription_source')
-    registry.handle('user.authorization.revoke', '1', () =>
+    registry.handle('user.authorization.revoke', '1', shapes.authorizationRevokeShape, () =>
       container.make(AuthorizationRevokeHandler)
     )
     registry.addSource(async () => new AppSubscriptionSource())
@@ -55,6 +63,9 @@ export default class LiveResultsProvider {
 
   async shutdown() {
     const { ResultsPush } = await import('#services/polls/results_push')
+    const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
+    const background = await this.app.container.make(EventSubBackground)
+    await background.settle()
     const push = await this.app.container.make(ResultsPush)
     await push.flush()
   }

@@ -136,6 +136,12 @@ function render(run) {
     setText(row, '[data-total]', channel.total)
     setText(row, '[data-twitch-status]', (channel.twitchStatus || '').toLowerCase())
     setText(row, '[data-read-error]', channel.readError || '')
+    const voting = row.querySelector('[data-voting]')
+    if (voting && channel.votingLabel) {
+      voting.dataset.votingInterrupted = channel.votingInterrupted ? 'true' : 'false'
+      voting.classList.toggle('badge-bad', Boolean(channel.votingInterrupted))
+      setText(row, '[data-voting]', channel.votingLabel)
+    }
     const via = row.querySelector('[data-results-via]')
     if (via && channel.resultsVia) {
       via.dataset.resultsVia = channel.resultsVia

@@ -10,6 +10,7 @@ import { appUrl } from '#config/app'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 import { ResultsPush } from '#services/polls/results_push'
+import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { launchRun, preparedPoll } from '#tests/helpers/polls'
 
@@ -32,12 +33,24 @@ export function eventsubTestSetup(group: Group, overrides: Partial<EventSubSetti
     twitchEmulator.state.setEventSubSettings({ retryDelaysMs: [100, 100] })
     await clearEventSubKeys()
     return async () => {
-      await twitchEmulator.state.eventsub.idle()
+      await settleEventSub()
       const push = await app.container.make(ResultsPush)
       await push.flush()
       app.container.restore(EventSubSettings)
     }
   })
+}
+
+/**
+ * Every message the emulator has to send is answered, and everything the app
+ * started in the background because of them (a replacement, a chat delivery
+ * check) is over, with the messages that started in turn.
+ */
+export async function settleEventSub() {
+  const background = await app.container.make(EventSubBackground)
+  await twitchEmulator.state.eventsub.idle()
+  await background.settle()
+  await twitchEmulator.state.eventsub.idle()
 }
 
 export async function clearEventSubKeys() {
@@ -75,18 +88,21 @@ export function notificationsOf(subscriptionType: string) {
     .filter((delivery) => delivery.subscriptionType === subscriptionType)
 }
 
+interface SigningOptions {
+  secret?: string
+  id?: string
+  timestamp?: string
+  type?: string
+  subscriptionType?: string
+}
+
 /** A message signed as Twitch signs it (with `secret`), for hand-made deliveries. */
-export function signedMessage(
-  body: unknown,
-  options: {
-    secret?: string
-    id?: string
-    timestamp?: string
-    type?: string
-    subscriptionType?: string
-  } = {}
-) {
-  const raw = JSON.stringify(body)
+export function signedMessage(body: unknown, options: SigningOptions = {}) {
+  return signedRawMessage(JSON.stringify(body), options)
+}
+
+/** The same for a body given as text, sent as is (broken JSON included). */
+export function signedRawMessage(raw: string, options: SigningOptions = {}) {
   const id = options.id ?? randomUUID()
   const timestamp = options.timestamp ?? new Date().toISOString().replace('Z', '123456Z')
   const signature =

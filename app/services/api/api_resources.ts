@@ -94,6 +94,7 @@ export function runResource(snapshot: RunSnapshot) {
     channels: allChannels(snapshot).map((channel) => ({
       twitch_login: channel.login,
       voting: voting(channel),
+      voting_interrupted: snapshot.live && channel.votingInterrupted,
       status: channelStatus(snapshot, channel),
       votes: channel.votes,
       reason: channel.reasonText,

@@ -3,19 +3,13 @@ import { Clock } from '#services/clock'
 import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
 import type { EventSubHandler, EventSubNotification } from '#services/eventsub/eventsub_registry'
 import { ResultsPush } from '#services/polls/results_push'
-
-/** The part of a `channel.chat.message` event a vote needs. */
-interface ChatMessageEvent {
-  broadcaster_user_id: string
-  chatter_user_id: string
-  message: { text: string }
-  source_broadcaster_user_id?: string | null
-}
+import type { ChatMessageShape } from '#validators/eventsub'
 
 /**
  * `channel.chat.message`: a message in a channel taking a chat vote is
  * counted in Redis (first valid vote per chatter) before the webhook
  * answers, and the run's combined result is pushed. Anything else is chatter.
+ * The event fits `chatMessageShape` (ids without NUL, a text).
  */
 @inject()
 export class ChatMessageHandler implements EventSubHandler {
@@ -26,8 +20,7 @@ export class ChatMessageHandler implements EventSubHandler {
   ) {}
 
   async handle(notification: EventSubNotification) {
-    const event = notification.event
-    if (!isChatMessage(event)) return
+    const event = notification.event as ChatMessageShape
     const outcome = await this.tally.record({
       broadcasterId: event.broadcaster_user_id,
       chatterId: event.chatter_user_id,
@@ -37,14 +30,4 @@ export class ChatMessageHandler implements EventSubHandler {
     })
     if (outcome.counted) this.push.schedule(outcome.vote.runId)
   }
-}
-
-function isChatMessage(event: unknown): event is ChatMessageEvent {
-  if (!event || typeof event !== 'object') return false
-  const candidate = event as Partial<ChatMessageEvent>
-  return (
-    typeof candidate.broadcaster_user_id === 'string' &&
-    typeof candidate.chatter_user_id === 'string' &&
-    typeof candidate.message?.text === 'string'
-  )
 }

@@ -18,19 +18,18 @@ export interface EventSubEnvelope {
   retry: number
 }
 
-/** The subscription part of every message body. */
-export interface EventSubWireSubscription {
+/**
+ * One message whose origin is trusted (a webhook delivery whose signature
+ * and time stamp were checked, or a frame of Twitch's WebSocket), as the
+ * receiver's once-per-message-id `handle` takes it.
+ */
+export interface EventSubMessage {
+  /** Twitch's message id: the same on every redelivery of the message. */
   id: string
+  /** `notification`, `revocation` or `webhook_callback_verification`. */
   type: string
-  version: string
-  status: string
-  condition: Record<string, string>
-}
-
-export interface EventSubBody {
-  subscription?: EventSubWireSubscription
-  event?: unknown
-  challenge?: string
+  /** The parsed body (`{subscription, event}`, `{subscription, challenge}`), unchecked. */
+  body: unknown
 }
 
 /**

@@ -30,6 +30,27 @@ export class EventSubSettings {
   /** A duplicate arriving while its twin is being handled waits this long for it. */
   inFlightWaitMs = 1_500
 
+  /**
+   * Twitch's advice is about old messages; one stamped this far in the
+   * future is refused the same way (it could be replayed once its id is
+   * forgotten).
+   */
+  maxMessageLeadMs = 10 * 60_000
+
+  /**
+   * A challenge answered before the create call returned leaves a mark this
+   * long, so the create's answer records the subscription as enabled.
+   */
+  verifiedMarkTtlSeconds = 10 * 60
+
+  /**
+   * While chat votes run, Twitch's listing of chat subscriptions is read
+   * this often (one request for every channel, one instance by lock): a
+   * subscription Twitch stopped delivering without a revocation is noticed
+   * within this time and recreated.
+   */
+  chatWatchIntervalMs = 10_000
+
   /** Largest body accepted on the webhook (Twitch's messages are a few kB). */
   bodyLimitBytes = 64 * 1024
 

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { inject } from '@adonisjs/core'
 import redis from '@adonisjs/redis/services/main'
+import { Clock } from '#services/clock'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 
 export type MessageClaim =
@@ -8,7 +8,10 @@ export type MessageClaim =
   | 'claimed'
   /** Already handled (a redelivery, a replay, a duplicate): nothing to do. */
   | 'handled'
-  /** Another instance is handling it right now and did not finish in time. */
+  /**
+   * Another instance is handling it right now and did not finish in time:
+   * the caller handles it too (handlers are idempotent), without a claim.
+   */
   | 'in_flight'
 
 const IN_FLIGHT = 'in-flight'
@@ -23,7 +26,10 @@ const HANDLED = 'handled'
  */
 @inject()
 export class HandledMessages {
-  constructor(private settings: EventSubSettings) {}
+  constructor(
+    private clock: Clock,
+    private settings: EventSubSettings
+  ) {}
 
   static key(messageId: string) {
     return `eventsub:message:${messageId}`
@@ -32,16 +38,16 @@ export class HandledMessages {
   async claim(messageId: string): Promise<MessageClaim> {
     const key = HandledMessages.key(messageId)
     // A twin (a duplicate sent at once) may be in flight: wait a moment for
-    // it, so the answer can be a plain 2xx rather than a retry.
-    const deadline = Date.now() + this.settings.inFlightWaitMs
+    // it, so its stored effect can be acknowledged as is.
+    const deadline = this.clock.now().toMillis() + this.settings.inFlightWaitMs
     for (;;) {
       const set = await redis.set(key, IN_FLIGHT, 'EX', this.settings.inFlightTtlSeconds, 'NX')
       if (set === 'OK') return 'claimed'
       const state = await redis.get(key)
       if (state === HANDLED) return 'handled'
       // Gone meanwhile (its holder gave up): the next turn tries to take it.
-      if (state !== null && Date.now() >= deadline) return 'in_flight'
-      await sleep(10)
+      if (state !== null && this.clock.now().toMillis() >= deadline) return 'in_flight'
+      await this.clock.sleep(10)
     }
   }
 

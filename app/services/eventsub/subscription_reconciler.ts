@@ -6,10 +6,14 @@ import { Clock } from '#services/clock'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import {
   EventSubRegistry,
+  broadcasterOf,
+  subscriptionKey as keyOf,
   type EventSubSubscriptionSource,
+  type SubscriptionIdentity,
   type WantedSubscription,
 } from '#services/eventsub/eventsub_registry'
-import { SubscriptionStore, broadcasterOf } from '#services/eventsub/subscription_store'
+import { SubscriptionStore } from '#services/eventsub/subscription_store'
+import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { LIVE_STATUSES, RECREATABLE_STATUSES } from '#services/eventsub/subscription_statuses'
 import {
   TwitchEventSubClient,
@@ -41,18 +45,22 @@ const LOCK_KEY = 'eventsub:reconcile'
  * streamer's subscriptions only, and a creation the whole pass made first is
  * refused by Twitch (409) and skipped; what it creates while a whole pass
  * runs is not forgotten by that pass (its listing was read before).
+ *
+ * The passes it starts in the background are tracked by the
+ * `EventSubBackground` singleton, whichever instance started them (a
+ * revocation's receiver, the periodic timer): `stop()` waits for every one.
  */
 @inject()
 export class SubscriptionReconciler {
   #timer: NodeJS.Timeout | null = null
-  #running: Promise<unknown> | null = null
 
   constructor(
     private settings: EventSubSettings,
     private registry: EventSubRegistry,
     private client: TwitchEventSubClient,
     private store: SubscriptionStore,
-    private clock: Clock
+    private clock: Clock,
+    private background: EventSubBackground
   ) {}
 
   /** At boot and every `reconcileIntervalMs` (the web process). */
@@ -63,22 +71,28 @@ export class SubscriptionReconciler {
     this.#timer.unref()
   }
 
+  /** No new periodic pass; resolves once every pass started in the background is over. */
   async stop() {
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = null
-    await this.#running
+    await this.background.settle()
   }
 
   /** A pass in the background; errors are logged. */
   reconcileSoon() {
-    const pass = this.reconcile()
-      .catch((error: unknown) => {
-        logger.error({ error: errorMessage(error) }, '[EventSub] reconciliation failed')
-      })
-      .finally(() => {
-        if (this.#running === pass) this.#running = null
-      })
-    this.#running = pass
+    this.background.run('reconciliation', () => this.reconcile())
+  }
+
+  /**
+   * Twitch ended this subscription for a reason worth a new one: its
+   * channel's subscriptions are made right now (the dead one deleted, a new
+   * one created), in the background; an app-wide one through a whole pass.
+   */
+  replaceSoon(subscription: SubscriptionIdentity) {
+    const channel = broadcasterOf(subscription.condition)
+    this.background.run('replacing a revoked subscription', () =>
+      channel === null ? this.reconcile() : this.reconcileStreamer(channel)
+    )
   }
 
   /** The whole pass; null when EventSub is off or another instance is at it. */
@@ -214,9 +228,8 @@ export class SubscriptionReconciler {
       }
     })
 
-    // Creations first with "keep status": their verification may already
-    // have marked them enabled.
-    await this.store.record(created, { keepStatus: true })
+    // Their challenge may have been answered before the create call returned.
+    await this.store.recordCreated(created)
     const report: ReconcileReport = {
       kept: kept.size + tombstones.length,
       created: created.length,
@@ -225,12 +238,4 @@ export class SubscriptionReconciler {
     }
     return { report, kept: [...kept.values(), ...tombstones], created, deleted }
   }
-}
-
-function keyOf(subscription: { type: string; version: string; condition: Record<string, string> }) {
-  const condition = Object.keys(subscription.condition)
-    .sort()
-    .map((name) => `${name}=${subscription.condition[name]}`)
-    .join('&')
-  return `${subscription.type}@${subscription.version}?${condition}`
 }

@@ -1,7 +1,10 @@
 import type { DateTime } from 'luxon'
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
 import { Clock } from '#services/clock'
+import { broadcasterOf } from '#services/eventsub/eventsub_registry'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 
 export interface StoredSubscription {
   id: string
@@ -18,10 +21,91 @@ export const POLL_RESULT_TYPES = ['channel.poll.progress', 'channel.poll.end'] a
  * Chorus's copy of its EventSub subscriptions (`eventsub_subscriptions`),
  * so any instance knows which channels report by event without asking
  * Twitch. Twitch's listing, read at every reconciliation, is the truth.
+ *
+ * Rows come only from Twitch's answers to our create calls and from its
+ * listings: a verification or a revocation updates a row Chorus already has,
+ * never adds one (a forged or foreign subscription id is not recorded).
  */
 @inject()
 export class SubscriptionStore {
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    private settings: EventSubSettings
+  ) {}
+
+  static verifiedKey(subscriptionId: string) {
+    return `eventsub:verified:${subscriptionId}`
+  }
+
+  /**
+   * The subscriptions Twitch's create calls answered. A challenge may have
+   * been answered before the create call returned: its mark (see
+   * `verified`) turns the new row enabled at once.
+   */
+  async recordCreated(subscriptions: StoredSubscription[]) {
+    if (subscriptions.length === 0) return
+    await this.record(subscriptions, { keepStatus: true })
+    const marks = await redis.mget(
+      ...subscriptions.map((subscription) => SubscriptionStore.verifiedKey(subscription.id))
+    )
+    const verified = subscriptions.filter((_subscription, index) => marks[index] !== null)
+    await this.#enable(verified.map(({ id }) => id))
+  }
+
+  /**
+   * Twitch is about to enable this subscription (its challenge is being
+   * answered): the row becomes enabled if Chorus has it, and a short mark
+   * lets the create call's answer, if it is still on its way, do the same.
+   */
+  async verified(subscriptionId: string) {
+    await redis.set(
+      SubscriptionStore.verifiedKey(subscriptionId),
+      '1',
+      'EX',
+      this.settings.verifiedMarkTtlSeconds
+    )
+    await this.#enable([subscriptionId])
+  }
+
+  /** Twitch's new status for a subscription Chorus has (a revocation); others are ignored. */
+  async updateStatus(subscriptionId: string, status: string) {
+    await db
+      .from('eventsub_subscriptions')
+      .where('twitch_subscription_id', subscriptionId)
+      .update({ status, updated_at: this.clock.now().toJSDate() })
+  }
+
+  /**
+   * What Twitch lists of one type for these channels replaces what Chorus
+   * had: rows of those channels Twitch no longer lists are forgotten, of
+   * those recorded before `listedAt` (one created after the listing was
+   * read is not in it, yet alive).
+   */
+  async syncChannels(
+    type: string,
+    twitchUserIds: string[],
+    listed: StoredSubscription[],
+    listedAt: DateTime
+  ) {
+    if (twitchUserIds.length === 0) return
+    await this.record(listed)
+    const stale = db
+      .from('eventsub_subscriptions')
+      .where('type', type)
+      .whereIn('broadcaster_user_id', twitchUserIds)
+      .where('created_at', '<', listedAt.toJSDate())
+    const ids = listed.map(({ id }) => id)
+    await (ids.length ? stale.whereNotIn('twitch_subscription_id', ids) : stale).delete()
+  }
+
+  async #enable(ids: string[]) {
+    if (ids.length === 0) return
+    await db
+      .from('eventsub_subscriptions')
+      .whereIn('twitch_subscription_id', ids)
+      .where('status', 'webhook_callback_verification_pending')
+      .update({ status: 'enabled', updated_at: this.clock.now().toJSDate() })
+  }
 
   /**
    * Writes what Twitch said of these subscriptions. `keepStatus`: a row
@@ -90,9 +174,4 @@ export class SubscriptionStore {
       .select('broadcaster_user_id')
     return new Set(rows.map((row) => row.broadcaster_user_id))
   }
-}
-
-/** The channel (or user) a condition is about; null for app-wide ones. */
-export function broadcasterOf(condition: Record<string, string>): string | null {
-  return condition.broadcaster_user_id ?? condition.user_id ?? null
 }

@@ -27,8 +27,8 @@ import { PollNotifier } from '#services/polls/poll_notifier'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
-import { CHAT_MESSAGE_TYPE } from '#services/chat_votes/chat_subscription_source'
 import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
+import { ChatSubscriptionConfirmation } from '#services/chat_votes/chat_subscription_confirmation'
 
 /** How long a launch waits for Twitch to verify a new chat subscription. */
 const CHAT_SUBSCRIPTION_WAIT_MS = 5000
@@ -107,7 +107,8 @@ export class PollLaunchService {
     private eventsub: EventSubSettings,
     private subscriptions: SubscriptionStore,
     private reconciler: SubscriptionReconciler,
-    private chatCounts: ChatVoteCounts
+    private chatCounts: ChatVoteCounts,
+    private chatSubscription: ChatSubscriptionConfirmation
   ) {}
 
   /**
@@ -289,10 +290,10 @@ export class PollLaunchService {
    */
   async #planChat(streamer: Streamer): Promise<ChannelPlan> {
     const id = streamer.twitchUserId
-    if (!(await this.subscriptions.isEnabled(CHAT_MESSAGE_TYPE, id))) {
+    if (!(await this.chatSubscription.isEnabled(id))) {
       await this.reconciler.reconcileStreamer(id)
       const deadline = Date.now() + CHAT_SUBSCRIPTION_WAIT_MS
-      while (!(await this.subscriptions.isEnabled(CHAT_MESSAGE_TYPE, id))) {
+      while (!(await this.chatSubscription.isEnabled(id))) {
         if (Date.now() >= deadline) {
           return {
             streamer,

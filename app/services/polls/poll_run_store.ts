@@ -236,6 +236,31 @@ export class PollRunStore {
   }
 
   /**
+   * Marks the chat votes of these channels (by Twitch user id) on running
+   * runs as interrupted (Twitch stopped delivering their chat: `interrupted`
+   * true) or back, in one conditional write. Returns the runs that changed.
+   */
+  async setChatInterrupted(twitchUserIds: string[], interrupted: boolean): Promise<number[]> {
+    if (twitchUserIds.length === 0) return []
+    const result = await db.rawQuery(
+      `UPDATE poll_channels AS c SET chat_interrupted_at = ?, updated_at = ?
+       FROM poll_runs AS r
+       WHERE r.id = c.poll_run_id AND r.status = 'running'
+         AND c.voting = 'chat' AND c.outcome = 'created'
+         AND c.twitch_user_id = ANY(?)
+         AND c.chat_interrupted_at IS ${interrupted ? 'NULL' : 'NOT NULL'}
+       RETURNING c.poll_run_id`,
+      [
+        interrupted ? this.clock.now().toJSDate() : null,
+        this.clock.now().toJSDate(),
+        twitchUserIds,
+      ] as unknown as string[]
+    )
+    const rows: { poll_run_id: number }[] = result.rows
+    return [...new Set(rows.map((row) => row.poll_run_id))]
+  }
+
+  /**
    * Records how the channels' results arrive (by event or by reading
    * Helix), without touching their counts.
    */

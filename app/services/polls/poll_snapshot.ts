@@ -17,6 +17,9 @@ export const RESULTS_VIA_LABELS: Record<PollChannel['resultsVia'], string> = {
   polling: 'read by polling',
 }
 
+/** What the GM reads while a chat channel's votes do not reach Chorus. */
+export const CHAT_INTERRUPTED_LABEL = 'chat votes interrupted'
+
 export const RUN_STATUS_LABELS: Record<PollRun['status'], string> = {
   launching: 'Launching',
   running: 'Live',
@@ -46,6 +49,8 @@ export interface ChannelSnapshot {
   /** How its audience votes (null when left out). */
   voting: VotingMethod | null
   votingLabel: string | null
+  /** Chat votes stopped reaching Chorus (Twitch stopped delivering the chat) until it is back. */
+  votingInterrupted: boolean
 }
 
 /**
@@ -124,6 +129,7 @@ export function buildSnapshot(run: PollRun, channels: PollChannel[], now: Date):
 
 function channelSnapshot(channel: PollChannel, choiceCount: number): ChannelSnapshot {
   const votes = combineVotes(choiceCount, [channel])
+  const interrupted = channel.voting === 'chat' && channel.chatInterruptedAt !== null
   return {
     id: channel.id,
     displayName: channel.displayName,
@@ -138,6 +144,11 @@ function channelSnapshot(channel: PollChannel, choiceCount: number): ChannelSnap
     resultsVia: channel.resultsVia,
     resultsViaLabel: RESULTS_VIA_LABELS[channel.resultsVia] ?? RESULTS_VIA_LABELS.polling,
     voting: channel.voting,
-    votingLabel: channel.voting ? VOTING_LABELS[channel.voting] : null,
+    votingLabel: interrupted
+      ? CHAT_INTERRUPTED_LABEL
+      : channel.voting
+        ? VOTING_LABELS[channel.voting]
+        : null,
+    votingInterrupted: interrupted,
   }
 }

@@ -77,13 +77,19 @@ export class TwitchEventSubClient {
     return toSubscription(created)
   }
 
-  /** Every subscription of the app, following the pages. */
-  async list(filter: { userId?: string } = {}): Promise<TwitchEventSubSubscription[]> {
+  /**
+   * Every subscription of the app, following the pages; Twitch takes at
+   * most one filter (a user's, or a type's).
+   */
+  async list(
+    filter: { userId?: string; type?: string } = {}
+  ): Promise<TwitchEventSubSubscription[]> {
     const all: TwitchEventSubSubscription[] = []
     let after: string | undefined
     for (let page = 0; page < MAX_PAGES; page++) {
       const query = new URLSearchParams()
       if (filter.userId) query.set('user_id', filter.userId)
+      else if (filter.type) query.set('type', filter.type)
       if (after) query.set('after', after)
       const { body } = await this.appToken.run((token) =>
         twitchRequest<ListBody>({

@@ -66,6 +66,7 @@ test.group('EventSub webhook', (group) => {
   })
 
   test('the challenge is answered 200 text/plain with the challenge only', async ({ assert }) => {
+    await campaignWithChannels([SEEDED.aria])
     const message = signedMessage(
       {
         challenge: 'pogchamp-kappa-360noscope',

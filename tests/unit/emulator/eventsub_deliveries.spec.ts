@@ -293,6 +293,62 @@ test.group('Twitch emulator | EventSub deliveries', (group) => {
     assert.lengthOf(receiver.ofType('notification'), 0)
   })
 
+  test('a silent revocation stops deliveries without telling the callback', async ({ assert }) => {
+    const revokeUrl = `${emulator.url}/_emulator/eventsub/subscriptions/${subscription.id}/revoke`
+    assert.equal(
+      await statusOf(postJson(revokeUrl, { status: 'notification_failures_exceeded', notify: 1 })),
+      400
+    )
+    causeEvent('before')
+    await emulator.state.eventsub.idle()
+    assert.lengthOf(receiver.ofType('notification'), 1)
+
+    const answer = await jsonOf<{ data: { status: string } }>(
+      postJson(revokeUrl, { status: 'notification_failures_exceeded', notify: false })
+    )
+    assert.equal(answer.data.status, 'notification_failures_exceeded')
+    causeEvent('after')
+    await emulator.state.eventsub.idle()
+
+    // No revocation message, no more notifications; the listing tells the truth.
+    assert.lengthOf(receiver.ofType('revocation'), 0)
+    assert.lengthOf(receiver.ofType('notification'), 1)
+    assert.equal(statusNow(), 'notification_failures_exceeded')
+    const listed = await jsonOf<SubscriptionsAnswer>(
+      fetch(`${emulator.url}/_emulator/eventsub/subscriptions`)
+    )
+    assert.equal(listed.data[0].status, 'notification_failures_exceeded')
+  })
+
+  test('verification challenges can be held back: the subscription stays pending meanwhile', async ({
+    assert,
+  }) => {
+    const faultsUrl = `${emulator.url}/_emulator/eventsub/faults`
+    assert.equal(await statusOf(postJson(faultsUrl, { verificationDelayMs: -1 })), 400)
+    assert.equal(await statusOf(postJson(faultsUrl, { verificationDelayMs: 150 })), 200)
+    const faults = await jsonOf<{ verificationDelayMs: number }>(fetch(faultsUrl))
+    assert.equal(faults.verificationDelayMs, 150)
+
+    emulator.state.issueTokens(ARIA, ['channel:read:polls'])
+    const appToken = emulator.state.issueAppToken().accessToken
+    const response = await postSubscription(
+      emulator,
+      appToken,
+      subscriptionRequest('channel.poll.end', { broadcaster_user_id: ARIA }, receiver.callback)
+    )
+    assert.equal(response.status, 202)
+    const answer = await jsonOf<SubscriptionsAnswer>(response)
+    const created = answer.data[0]
+    const status = () => emulator.state.listSubscriptions().find((sub) => sub.id === created.id)
+    // Still pending and unasked a moment later; verified once the delay is over.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.equal(status()?.status, 'webhook_callback_verification_pending')
+    assert.lengthOf(receiver.ofType('webhook_callback_verification'), 0)
+    await emulator.state.eventsub.idle()
+    assert.equal(status()?.status, 'enabled')
+    assert.lengthOf(receiver.ofType('webhook_callback_verification'), 1)
+  })
+
   test('at most 64 messages are in flight at once; the rest wait their turn', async ({
     assert,
   }) => {

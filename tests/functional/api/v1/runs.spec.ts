@@ -55,6 +55,7 @@ test.group('API v1: runs', (group) => {
     assert.deepInclude(body.channels, {
       twitch_login: 'bram_rolls',
       voting: 'twitch',
+      voting_interrupted: false,
       status: 'live',
       votes: [3, 0],
       reason: null,
@@ -62,6 +63,7 @@ test.group('API v1: runs', (group) => {
     assert.deepInclude(body.channels, {
       twitch_login: 'cass_casts',
       voting: 'twitch',
+      voting_interrupted: false,
       status: 'live',
       votes: [1, 4],
       reason: null,
@@ -69,6 +71,7 @@ test.group('API v1: runs', (group) => {
     assert.deepInclude(body.channels, {
       twitch_login: 'plain_pat',
       voting: null,
+      voting_interrupted: false,
       status: 'left_out',
       votes: [0, 0],
       reason: 'Not an affiliate or partner',
@@ -94,6 +97,7 @@ test.group('API v1: runs', (group) => {
     assert.deepInclude(body.channels, {
       twitch_login: 'bram_rolls',
       voting: 'twitch',
+      voting_interrupted: false,
       status: 'ended',
       votes: [0, 2],
       reason: null,
