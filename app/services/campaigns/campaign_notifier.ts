@@ -25,6 +25,15 @@ export const CAMPAIGN_NOTIFICATION_TYPES = {
 
 type CampaignEvent = keyof typeof CAMPAIGN_NOTIFICATION_TYPES
 
+/** What each says: resources/lang/<locale>/notifications.json. */
+const MESSAGE_KEYS: Record<CampaignEvent, string> = {
+  invited: 'notifications.invited',
+  accepted: 'notifications.accepted',
+  declined: 'notifications.declined',
+  left: 'notifications.left',
+  removed: 'notifications.removed',
+}
+
 /**
  * Tells the other side of a campaign what just happened (in-app, and by web
  * push where the person subscribed). The action is already done when this
@@ -42,9 +51,8 @@ export class CampaignNotifier {
   ) {
     const name = streamer.twitchDisplayName || streamer.twitchLogin
     const subject = notificationSubject.membership(membershipId)
-    // notifications.<event> in resources/lang/<locale>/notifications.json
     const message = {
-      key: `notifications.${event}`,
+      key: MESSAGE_KEYS[event],
       values: { name, campaign: campaign.name, gm: gmName ?? '', hasGm: gmName ? 'yes' : 'no' },
     }
     const toStreamer = event === 'invited' || event === 'removed'
