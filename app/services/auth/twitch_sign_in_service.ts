@@ -99,16 +99,14 @@ export class TwitchSignInService {
       const user = streamer
         ? await User.findOrFail(streamer.userId, { client: trx })
         : new User().useTransaction(trx)
+      const isNew = !streamer
       user.displayName = twitchUser.displayName
       user.email = twitchUser.email ?? user.email ?? null
-      if (!streamer && first) user.locale = first.interfaceLocale
+      if (isNew && first) user.locale = first.interfaceLocale
       await user.save()
 
-      if (!streamer && first) {
-        streamer = new Streamer().useTransaction(trx)
-        streamer.audienceLocale = first.audienceLocale
-      }
       streamer = streamer ?? new Streamer().useTransaction(trx)
+      if (isNew && first) streamer.audienceLocale = first.audienceLocale
       streamer.merge({
         userId: user.id,
         twitchUserId: twitchUser.id,
