@@ -43,6 +43,8 @@ export default defineConfig({
     () => import('@adonisjs/cors/cors_provider'),
     // Overlays' results queue and rate limiter as singletons (docs/overlay.md)
     () => import('#providers/overlay_provider'),
+    // Languages: ICU messages in resources/lang (docs/languages.md)
+    () => import('@adonisjs/i18n/i18n_provider'),
   ],
 
   preloads: [
@@ -93,6 +95,10 @@ export default defineConfig({
     },
     {
       pattern: 'public/**',
+      reloadServer: false,
+    },
+    {
+      pattern: 'resources/lang/**/*.{json,yaml,yml}',
       reloadServer: false,
     },
   ],

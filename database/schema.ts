@@ -149,7 +149,7 @@ export class NotificationPreferenceSchema extends BaseModel {
 }
 
 export class NotificationSchema extends BaseModel {
-  static $columns = ['body', 'createdAt', 'id', 'readAt', 'resolvedAt', 'subject', 'title', 'type', 'url', 'userId'] as const
+  static $columns = ['body', 'createdAt', 'id', 'message', 'readAt', 'resolvedAt', 'subject', 'title', 'type', 'url', 'userId'] as const
   $columns = NotificationSchema.$columns
   @column()
   declare body: string
@@ -157,6 +157,8 @@ export class NotificationSchema extends BaseModel {
   declare createdAt: DateTime
   @column({ isPrimary: true })
   declare id: number
+  @column()
+  declare message: any | null
   @column.dateTime()
   declare readAt: DateTime | null
   @column.dateTime()
@@ -335,10 +337,12 @@ export class StreamerOverlaySchema extends BaseModel {
 }
 
 export class StreamerSchema extends BaseModel {
-  static $columns = ['accessTokenEncrypted', 'broadcasterType', 'createdAt', 'id', 'isActive', 'lastTokenRefreshAt', 'profileImageUrl', 'refreshTokenEncrypted', 'scopes', 'tokenExpiresAt', 'tokenRefreshFailedAt', 'twitchDisplayName', 'twitchLogin', 'twitchUserId', 'updatedAt', 'userId'] as const
+  static $columns = ['accessTokenEncrypted', 'audienceLocale', 'broadcasterType', 'createdAt', 'id', 'isActive', 'lastTokenRefreshAt', 'profileImageUrl', 'refreshTokenEncrypted', 'scopes', 'tokenExpiresAt', 'tokenRefreshFailedAt', 'twitchDisplayName', 'twitchLogin', 'twitchUserId', 'updatedAt', 'userId'] as const
   $columns = StreamerSchema.$columns
   @column()
   declare accessTokenEncrypted: string | null
+  @column()
+  declare audienceLocale: string
   @column()
   declare broadcasterType: string
   @column.dateTime({ autoCreate: true })
@@ -372,7 +376,7 @@ export class StreamerSchema extends BaseModel {
 }
 
 export class UserSchema extends BaseModel {
-  static $columns = ['createdAt', 'displayName', 'email', 'id', 'updatedAt'] as const
+  static $columns = ['createdAt', 'displayName', 'email', 'id', 'locale', 'updatedAt'] as const
   $columns = UserSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
@@ -382,6 +386,8 @@ export class UserSchema extends BaseModel {
   declare email: string | null
   @column({ isPrimary: true })
   declare id: number
+  @column()
+  declare locale: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 }

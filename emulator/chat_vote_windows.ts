@@ -27,7 +27,7 @@ export type AnnouncementReading =
 /**
  * What the app's chat message says to the auto-chatters. A question lists its
  * choices as `1 = …`, `2 = …` (at least two, numbered from 1) and may say how
- * long it runs (`60 s`, `90 seconds`, `2 min`). Results close the vote: a
+ * long it runs (`60 s`, `90 seconds`, `2 min`, in Chorus's languages `90 Sek.`, `2 Min.`). Results close the vote: a
  * message whose choices carry a share (`1 = Yes 57%`), or one that speaks of
  * results or a winner without listing choices, so a question that merely
  * mentions a winner ("Who is the winner of the duel?") still opens one.
@@ -47,7 +47,7 @@ export function readAnnouncement(text: string): AnnouncementReading {
   if (choices < 2) {
     return /\b(results?|winner)\b/i.test(text) ? { kind: 'results' } : null
   }
-  const seconds = /(\d+)\s*(?:seconds?|secs?|s)\b/i.exec(text)
+  const seconds = /(\d+)\s*(?:seconds?|secs?|sek|seg|s)\b/i.exec(text)
   const minutes = /(\d+)\s*(?:minutes?|mins?|m)\b/i.exec(text)
   const duration = seconds ? Number(seconds[1]) : minutes ? Number(minutes[1]) * 60 : null
   return { kind: 'vote', choices, seconds: duration !== null && duration > 0 ? duration : null }

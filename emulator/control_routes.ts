@@ -35,6 +35,7 @@ export function registerControlRoutes(router: Router, state: EmulatorState): voi
           displayName: readOptionalString(body, 'displayName'),
           email: readOptionalString(body, 'email'),
           broadcasterType,
+          broadcasterLanguage: readOptionalString(body, 'broadcasterLanguage'),
         })
         return jsonReply(201, { data: user })
       })

@@ -7,6 +7,7 @@ import {
 import { helixEndpoint } from './helix_gate.js'
 import { createPoll, endPoll, getPolls } from './helix_polls_routes.js'
 import { getUsers } from './helix_users_routes.js'
+import { getChannels } from './helix_channels_routes.js'
 import type { Router } from './router.js'
 import type { EmulatorState } from './state.js'
 
@@ -17,6 +18,11 @@ export function registerHelixRoutes(router: Router, state: EmulatorState): void 
       'GET',
       '/helix/users',
       helixEndpoint(state, 'users', (ctx, caller) => getUsers(ctx, caller, state))
+    )
+    .add(
+      'GET',
+      '/helix/channels',
+      helixEndpoint(state, 'channels', (ctx, caller) => getChannels(ctx, caller, state))
     )
     .add(
       'GET',

@@ -12,6 +12,8 @@ interface SeedUser {
   login: string
   displayName: string
   broadcasterType: BroadcasterType
+  /** Varied, so the demo shows each audience in its own language. */
+  broadcasterLanguage: string
   description: string
   createdAt: string
 }
@@ -22,6 +24,7 @@ const SEED_USERS: readonly SeedUser[] = [
     login: 'aria_plays',
     displayName: 'Aria_Plays',
     broadcasterType: 'partner',
+    broadcasterLanguage: 'fr',
     description: 'Bard main. Rolls dice, sings badly, streams the Tuesday campaign.',
     createdAt: '2016-04-12T18:22:05Z',
   },
@@ -30,6 +33,7 @@ const SEED_USERS: readonly SeedUser[] = [
     login: 'bram_rolls',
     displayName: 'Bram_Rolls',
     broadcasterType: 'affiliate',
+    broadcasterLanguage: 'en',
     description: 'Dwarven fighter, natural 1 collector.',
     createdAt: '2018-09-30T09:10:44Z',
   },
@@ -38,6 +42,7 @@ const SEED_USERS: readonly SeedUser[] = [
     login: 'cass_casts',
     displayName: 'Cass_Casts',
     broadcasterType: 'affiliate',
+    broadcasterLanguage: 'es',
     description: 'Wizard with too many spell slots and not enough sleep.',
     createdAt: '2019-02-17T21:03:12Z',
   },
@@ -46,6 +51,7 @@ const SEED_USERS: readonly SeedUser[] = [
     login: 'dorian_dm',
     displayName: 'Dorian_DM',
     broadcasterType: 'affiliate',
+    broadcasterLanguage: 'de',
     description: 'Game Master. Your choices have consequences.',
     createdAt: '2015-11-02T14:45:00Z',
   },
@@ -54,6 +60,7 @@ const SEED_USERS: readonly SeedUser[] = [
     login: 'plain_pat',
     displayName: 'Plain_Pat',
     broadcasterType: '',
+    broadcasterLanguage: 'pt',
     description: '',
     createdAt: '2021-06-08T07:30:19Z',
   },

@@ -7,6 +7,7 @@ export const STAT_KEYS = [
   'validate',
   'revoke',
   'users',
+  'channels',
   'polls.create',
   'polls.get',
   'polls.update',

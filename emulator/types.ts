@@ -16,6 +16,8 @@ export interface EmulatorUser {
   login: string
   displayName: string
   broadcasterType: BroadcasterType
+  /** The channel's language as Helix Get Channel Information gives it: "en", "fr", … or "other". */
+  broadcasterLanguage: string
   email: string
   description: string
   profileImageUrl: string
@@ -27,6 +29,7 @@ export interface NewUserInput {
   login: string
   displayName?: string
   broadcasterType?: BroadcasterType
+  broadcasterLanguage?: string
   email?: string
 }
 

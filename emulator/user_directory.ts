@@ -74,12 +74,17 @@ export class UserDirectory {
     if (!isBroadcasterType(broadcasterType)) {
       throw new EmulatorInputError("broadcasterType must be '', 'affiliate' or 'partner'")
     }
+    const broadcasterLanguage = input.broadcasterLanguage ?? 'en'
+    if (!/^(?:[a-z]{2}|other)$/.test(broadcasterLanguage)) {
+      throw new EmulatorInputError('broadcasterLanguage must be two lower-case letters or "other"')
+    }
     const displayName = input.displayName?.trim() || login
     const user: EmulatorUser = {
       id: String(this.#nextId++),
       login,
       displayName,
       broadcasterType,
+      broadcasterLanguage,
       email: input.email ?? `${login}@example.test`,
       description: '',
       profileImageUrl: avatarDataUrl(login, displayName),

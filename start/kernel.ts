@@ -37,6 +37,8 @@ router.use([
   browserOnly(() => import('@adonisjs/shield/shield_middleware')),
   pageOnly(() => import('@adonisjs/auth/initialize_auth_middleware')),
   browserOnly(() => import('#middleware/silent_auth_middleware')),
+  // The reader's interface language: saved on the account, else Accept-Language (docs/languages.md)
+  browserOnly(() => import('#middleware/detect_user_locale_middleware')),
 ])
 
 export const middleware = router.named({

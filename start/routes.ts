@@ -33,6 +33,7 @@ router
 router.post('/logout', [TwitchAuthController, 'logout']).as('logout').use(middleware.auth())
 
 const AccountController = () => import('#controllers/account_controller')
+const LanguagesController = () => import('#controllers/languages_controller')
 
 router
   .group(() => {
@@ -40,6 +41,10 @@ router
     // The account page and deleting the account (docs/operations.md)
     router.get('/account', [AccountController, 'show']).as('account.show')
     router.delete('/account', [AccountController, 'destroy']).as('account.destroy')
+    // The person's interface language (docs/languages.md)
+    router
+      .post('/account/language', [LanguagesController, 'updateInterface'])
+      .as('account.language')
   })
   .use(middleware.auth())
 
@@ -235,5 +240,9 @@ router
     router
       .post('/dashboard/overlay/key', [OverlaySettingsController, 'regenerate'])
       .as('overlay.regenerate')
+    // The language of the streamer's overlay and chat posts (docs/languages.md)
+    router
+      .post('/dashboard/audience-language', [LanguagesController, 'updateAudience'])
+      .as('overlay.audience')
   })
   .use(middleware.auth())

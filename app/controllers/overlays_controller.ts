@@ -5,6 +5,9 @@ import { OverlayService } from '#services/overlays/overlay_service'
 import { OverlayStateService } from '#services/overlays/overlay_state'
 import { OverlaySettings } from '#services/overlays/overlay_settings'
 import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
+import { overlayWords } from '#services/overlays/overlay_words'
+import { translator } from '#services/i18n/translator'
+import Streamer from '#models/streamer'
 
 /**
  * The streamer's OBS overlay: the page and its JSON state, opened with the
@@ -38,7 +41,10 @@ export default class OverlaysController {
     }
     const overlay = await this.overlays.findByKey(params.key)
     if (!overlay) return response.notFound(await view.render('pages/overlay/not_found'))
+    // Viewers read it in the streamer's audience language (docs/languages.md).
+    const streamer = await Streamer.findOrFail(overlay.streamerId)
     return view.render('pages/overlay/show', {
+      ...overlayWords(translator(streamer.audienceLocale)),
       channel: OverlayBroadcaster.channelOfKeyHash(overlay.keyHash),
       position: overlay.position,
       theme: overlay.theme,

@@ -3,6 +3,8 @@ import { inject } from '@adonisjs/core'
 import { TwitchSignInService } from '#services/auth/twitch_sign_in_service'
 import { TwitchError } from '#services/twitch/twitch_errors'
 import type { TwitchUser } from '#services/twitch/twitch_helix_client'
+import { DEFAULT_LOCALE } from '#services/i18n/locales'
+import { supportedLocaleOf } from '#services/i18n/translator'
 
 /**
  * Sign in with Twitch: Ally sends the browser to Twitch with a `state`
@@ -14,7 +16,10 @@ export default class TwitchAuthController {
   }
 
   @inject()
-  async callback({ ally, auth, response, view, logger }: HttpContext, signIn: TwitchSignInService) {
+  async callback(
+    { ally, auth, request, response, view, logger }: HttpContext,
+    signIn: TwitchSignInService
+  ) {
     const twitch = ally.use('twitch')
 
     if (twitch.accessDenied()) {
@@ -37,7 +42,13 @@ export default class TwitchAuthController {
 
     try {
       const allyUser = await twitch.user()
-      const { user } = await signIn.signIn(allyUser.original as TwitchUser, allyUser.token)
+      const { user } = await signIn.signIn(
+        allyUser.original as TwitchUser,
+        allyUser.token,
+        undefined,
+        // A first sign-in speaks the browser's language (docs/languages.md).
+        supportedLocaleOf(request.languages()) ?? DEFAULT_LOCALE
+      )
       await auth.use('web').login(user)
       // Back to the page that asked for sign-in (a path kept by the auth middleware).
       return response.redirect().toIntended('/dashboard')

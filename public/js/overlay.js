@@ -13,7 +13,8 @@
  * rather than added; a dead event stream is replaced by a new one.
  */
 import { Transmit } from '/vendor/transmit-client.js'
-import { newUid, timeLeftText } from '/js/live_client.js'
+import { newUid } from '/js/live_client.js'
+import { choiceNumbers, formatWord, shareText } from '/js/overlay_words.js'
 
 const WATCHDOG_MS = 15_000
 /** The server pings every stream every 30 s: this long without a word is a dead stream. */
@@ -23,7 +24,21 @@ const MAX_RETRY_MS = 60_000
 const LATE_END_CHECK_MS = 5_000
 
 const root = document.querySelector('[data-overlay]')
+/** The overlay's messages in the audience language, and the locale to write numbers in. */
+const WORDS = root ? JSON.parse(root.dataset.words || '{}') : {}
+const LOCALE = root?.dataset.formatLocale || 'en-GB'
 if (root) main(root)
+
+function say(name, values = {}) {
+  return formatWord(WORDS[name] ?? '', values, LOCALE)
+}
+
+/** "1:35 left", "encore 1:35". */
+function timeLeft(ms) {
+  const seconds = Math.ceil(ms / 1000)
+  const time = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+  return say('time_left', { time })
+}
 
 function main(root) {
   const params = new URLSearchParams(window.location.search)
@@ -123,17 +138,17 @@ function main(root) {
     const element = root.querySelector('[data-time-left]')
     if (!current || !element) return
     if (!current.live) {
-      setText(element, 'Final result')
+      setText(element, say('final_result'))
       return
     }
     const endsAt = Date.parse(current.endsAt)
     const left = endsAt - (Date.now() + clockOffset)
     if (Number.isNaN(endsAt)) {
-      setText(element, 'Live')
+      setText(element, say('live'))
     } else if (left > 0) {
-      setText(element, timeLeftText(left))
+      setText(element, timeLeft(left))
     } else {
-      setText(element, 'Counting the last votes…')
+      setText(element, say('counting'))
       // The end message may have been missed: ask now and then until it is there.
       if (-left > LATE_END_CHECK_MS && Date.now() - lastLateCheck > LATE_END_CHECK_MS) {
         lastLateCheck = Date.now()
@@ -253,18 +268,12 @@ function main(root) {
 
 function render(root, poll) {
   setText(root.querySelector('[data-title]'), poll.title)
-  setText(
-    root.querySelector('[data-channel-count]'),
-    poll.channelCount === 1 ? '1 channel' : `${poll.channelCount} channels`
-  )
-  setText(
-    root.querySelector('[data-total-votes]'),
-    poll.totalVotes === 1 ? '1 vote' : `${poll.totalVotes} votes`
-  )
+  setText(root.querySelector('[data-channel-count]'), say('channels', { count: poll.channelCount }))
+  setText(root.querySelector('[data-total-votes]'), say('votes', { count: poll.totalVotes }))
   const how = root.querySelector('[data-how-to-vote]')
   if (how) {
     how.hidden = !(poll.live && poll.voting === 'chat')
-    setText(how, `Vote in chat: type ${numberList(poll.choices.length)}`)
+    setText(how, say('how_to_vote', { numbers: choiceNumbers(poll.choices.length, LOCALE) }))
   }
 
   const list = root.querySelector('[data-choices]')
@@ -279,8 +288,8 @@ function render(root, poll) {
     const votes = poll.totals[index] ?? 0
     const share = poll.totalVotes ? Math.round((votes * 100) / poll.totalVotes) : 0
     item.classList.toggle('is-winner', !poll.live && winners.has(index))
-    setText(item.querySelector('[data-share]'), `${share}%`)
-    setText(item.querySelector('[data-votes]'), votes === 1 ? '1 vote' : `${votes} votes`)
+    setText(item.querySelector('[data-share]'), shareText(votes, poll.totalVotes, LOCALE))
+    setText(item.querySelector('[data-votes]'), say('votes', { count: votes }))
     item.querySelector('[data-fill]').style.width = `${share}%`
   })
 }
@@ -312,13 +321,6 @@ function element(tag, className, text) {
   return node
 }
 
-function numberList(count) {
-  const numbers = Array.from({ length: count }, (_, index) => String(index + 1))
-  return numbers.length > 1
-    ? `${numbers.slice(0, -1).join(', ')} or ${numbers[numbers.length - 1]}`
-    : numbers.join('')
-}
-
 function setText(node, value) {
   if (node && node.textContent !== value) node.textContent = value
 }
@@ -329,8 +331,8 @@ function showPreview(root) {
   render(root, {
     id: 0,
     live: true,
-    title: 'Does the party trust the innkeeper?',
-    choices: ['Yes', 'No', 'Roll for it'],
+    title: say('preview_title'),
+    choices: [say('preview_yes'), say('preview_no'), say('preview_roll')],
     totals: [42, 17, 23],
     totalVotes: 82,
     channelCount: 4,
@@ -340,7 +342,7 @@ function showPreview(root) {
     voting: 'twitch',
     serverNow: now.toISOString(),
   })
-  root.querySelector('[data-time-left]').textContent = '1:35 left'
+  root.querySelector('[data-time-left]').textContent = timeLeft(95_000)
   root.dataset.state = 'live'
   root.dataset.visible = 'true'
 }

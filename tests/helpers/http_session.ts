@@ -85,7 +85,9 @@ export class HttpSession {
 export async function signInWithTwitch(
   session: HttpSession,
   twitchUserId: string,
-  decision: 'approve' | 'deny' = 'approve'
+  decision: 'approve' | 'deny' = 'approve',
+  /** Sent with the callback, as the browser would (e.g. its Accept-Language). */
+  headers: Record<string, string> = {}
 ) {
   // Every test signs in from 127.0.0.1: start each sign-in with a fresh
   // per-IP sign-in limit (tests/functional/operations/rate_limits.spec.ts).
@@ -104,5 +106,5 @@ export async function signInWithTwitch(
     redirect: 'manual',
   })
   const callbackUrl = new URL(decided.headers.get('location')!)
-  return session.get(callbackUrl.pathname + callbackUrl.search)
+  return session.send(callbackUrl.pathname + callbackUrl.search, { method: 'GET', headers })
 }

@@ -169,10 +169,7 @@ export class AccountDeletionService {
         notices.push({
           userId: membership.streamer.userId,
           type: CAMPAIGN_DELETED_TYPE,
-          title: `"${name}" was deleted`,
-          body:
-            `The GM of "${name}" deleted their Chorus account, and the campaign with it. ` +
-            'No poll will run on your channel for it.',
+          message: { key: 'notifications.gm_deleted_account', values: { campaign: name } },
           url: '/dashboard',
         })
       }
@@ -183,8 +180,10 @@ export class AccountDeletionService {
         notices.push({
           userId: campaign.ownerId,
           type: CAMPAIGN_NOTIFICATION_TYPES.left,
-          title: `${who} left "${campaign.name}"`,
-          body: `${who} deleted their Chorus account and is no longer a member of "${campaign.name}".`,
+          message: {
+            key: 'notifications.member_deleted_account',
+            values: { name: who, campaign: campaign.name },
+          },
           url: `/campaigns/${campaign.id}`,
         })
       }

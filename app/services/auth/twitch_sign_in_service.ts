@@ -8,6 +8,21 @@ import { inject } from '@adonisjs/core'
 import { claimCampaignInvitations } from '#services/campaigns/invitation_claims'
 import { StreamerLock } from '#services/tokens/streamer_lock'
 import { NotificationService } from '#services/notifications/notification_service'
+import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
+import { DEFAULT_LOCALE, type Locale } from '#services/i18n/locales'
+import { supportedLocaleOf } from '#services/i18n/translator'
+import logger from '@adonisjs/core/services/logger'
+import { errorMessage } from '#services/error_message'
+
+/**
+ * The languages a first sign-in starts with (docs/languages.md): the
+ * person's interface language from their browser, their viewers' from the
+ * channel's language on Twitch. Later sign-ins keep what was chosen since.
+ */
+interface FirstLocales {
+  interfaceLocale: Locale
+  audienceLocale: Locale
+}
 
 /**
  * Turns a completed Twitch sign-in into our users + streamers rows.
@@ -16,7 +31,8 @@ import { NotificationService } from '#services/notifications/notification_servic
 export class TwitchSignInService {
   constructor(
     private streamerLock: StreamerLock,
-    private notifications: NotificationService
+    private notifications: NotificationService,
+    private helix: TwitchHelixClient
   ) {}
 
   /**
@@ -29,10 +45,18 @@ export class TwitchSignInService {
    * land after this write and undo it, or count its failure against the
    * fresh grant.
    */
-  async signIn(twitchUser: TwitchUser, token: TwitchAllyToken, now: DateTime = DateTime.now()) {
+  async signIn(
+    twitchUser: TwitchUser,
+    token: TwitchAllyToken,
+    now: DateTime = DateTime.now(),
+    browserLocale: Locale = DEFAULT_LOCALE
+  ) {
     const known = await Streamer.findBy('twitch_user_id', twitchUser.id)
     if (!known) {
-      return this.save(twitchUser, token, now)
+      return this.save(twitchUser, token, now, {
+        interfaceLocale: browserLocale,
+        audienceLocale: await this.channelLocale(twitchUser.id, token.token),
+      })
     }
     const locked = await this.streamerLock.run(known.id, () => this.save(twitchUser, token, now))
     // A refresh stuck past the lock's wait: the sign-in still wins, it is the newer grant.
@@ -42,7 +66,30 @@ export class TwitchSignInService {
     return saved
   }
 
-  private async save(twitchUser: TwitchUser, token: TwitchAllyToken, now: DateTime) {
+  /**
+   * The channel's Twitch language when Chorus speaks it, else English. A
+   * Twitch failure here never fails the sign-in: the streamer can pick the
+   * language on their dashboard.
+   */
+  private async channelLocale(twitchUserId: string, accessToken: string): Promise<Locale> {
+    try {
+      const language = await this.helix.getBroadcasterLanguage(accessToken, twitchUserId)
+      return supportedLocaleOf(language) ?? DEFAULT_LOCALE
+    } catch (error) {
+      logger.warn(
+        { twitchUserId, error: errorMessage(error) },
+        '[Sign-in] could not read the channel language; English for now'
+      )
+      return DEFAULT_LOCALE
+    }
+  }
+
+  private async save(
+    twitchUser: TwitchUser,
+    token: TwitchAllyToken,
+    now: DateTime,
+    first?: FirstLocales
+  ) {
     return db.transaction(async (trx) => {
       let streamer = await Streamer.query({ client: trx })
         .where('twitch_user_id', twitchUser.id)
@@ -52,11 +99,14 @@ export class TwitchSignInService {
       const user = streamer
         ? await User.findOrFail(streamer.userId, { client: trx })
         : new User().useTransaction(trx)
+      const isNew = !streamer
       user.displayName = twitchUser.displayName
       user.email = twitchUser.email ?? user.email ?? null
+      if (isNew && first) user.locale = first.interfaceLocale
       await user.save()
 
       streamer = streamer ?? new Streamer().useTransaction(trx)
+      if (isNew && first) streamer.audienceLocale = first.audienceLocale
       streamer.merge({
         userId: user.id,
         twitchUserId: twitchUser.id,

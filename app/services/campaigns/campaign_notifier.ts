@@ -25,6 +25,15 @@ export const CAMPAIGN_NOTIFICATION_TYPES = {
 
 type CampaignEvent = keyof typeof CAMPAIGN_NOTIFICATION_TYPES
 
+/** What each says: resources/lang/<locale>/notifications.json. */
+const MESSAGE_KEYS: Record<CampaignEvent, string> = {
+  invited: 'notifications.invited',
+  accepted: 'notifications.accepted',
+  declined: 'notifications.declined',
+  left: 'notifications.left',
+  removed: 'notifications.removed',
+}
+
 /**
  * Tells the other side of a campaign what just happened (in-app, and by web
  * push where the person subscribed). The action is already done when this
@@ -42,50 +51,18 @@ export class CampaignNotifier {
   ) {
     const name = streamer.twitchDisplayName || streamer.twitchLogin
     const subject = notificationSubject.membership(membershipId)
-    const toGm = (title: string, body: string): NotificationInput => ({
-      userId: campaign.ownerId,
+    const message = {
+      key: MESSAGE_KEYS[event],
+      values: { name, campaign: campaign.name, gm: gmName ?? '', hasGm: gmName ? 'yes' : 'no' },
+    }
+    const toStreamer = event === 'invited' || event === 'removed'
+    const input: NotificationInput = {
+      userId: toStreamer ? streamer.userId : campaign.ownerId,
       type: CAMPAIGN_NOTIFICATION_TYPES[event],
-      title,
-      body,
-      url: `/campaigns/${campaign.id}`,
+      message,
+      url: toStreamer ? '/dashboard' : `/campaigns/${campaign.id}`,
       subject,
-    })
-    const toStreamer = (title: string, body: string, url: string): NotificationInput => ({
-      userId: streamer.userId,
-      type: CAMPAIGN_NOTIFICATION_TYPES[event],
-      title,
-      body,
-      url,
-      subject,
-    })
-
-    const input = {
-      invited: () =>
-        toStreamer(
-          `Invitation to "${campaign.name}"`,
-          `${gmName ?? 'A GM'} invited you to stream "${campaign.name}" with Chorus polls. ` +
-            'Accept or decline it on your dashboard.',
-          '/dashboard'
-        ),
-      accepted: () =>
-        toGm(`${name} joined "${campaign.name}"`, `${name} accepted your invitation.`),
-      declined: () =>
-        toGm(
-          `${name} declined "${campaign.name}"`,
-          `${name} declined your invitation to "${campaign.name}".`
-        ),
-      left: () =>
-        toGm(
-          `${name} left "${campaign.name}"`,
-          `${name} is no longer a member of "${campaign.name}".`
-        ),
-      removed: () =>
-        toStreamer(
-          `You left "${campaign.name}"`,
-          `The GM removed you from "${campaign.name}"; polls no longer run on your channel for it.`,
-          '/dashboard'
-        ),
-    }[event]()
+    }
 
     // Nobody needs to hear about their own action (a GM streaming their own campaign).
     if (campaign.ownerId === streamer.userId) return

@@ -1,11 +1,12 @@
-import { durationText } from '#services/polls/duration_text'
+import type { I18n } from '@adonisjs/i18n'
+import { choiceNumbers, durationText } from '#services/i18n/translator'
 
 /**
- * The messages Chorus posts in a chat-voting channel: the question when the
- * vote opens and the combined result when it ends. Twitch refuses chat
- * messages over 500 characters, so a text that would pass it is split into
- * several messages at the separators, never inside a choice.
- * See docs/chat-voting.md.
+ * The messages Chorus posts in a chat-voting channel, in the channel's
+ * audience language: the question when the vote opens and the combined
+ * result when it ends. Twitch refuses chat messages over 500 characters, so
+ * a text that would pass it is split into several messages at the
+ * separators, never inside a choice. See docs/chat-voting.md.
  */
 export const CHAT_MESSAGE_LIMIT = 500
 
@@ -17,17 +18,17 @@ export interface ChatQuestion {
   durationSeconds: number
 }
 
-export function howToVote(choiceCount: number): string {
-  const numbers = Array.from({ length: choiceCount }, (_, index) => String(index + 1))
-  const listed = `${numbers.slice(0, -1).join(', ')} or ${numbers.at(-1)}`
-  return `type ${listed} in chat`
-}
-
-export function announcementMessages(question: ChatQuestion): string[] {
+export function announcementMessages(i18n: I18n, question: ChatQuestion): string[] {
   const parts = [
-    `Vote: ${question.title}`,
-    ...question.choices.map((choice, index) => `${index + 1} = ${choice}`),
-    `${howToVote(question.choices.length)} (or !vote N), ${durationText(question.durationSeconds)} to vote`,
+    i18n.t('chat.question', { title: question.title }),
+    ...question.choices.map((choice, index) =>
+      i18n.t('chat.choice', { number: String(index + 1), choice })
+    ),
+    i18n.t('chat.how_to_vote', {
+      numbers: choiceNumbers(i18n, question.choices.length),
+      word: i18n.t('chat.vote_word'),
+      duration: durationText(i18n, question.durationSeconds),
+    }),
   ]
   return packMessages(parts)
 }
@@ -37,20 +38,25 @@ export interface ChatResultLine {
   votes: number
 }
 
-export function resultMessages(title: string, totals: ChatResultLine[]): string[] {
+export function resultMessages(i18n: I18n, title: string, totals: ChatResultLine[]): string[] {
   const total = totals.reduce((sum, line) => sum + line.votes, 0)
   const top = Math.max(0, ...totals.map((line) => line.votes))
   const winners = total === 0 ? [] : totals.filter((line) => line.votes === top)
   const verdict =
     winners.length === 0
-      ? 'no votes'
+      ? i18n.t('chat.no_votes')
       : winners.length === 1
-        ? `winner: ${winners[0].title}`
-        : `tie: ${winners.map((line) => line.title).join(' / ')}`
+        ? i18n.t('chat.winner', { choice: winners[0].title })
+        : i18n.t('chat.tie', { choices: winners.map((line) => line.title).join(' / ') })
   const parts = [
-    `Results (all channels): ${title}`,
-    ...totals.map(
-      (line, index) => `${index + 1} = ${line.title} ${percent(line.votes, total)} (${line.votes})`
+    i18n.t('chat.results', { title }),
+    ...totals.map((line, index) =>
+      i18n.t('chat.result_line', {
+        number: String(index + 1),
+        choice: line.title,
+        share: total === 0 ? 0 : line.votes / total,
+        votes: line.votes,
+      })
     ),
     verdict,
   ]
@@ -88,8 +94,4 @@ function cutToLimit(text: string, limit: number): string[] {
   }
   pieces.push(rest)
   return pieces
-}
-
-function percent(votes: number, total: number): string {
-  return total === 0 ? '0%' : `${Math.round((votes / total) * 100)}%`
 }

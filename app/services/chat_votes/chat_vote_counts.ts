@@ -1,4 +1,5 @@
 import { inject } from '@adonisjs/core'
+import type { I18n } from '@adonisjs/i18n'
 import logger from '@adonisjs/core/services/logger'
 import type PollRun from '#models/poll_run'
 import PollChannel, { type PollChannelReason } from '#models/poll_channel'
@@ -9,6 +10,9 @@ import { announcementMessages, resultMessages } from '#services/chat_votes/chat_
 import { TwitchChatClient } from '#services/twitch/twitch_chat_client'
 import { PollRunStore, type RunWithChannels } from '#services/polls/poll_run_store'
 import { errorMessage } from '#services/error_message'
+import { audienceLocalesOf } from '#services/i18n/audience_locales'
+import { DEFAULT_LOCALE } from '#services/i18n/locales'
+import { translator } from '#services/i18n/translator'
 
 /** Chat posts at once across a run's channels. */
 const POST_CONCURRENCY = 8
@@ -40,12 +44,16 @@ export class ChatVoteCounts {
     const chat = channels.filter(isChatChannel)
     if (chat.length === 0 || !run.endsAt) return
     const closesAt = run.endsAt.toMillis()
-    const messages = announcementMessages({
+    const question = {
       title: run.title,
       choices: run.choices,
       durationSeconds: run.durationSeconds,
-    })
+    }
+    const messagesIn = await messagesByAudience(chat, (i18n) =>
+      announcementMessages(i18n, question)
+    )
     await mapWithConcurrency(chat, POST_CONCURRENCY, async (channel) => {
+      const messages = messagesIn(channel.twitchUserId)
       const ref = { runId: run.id, channelId: channel.id }
       if (!(await this.tally.open(ref, channel.twitchUserId, run.choices.length, closesAt))) {
         leaveOut(channel, 'chat_busy', 'Another chat vote is still open in this channel.')
@@ -131,14 +139,16 @@ export class ChatVoteCounts {
    */
   async postResults(run: PollRun) {
     const totals = run.totals ?? run.choices.map(() => 0)
-    const messages = resultMessages(
-      run.title,
-      run.choices.map((title, index) => ({ title, votes: totals[index] ?? 0 }))
-    )
+    const lines = run.choices.map((title, index) => ({ title, votes: totals[index] ?? 0 }))
     const claimed = await this.store.claimChatResultPosts(run.id)
+    const messagesIn = await messagesByAudience(claimed, (i18n) =>
+      resultMessages(i18n, run.title, lines)
+    )
     await mapWithConcurrency(claimed, POST_CONCURRENCY, async (channel) => {
       try {
-        for (const message of messages) await this.chat.send(channel.twitchUserId, message)
+        for (const message of messagesIn(channel.twitchUserId)) {
+          await this.chat.send(channel.twitchUserId, message)
+        }
       } catch (error) {
         logger.warn(
           { runId: run.id, channelId: channel.id, error: errorMessage(error) },
@@ -146,6 +156,27 @@ export class ChatVoteCounts {
         )
       }
     })
+  }
+}
+
+/**
+ * The messages each channel gets, in its audience language (docs/languages.md):
+ * written once per language, whatever the number of channels.
+ */
+async function messagesByAudience(
+  channels: { twitchUserId: string }[],
+  write: (i18n: I18n) => string[]
+): Promise<(twitchUserId: string) => string[]> {
+  const locales = await audienceLocalesOf(channels.map((channel) => channel.twitchUserId))
+  const byLocale = new Map<string, string[]>()
+  return (twitchUserId) => {
+    const locale = locales.get(twitchUserId) ?? DEFAULT_LOCALE
+    let messages = byLocale.get(locale)
+    if (!messages) {
+      messages = write(translator(locale))
+      byLocale.set(locale, messages)
+    }
+    return messages
   }
 }
 

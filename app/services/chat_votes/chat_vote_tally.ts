@@ -1,5 +1,6 @@
 import redis from '@adonisjs/redis/services/main'
 import { parseChatVote } from '#services/chat_votes/vote_parser'
+import { voteWords } from '#services/i18n/vote_words'
 
 /**
  * The live counts of chat votes, kept in Redis while a vote runs so every
@@ -95,6 +96,9 @@ function liveKey(broadcasterId: string) {
 }
 
 export class ChatVoteTally {
+  /** `!vote N` and each language's own word (docs/chat-voting.md). */
+  #voteWords = voteWords()
+
   /**
    * Opens a vote on a channel until `closesAt`. False when the channel is
    * already taking another vote (one chat vote per channel at a time).
@@ -139,7 +143,7 @@ export class ChatVoteTally {
     if (message.sourceBroadcasterId && message.sourceBroadcasterId !== message.broadcasterId) {
       return { counted: false, vote, reason: 'shared_chat' }
     }
-    const choice = parseChatVote(message.text, Number(choices))
+    const choice = parseChatVote(message.text, Number(choices), this.#voteWords)
     if (choice === null) return { counted: false, vote, reason: 'not_a_vote' }
 
     const keys = keysOf(vote)

@@ -2,6 +2,8 @@ import { inject } from '@adonisjs/core'
 import type User from '#models/user'
 import Notification from '#models/notification'
 import { Clock } from '#services/clock'
+import { translator } from '#services/i18n/translator'
+import { notificationTexts, storedMessage } from '#services/notifications/notification_texts'
 
 /**
  * A user's in-app notifications (the `notifications` rows written by the
@@ -12,15 +14,22 @@ export class NotificationInbox {
   constructor(private clock: Clock) {}
 
   /**
-   * Unread first, newest first within each group.
+   * Unread first, newest first within each group; written out in the
+   * user's interface language as it is now (docs/languages.md).
    */
   async latest(user: User, limit: number) {
-    return Notification.query()
+    const notifications = await Notification.query()
       .where('user_id', user.id)
       .orderByRaw('read_at IS NULL DESC')
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
+    const i18n = translator(user.locale)
+    for (const notification of notifications) {
+      const message = storedMessage(notification.message)
+      if (message) notification.merge(notificationTexts(i18n, message))
+    }
+    return notifications
   }
 
   async unreadCount(user: User) {

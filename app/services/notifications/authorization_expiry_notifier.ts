@@ -106,10 +106,10 @@ export class AuthorizationExpiryNotifier {
     return {
       userId: row.user_id,
       type: NOTIFICATION_TYPES.authorizationExpiring,
-      title: `Poll authorization ends in ${minutes} min`,
-      body:
-        `Your poll authorization for "${row.campaign_name}" ends in ${minutes} min. ` +
-        'Grant it again to keep polls running on your channel.',
+      message: {
+        key: 'notifications.authorization_expiring',
+        values: { minutes, campaign: row.campaign_name },
+      },
       url: `/campaigns/${row.campaign_id}`,
       urgency: 'high',
       // Resolved when the streamer grants again, revokes or leaves.

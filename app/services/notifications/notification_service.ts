@@ -12,6 +12,11 @@ import {
   type NotificationUrgency,
 } from '#services/notifications/notification_channel'
 import { errorMessage } from '#services/error_message'
+import { translator } from '#services/i18n/translator'
+import {
+  notificationTexts,
+  type NotificationMessage,
+} from '#services/notifications/notification_texts'
 
 export const NOTIFICATION_TYPES = {
   /** To the streamer: their Twitch connection is lost, reconnect. */
@@ -31,8 +36,8 @@ export type DeactivationReason = 'refresh_refused' | 'access_revoked'
 export interface NotificationInput {
   userId: number
   type: string
-  title: string
-  body: string
+  /** What it says, written out in the recipient's language (notification_texts.ts). */
+  message: NotificationMessage
   /**
    * A path under APP_URL ("/campaigns/3") or an absolute URL. A path, not a
    * named route: notifications are also sent by console commands and
@@ -69,19 +74,22 @@ export class NotificationService {
 
   /**
    * Writes the rows in one insert, then starts delivery. Resolves with the
-   * stored notifications once the rows exist.
+   * stored notifications once the rows exist. Each is written out in its
+   * recipient's interface language; the row keeps the message too, so the
+   * in-app list follows a later change of language.
    */
   async notify(inputs: NotificationInput[]): Promise<DeliverableNotification[]> {
     if (inputs.length === 0) return []
     const createdAt = this.clock.now()
+    const locales = await localesOf(inputs.map((input) => input.userId))
     const rows: NotificationRow[] = await db
       .table('notifications')
       .multiInsert(
         inputs.map((input) => ({
           user_id: input.userId,
           type: input.type,
-          title: input.title,
-          body: input.body,
+          ...notificationTexts(translator(locales.get(input.userId)), input.message),
+          message: JSON.stringify(input.message),
           url: input.url === null ? null : absoluteUrl(input.url),
           subject: input.subject ?? null,
           created_at: createdAt.toJSDate(),
@@ -124,18 +132,11 @@ export class NotificationService {
     const name = streamer.twitchDisplayName || streamer.twitchLogin
     // Resolved when the streamer signs in with Twitch again (resolveReconnected).
     const subject = notificationSubject.streamer(streamer.id)
-    const revoked = reason === 'access_revoked'
     const inputs: NotificationInput[] = [
       {
         userId: streamer.userId,
         type: NOTIFICATION_TYPES.reconnectRequired,
-        title: 'Reconnect your Twitch account',
-        body: revoked
-          ? 'Access to your account was revoked on Twitch (Chorus was disconnected from your ' +
-            'Twitch connections), so polls can no longer run on your channel. Sign in with ' +
-            'Twitch again to reconnect.'
-          : 'Chorus could not renew your Twitch authorization, so polls can no longer run on ' +
-            'your channel. Sign in with Twitch again to reconnect.',
+        message: { key: 'notifications.reconnect_required', values: { reason } },
         url: '/auth/twitch/redirect',
         urgency: 'high',
         subject,
@@ -146,13 +147,10 @@ export class NotificationService {
         .map((campaign): NotificationInput => ({
           userId: campaign.owner_id,
           type: NOTIFICATION_TYPES.streamerDisconnected,
-          title: `${name} must reconnect Twitch`,
-          body:
-            `${name} (${streamer.twitchLogin}) was disconnected: ` +
-            (revoked
-              ? 'access revoked on Twitch. '
-              : 'Twitch no longer accepts their authorization. ') +
-            `Polls in "${campaign.name}" skip their channel until they sign in again.`,
+          message: {
+            key: 'notifications.streamer_disconnected',
+            values: { name, login: streamer.twitchLogin, reason, campaign: campaign.name },
+          },
           url: `/campaigns/${campaign.id}`,
           urgency: 'high',
           subject,
@@ -216,6 +214,15 @@ export class NotificationService {
       this.channels.track(delivery)
     }
   }
+}
+
+/** Each recipient's interface language, in one query. */
+async function localesOf(userIds: number[]): Promise<Map<number, string>> {
+  const rows: { id: number; locale: string }[] = await db
+    .from('users')
+    .whereIn('id', [...new Set(userIds)])
+    .select('id', 'locale')
+  return new Map(rows.map((row) => [row.id, row.locale]))
 }
 
 function absoluteUrl(url: string) {

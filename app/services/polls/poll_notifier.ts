@@ -8,7 +8,7 @@ import {
   type NotificationInput,
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
-import { durationText } from '#services/polls/duration_text'
+import type { NotificationMessage } from '#services/notifications/notification_texts'
 
 interface Audience {
   campaignId: number
@@ -32,20 +32,21 @@ export class PollNotifier {
   async started(run: PollRun) {
     await this.#send(run, 'started', (audience) => ({
       type: NOTIFICATION_TYPES.pollStarted,
-      title: `Poll live on your channel: "${run.title}"`,
-      body:
-        `"${audience.campaignName}" asks your viewers: "${run.title}". ` +
-        `They can vote for ${durationText(run.durationSeconds)}.`,
+      message: {
+        key: 'notifications.poll_started',
+        values: {
+          title: run.title,
+          campaign: audience.campaignName,
+          duration: { durationSeconds: run.durationSeconds },
+        },
+      },
     }))
   }
 
   async ended(run: PollRun) {
     await this.#send(run, 'ended', (audience) => ({
       type: NOTIFICATION_TYPES.pollEnded,
-      title: `Poll ended: "${run.title}"`,
-      body:
-        `${run.endReason === 'ended_early' ? 'The GM ended it early. ' : ''}` +
-        `${resultText(run)} ("${audience.campaignName}")`,
+      message: resultMessage(run, audience.campaignName),
     }))
     // "Poll live on your channel" is over.
     await this.notifications
@@ -56,7 +57,7 @@ export class PollNotifier {
   async #send(
     run: PollRun,
     moment: 'started' | 'ended',
-    content: (audience: Audience) => Pick<NotificationInput, 'type' | 'title' | 'body'>
+    content: (audience: Audience) => Pick<NotificationInput, 'type' | 'message'>
   ) {
     try {
       const audience = await this.#audience(run)
@@ -103,16 +104,24 @@ export class PollNotifier {
 }
 
 /**
- * The combined answer in one sentence: the leading choice (or the tie).
+ * "Poll ended" with the combined answer: the leading choice (or the tie),
+ * or that nobody voted.
  */
-function resultText(run: PollRun) {
+function resultMessage(run: PollRun, campaign: string): NotificationMessage {
   const totals = run.totals ?? []
   const total = totals.reduce((sum, votes) => sum + votes, 0)
-  if (total === 0) return 'Nobody voted.'
-  const best = Math.max(...totals)
-  const leaders = run.choices.filter((_, index) => totals[index] === best)
-  const votes = `${best} of ${total} vote${total === 1 ? '' : 's'}`
-  return leaders.length === 1
-    ? `Combined answer: "${leaders[0]}" with ${votes}.`
-    : `Combined answer: a tie between ${leaders.map((choice) => `"${choice}"`).join(' and ')} with ${votes} each.`
+  const best = total === 0 ? 0 : Math.max(...totals)
+  const leaders = total === 0 ? [] : run.choices.filter((_, index) => totals[index] === best)
+  return {
+    key: 'notifications.poll_ended',
+    values: {
+      title: run.title,
+      campaign,
+      early: run.endReason === 'ended_early' ? 'yes' : 'no',
+      outcome: leaders.length === 0 ? 'none' : leaders.length === 1 ? 'winner' : 'tie',
+      leaders: leaders.length === 1 ? leaders[0] : { quotedList: leaders },
+      best,
+      total,
+    },
+  }
 }

@@ -65,7 +65,7 @@ interface RawPoll {
 }
 
 /**
- * Twitch's Helix API (`{TWITCH_HELIX_URL}/users|polls`) with a user access
+ * Twitch's Helix API (`{TWITCH_HELIX_URL}/users|channels|polls`) with a user access
  * token. A 401 surfaces as TwitchUnauthorizedError: the token services
  * refresh and retry once.
  */
@@ -96,6 +96,22 @@ export class TwitchHelixClient {
     )
     const { data } = await this.call<RawUser[]>(accessToken, 'GET', `/users?${query}`, 'get users')
     return data.map(toUser)
+  }
+
+  /**
+   * The channel's language as its streamer set it on Twitch ("fr", "pt",
+   * "other"…), or null when Twitch does not say.
+   */
+  async getBroadcasterLanguage(accessToken: string, broadcasterId: string): Promise<string | null> {
+    const query = new URLSearchParams({ broadcaster_id: broadcasterId })
+    const { data } = await this.call<{ broadcaster_language?: unknown }[]>(
+      accessToken,
+      'GET',
+      `/channels?${query}`,
+      'get channel'
+    )
+    const language = data[0]?.broadcaster_language
+    return typeof language === 'string' && language !== '' ? language : null
   }
 
   async createPoll(accessToken: string, input: CreatePollInput): Promise<HelixResult<TwitchPoll>> {

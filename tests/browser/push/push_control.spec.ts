@@ -136,14 +136,13 @@ test.group('Browser: Enable notifications', (group) => {
       {
         userId: user.id,
         type: 'poll.ended',
-        title: 'Poll ended',
-        body: 'Left wins',
+        message: { key: 'notifications.removed', values: { campaign: 'Ashes' } },
         url: '/dashboard',
       },
     ])
     await NotificationService.settleDeliveries()
     const [push] = receiver.requestsFor(browser)
-    assert.equal(browser.decryptJson(push).title, 'Poll ended')
+    assert.equal(browser.decryptJson(push).title, 'You left "Ashes"')
 
     await page.getByRole('button', { name: 'Turn off notifications' }).click()
     await controlState(page, 'off')

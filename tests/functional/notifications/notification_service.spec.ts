@@ -32,13 +32,18 @@ test.group('NotificationService', (group) => {
     const service = await app.container.make(NotificationService)
 
     const stored = await service.notify([
-      { userId: user.id, type: 'test.note', title: 'Hello', body: 'World', url: '/campaigns/7' },
+      {
+        userId: user.id,
+        type: 'test.note',
+        message: { key: 'notifications.accepted', values: { name: 'Hello', campaign: 'World' } },
+        url: '/campaigns/7',
+      },
     ])
     await NotificationService.settleDeliveries()
 
     const row = await Notification.findOrFail(stored[0].id)
     assert.equal(row.url, `${appUrl}/campaigns/7`)
-    assert.equal(row.title, 'Hello')
+    assert.equal(row.title, 'Hello joined "World"')
     assert.deepEqual(
       delivered.map((notification) => [notification.id, notification.urgency]),
       [[row.id, 'normal']]
@@ -73,8 +78,7 @@ test.group('NotificationService', (group) => {
       {
         userId: user.id,
         type: 'test.note',
-        title: 'Still',
-        body: 'here',
+        message: { key: 'notifications.left', values: { name: 'Still', campaign: 'here' } },
         url: null,
         urgency: 'high',
       },

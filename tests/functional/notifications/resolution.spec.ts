@@ -124,7 +124,15 @@ test.group('Notifications: resolved with their cause', (group) => {
     await notifications.notifyStreamerDeactivated(bram)
     await NotificationService.settleDeliveries()
     const unrelated = await notifications.notify([
-      { userId: bram.userId, type: 'poll.started', title: 'A poll', body: '', url: null },
+      {
+        userId: bram.userId,
+        type: 'poll.started',
+        message: {
+          key: 'notifications.poll_started',
+          values: { title: 'A poll', campaign: 'Ashes', duration: { durationSeconds: 60 } },
+        },
+        url: null,
+      },
     ])
 
     const session = new HttpSession()

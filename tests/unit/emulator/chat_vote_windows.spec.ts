@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import { readAnnouncement } from '#emulator/chat_vote_windows'
 import { announcementMessages, resultMessages } from '#services/chat_votes/chat_announcement'
+import { SUPPORTED_LOCALES } from '#services/i18n/locales'
+import { translator } from '#services/i18n/translator'
 
 /**
  * How the auto-chatters read the app's messages: a question opens a chat
@@ -25,21 +27,24 @@ test.group('Emulator: reading the app’s chat messages', () => {
       assert.equal(readAnnouncement(text)?.kind ?? 'nothing', reading)
     })
 
-  test('the question Chorus posts opens a vote even when its title speaks of a winner', ({
-    assert,
-  }) => {
-    const [question] = announcementMessages({
-      title: 'Who is the winner of the duel?',
-      choices: ['Ser Anna', 'Bolt', 'Nobody'],
-      durationSeconds: 120,
-    })
-    assert.deepEqual(readAnnouncement(question), { kind: 'vote', choices: 3, seconds: 120 })
+  test('{0}: the question Chorus posts opens a vote even when its title speaks of a winner')
+    .with(SUPPORTED_LOCALES.map((locale) => [locale]))
+    .run(({ assert }, [locale]) => {
+      const i18n = translator(locale)
+      for (const seconds of [120, 90]) {
+        const [question] = announcementMessages(i18n, {
+          title: 'Who is the winner of the duel?',
+          choices: ['Ser Anna', 'Bolt', 'Nobody'],
+          durationSeconds: seconds,
+        })
+        assert.deepEqual(readAnnouncement(question), { kind: 'vote', choices: 3, seconds })
+      }
 
-    const [result] = resultMessages('Who is the winner of the duel?', [
-      { title: 'Ser Anna', votes: 4 },
-      { title: 'Bolt', votes: 3 },
-      { title: 'Nobody', votes: 0 },
-    ])
-    assert.deepEqual(readAnnouncement(result), { kind: 'results' })
-  })
+      const [result] = resultMessages(i18n, 'Who is the winner of the duel?', [
+        { title: 'Ser Anna', votes: 4 },
+        { title: 'Bolt', votes: 3 },
+        { title: 'Nobody', votes: 0 },
+      ])
+      assert.deepEqual(readAnnouncement(result), { kind: 'results' })
+    })
 })

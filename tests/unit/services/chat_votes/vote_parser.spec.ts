@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { parseChatVote } from '#services/chat_votes/vote_parser'
+import { voteWords } from '#services/i18n/vote_words'
 
 const votes: Array<[string, number]> = [
   ['1', 1],
@@ -50,4 +51,31 @@ test.group('Chat vote parsing', () => {
     assert.isNull(parseChatVote('5', 4))
     assert.isNull(parseChatVote('3', 2))
   })
+})
+
+test.group('Chat vote parsing: each language’s own word', () => {
+  test('the words come from the languages: !vote, !voto, !stimme', ({ assert }) => {
+    assert.sameMembers(voteWords(), ['vote', 'voto', 'stimme'])
+  })
+
+  test('"{0}" votes for choice {1} with every language’s word')
+    .with([
+      ['!voto 2', 2],
+      ['!VOTO 3', 3],
+      ['!Stimme 1', 1],
+      ['!vote 2', 2],
+      ['2', 2],
+      ['!10', 10],
+      ['!voto 10', 10],
+      ['10', 10],
+    ] as const)
+    .run(({ assert }, [text, choice]) => {
+      assert.equal(parseChatVote(text, 10, voteWords()), choice)
+    })
+
+  test('"{$self}" is still chatter')
+    .with(['!voto2', '!voto', 'voto 2', '!votar 2', '!stimme 01', '!voto 11', '1 0'])
+    .run(({ assert }, text) => {
+      assert.isNull(parseChatVote(text, 10, voteWords()))
+    })
 })
