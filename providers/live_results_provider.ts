@@ -50,7 +50,7 @@ export default class LiveResultsProvider {
     registry.handle('user.authorization.revoke', '1', () =>
       container.make(AuthorizationRevokeHandler)
     )
-    registry.addSource(async () => new AppSubscriptionSource())
+    registry.addSource(() => container.make(AppSubscriptionSource))
   }
 
   async shutdown() {

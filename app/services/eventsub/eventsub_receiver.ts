@@ -13,7 +13,35 @@ import {
   messageTime,
   type EventSubBody,
   type EventSubEnvelope,
+  type EventSubWireSubscription,
 } from '#services/eventsub/eventsub_message'
+
+/**
+ * A message whose origin is established (a webhook's valid signature, or a
+ * frame of our own WebSocket session to Twitch), whatever brought it.
+ */
+export interface VerifiedMessage {
+  id: string
+  type: string
+  subscription: EventSubWireSubscription
+  event?: unknown
+}
+
+/**
+ * What became of a verified message: `done` (handled now, recorded, or
+ * nothing to do), `duplicate` (handled before), `busy` (its twin is being
+ * handled elsewhere: try again later), `failed` (not handled: try again),
+ * `unknown_type`.
+ */
+export type MessageOutcome = 'done' | 'duplicate' | 'busy' | 'failed' | 'unknown_type'
+
+const WEBHOOK_ANSWERS: Record<MessageOutcome, WebhookAnswer> = {
+  done: { status: 204, text: '' },
+  duplicate: { status: 204, text: '' },
+  busy: { status: 503, text: 'this message is being handled, try again' },
+  failed: { status: 500, text: 'could not handle the event now' },
+  unknown_type: { status: 400, text: 'unknown message type' },
+}
 
 /** What the webhook answers Twitch. */
 export interface WebhookAnswer {
@@ -40,7 +68,7 @@ export class EventSubReceiver {
   ) {}
 
   async receive(envelope: EventSubEnvelope | null, rawBody: Buffer): Promise<WebhookAnswer> {
-    if (!this.settings.enabled) {
+    if (!this.settings.webhookEnabled) {
       return { status: 404, text: 'Twitch events are not enabled on this server' }
     }
     if (!envelope || !hasValidSignature(this.settings.secret, envelope, rawBody)) {
@@ -61,15 +89,29 @@ export class EventSubReceiver {
       return { status: 400, text: 'unreadable message body' }
     }
 
-    switch (envelope.type) {
-      case 'webhook_callback_verification':
-        return this.#verify(body)
+    if (envelope.type === 'webhook_callback_verification') return this.#verify(body)
+    const outcome = await this.handleVerified({
+      id: envelope.id,
+      type: envelope.type,
+      subscription: body.subscription,
+      event: body.event,
+    })
+    return WEBHOOK_ANSWERS[outcome]
+  }
+
+  /**
+   * The one path of every verified message, whatever its transport: a
+   * revocation is recorded, a notification handled once per message id
+   * across instances, its effect stored before this resolves.
+   */
+  async handleVerified(message: VerifiedMessage): Promise<MessageOutcome> {
+    switch (message.type) {
       case 'revocation':
-        return this.#revoked(body)
+        return this.#revoked(message.subscription)
       case 'notification':
-        return this.#notification(envelope, body)
+        return this.#notification(message)
       default:
-        return { status: 400, text: `unknown message type ${envelope.type}` }
+        return 'unknown_type'
     }
   }
 
@@ -82,31 +124,31 @@ export class EventSubReceiver {
     return { status: 200, text: body.challenge }
   }
 
-  async #revoked(body: EventSubBody): Promise<WebhookAnswer> {
-    const { id, type, status } = body.subscription!
-    await this.subscriptions.record([body.subscription!])
+  async #revoked(subscription: EventSubWireSubscription): Promise<MessageOutcome> {
+    const { id, type, status } = subscription
+    await this.subscriptions.record([subscription])
     logger.warn({ subscriptionId: id, type, status }, '[EventSub] Twitch revoked a subscription')
     if (RECREATABLE_STATUSES.includes(status)) {
       // Recreated by a reconciliation (one instance, by lock), not in this answer.
       const reconciler = await app.container.make(SubscriptionReconciler)
       reconciler.reconcileSoon()
     }
-    return { status: 204, text: '' }
+    return 'done'
   }
 
-  async #notification(envelope: EventSubEnvelope, body: EventSubBody): Promise<WebhookAnswer> {
-    const subscription = body.subscription!
+  async #notification(message: VerifiedMessage): Promise<MessageOutcome> {
+    const { subscription } = message
+    const envelope = { id: message.id }
+    const body = { event: message.event }
     const handler = await this.registry.handlerFor(subscription.type, subscription.version)
     if (!handler) {
-      return { status: 204, text: '' }
+      return 'done'
     }
 
     const claim = await this.handled.claim(envelope.id)
-    if (claim === 'handled') return { status: 204, text: '' }
-    if (claim === 'in_flight') {
-      // Its twin is still being handled elsewhere: Twitch will ask again.
-      return { status: 503, text: 'this message is being handled, try again' }
-    }
+    if (claim === 'handled') return 'duplicate'
+    // Its twin is still being handled elsewhere: Twitch will ask again.
+    if (claim === 'in_flight') return 'busy'
     try {
       await handler.handle({
         messageId: envelope.id,
@@ -124,9 +166,9 @@ export class EventSubReceiver {
           type: subscription.type,
           error: error instanceof Error ? error.message : String(error),
         },
-        '[EventSub] handling a notification failed; Twitch will deliver it again'
+        '[EventSub] handling a notification failed; it will be tried again'
       )
-      return { status: 500, text: 'could not handle the event now' }
+      return 'failed'
     }
     // The effect is stored: the answer need not wait for this mark (a twin
     // arriving meanwhile waits for it; if it never lands, the claim expires
@@ -138,7 +180,7 @@ export class EventSubReceiver {
       )
     })
     logger.debug({ type: subscription.type }, `[EventSub] handled notification ${envelope.id}`)
-    return { status: 204, text: '' }
+    return 'done'
   }
 }
 

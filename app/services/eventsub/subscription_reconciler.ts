@@ -13,8 +13,10 @@ import { SubscriptionStore, broadcasterOf } from '#services/eventsub/subscriptio
 import { LIVE_STATUSES, RECREATABLE_STATUSES } from '#services/eventsub/subscription_statuses'
 import {
   TwitchEventSubClient,
+  type SubscriptionTransport,
   type TwitchEventSubSubscription,
 } from '#services/twitch/twitch_eventsub_client'
+import { ConduitDirectory } from '#services/eventsub/conduit/conduit_directory'
 import { TwitchError } from '#services/twitch/twitch_errors'
 import { errorMessage } from '#services/error_message'
 
@@ -33,7 +35,9 @@ const LOCK_KEY = 'eventsub:reconcile'
  * them, creates the missing ones, deletes those no longer wanted, and
  * replaces the ones Twitch revoked for a reason worth a retry (delivery
  * failures, a failed verification). Only subscriptions with our callback
- * and of a type a source owns are touched.
+ * or on our conduit, and of a type a source owns, are touched; those on the
+ * transport not in use (webhook subscriptions left from before a switch to
+ * the conduit, or the reverse) are replaced.
  *
  * The whole pass runs once across instances (a Redis lock taken without
  * waiting: an instance that finds it held skips its turn). A streamer's own
@@ -52,7 +56,8 @@ export class SubscriptionReconciler {
     private registry: EventSubRegistry,
     private client: TwitchEventSubClient,
     private store: SubscriptionStore,
-    private clock: Clock
+    private clock: Clock,
+    private conduits: ConduitDirectory
   ) {}
 
   /** At boot and every `reconcileIntervalMs` (the web process). */
@@ -88,12 +93,11 @@ export class SubscriptionReconciler {
     if (!(await passLock.acquireImmediately())) return null
     try {
       const { owned, wanted } = await this.#wanted((source) => source.wanted())
+      const transport = await this.#transport()
       const listedAt = this.clock.now()
       const all = await this.client.list()
-      const listed = all.filter(
-        (subscription) => subscription.callback === this.settings.callbackUrl
-      )
-      const { report, kept, created } = await this.#converge(wanted, listed, owned)
+      const listed = all.filter((subscription) => this.#isOurs(subscription, transport))
+      const { report, kept, created } = await this.#converge(wanted, listed, owned, transport)
       const untouched = listed.filter((subscription) => !owned.has(subscription.type))
       await this.store.keepOnly(
         [...kept, ...created, ...untouched].map(({ id }) => id),
@@ -116,13 +120,14 @@ export class SubscriptionReconciler {
     if (!this.settings.enabled) return null
     try {
       const { owned, wanted } = await this.#wanted((source) => source.wantedFor(twitchUserId))
+      const transport = await this.#transport()
       const theirs = await this.client.list({ userId: twitchUserId })
       const listed = theirs.filter(
         (subscription) =>
-          subscription.callback === this.settings.callbackUrl &&
+          this.#isOurs(subscription, transport) &&
           broadcasterOf(subscription.condition) === twitchUserId
       )
-      const { report, kept, deleted } = await this.#converge(wanted, listed, owned)
+      const { report, kept, deleted } = await this.#converge(wanted, listed, owned, transport)
       await this.store.record(kept)
       await this.store.remove(deleted)
       return report
@@ -133,6 +138,20 @@ export class SubscriptionReconciler {
       )
       return null
     }
+  }
+
+  /** Where new subscriptions deliver: our webhook, or our conduit (found or created once). */
+  async #transport(): Promise<SubscriptionTransport> {
+    if (this.settings.usesConduit) {
+      return { method: 'conduit', conduitId: await this.conduits.conduitId() }
+    }
+    return { method: 'webhook', callback: this.settings.callbackUrl, secret: this.settings.secret }
+  }
+
+  /** Ours: to our webhook callback (in either mode), or to our conduit. */
+  #isOurs(subscription: TwitchEventSubSubscription, transport: SubscriptionTransport) {
+    if (subscription.callback === this.settings.callbackUrl) return true
+    return transport.method === 'conduit' && subscription.conduitId === transport.conduitId
   }
 
   /** What the sources want, and the types they own (the only ones touched). */
@@ -146,7 +165,8 @@ export class SubscriptionReconciler {
   async #converge(
     wanted: WantedSubscription[],
     listed: TwitchEventSubSubscription[],
-    owned: Set<string>
+    owned: Set<string>,
+    transport: SubscriptionTransport
   ) {
     const wantedKeys = new Set(wanted.map(keyOf))
     const kept = new Map<string, TwitchEventSubSubscription>()
@@ -157,7 +177,12 @@ export class SubscriptionReconciler {
     for (const subscription of listed) {
       if (!owned.has(subscription.type)) continue
       const key = keyOf(subscription)
-      if (!wantedKeys.has(key)) {
+      const onTransport =
+        transport.method === 'conduit'
+          ? subscription.conduitId === transport.conduitId
+          : subscription.callback === transport.callback
+      if (!wantedKeys.has(key) || !onTransport) {
+        // Not wanted, or left on the transport not in use: replaced below.
         toDelete.push(subscription)
       } else if (LIVE_STATUSES.includes(subscription.status) && !kept.has(key)) {
         kept.set(key, subscription)
@@ -200,8 +225,7 @@ export class SubscriptionReconciler {
             type: want.type,
             version: want.version,
             condition: want.condition,
-            callback: this.settings.callbackUrl,
-            secret: this.settings.secret,
+            transport,
           })
         )
       } catch (error) {
