@@ -88,12 +88,7 @@ export class TwitchConduitClient {
     return null
   }
 
-  async #call<T>(
-    method: 'GET' | 'POST' | 'PATCH',
-    path: string,
-    json: unknown,
-    action: string
-  ) {
+  async #call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, json: unknown, action: string) {
     return this.appToken.run((token) =>
       twitchRequest<T>({
         method,

@@ -20,8 +20,7 @@ export interface TwitchEventSubSubscription {
 
 /** Where Twitch delivers a subscription's messages. */
 export type SubscriptionTransport =
-  | { method: 'webhook'; callback: string; secret: string }
-  | { method: 'conduit'; conduitId: string }
+  { method: 'webhook'; callback: string; secret: string } | { method: 'conduit'; conduitId: string }
 
 export interface CreateSubscriptionInput {
   type: string

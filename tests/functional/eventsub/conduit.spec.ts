@@ -19,6 +19,10 @@ import {
 } from '#tests/helpers/polls'
 import { eventsubTestSetup, notificationsOf } from '#tests/helpers/eventsub'
 import { chatVoteSetup, grantChat } from '#tests/helpers/chat_votes'
+import { runAce } from '#tests/helpers/child_process'
+import { reconcileSubscriptions } from '#tests/helpers/eventsub'
+import app from '@adonisjs/core/services/app'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 
 /** The keepalive Chorus asks Twitch for (EventSubSettings.keepaliveSeconds). */
 const KEEPALIVE_MS = 10_000
@@ -128,10 +132,10 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
 
       // Aria disconnects Chorus on Twitch: the revoke arrives over the conduit.
       twitchEmulator.state.disconnectUser(SEEDED.aria.id, 'chorus-test-client')
-      await waitUntil(
-        async () => !(await Streamer.findByOrFail('twitch_user_id', SEEDED.aria.id)).isActive,
-        10_000
-      )
+      await waitUntil(async () => {
+        const streamer = await Streamer.findByOrFail('twitch_user_id', SEEDED.aria.id)
+        return !streamer.isActive
+      }, 10_000)
       const aria = await Streamer.findByOrFail('twitch_user_id', SEEDED.aria.id)
       assert.isNull(aria.accessTokenEncrypted)
     } finally {
@@ -139,6 +143,40 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
     }
     // A clean stop frees the shard at once and leaves no session behind.
     await waitUntil(() => twitchEmulator.state.eventsub.sockets.list().length === 0)
+  })
+
+  test('webhook subscriptions left from before the switch are replaced by conduit ones', async ({
+    assert,
+  }) => {
+    await campaignWithChannels([SEEDED.aria])
+    const conduitSettings = await app.container.make(EventSubSettings)
+    const webhookSettings = Object.assign(new EventSubSettings(), {
+      transport: 'webhook',
+      secret: 'chorus-test-eventsub-secret',
+      callbackUrl: conduitSettings.callbackUrl,
+    })
+    app.container.swap(EventSubSettings, () => webhookSettings)
+    await reconcileSubscriptions()
+    const before = twitchEmulator.state.listSubscriptions()
+    assert.lengthOf(before, 4)
+    assert.isTrue(before.every((subscription) => subscription.transport.method === 'webhook'))
+
+    app.container.swap(EventSubSettings, () => conduitSettings)
+    const report = await reconcileSubscriptions()
+    assert.include(report!, { deleted: 4, created: 5 })
+    const after = twitchEmulator.state.listSubscriptions()
+    assert.isTrue(after.every((subscription) => subscription.transport.method === 'conduit'))
+    assert.sameMembers(
+      after.map((subscription) => subscription.type),
+      [
+        'channel.poll.begin',
+        'channel.poll.progress',
+        'channel.poll.end',
+        'user.authorization.revoke',
+        'conduit.shard.disabled',
+      ]
+    )
+    assert.lengthOf(twitchEmulator.state.eventsub.conduits.all(), 1, 'the conduit, created once')
   })
 
   test('two instances: chat votes on a non-affiliate count once though redelivered on the other shard; a SIGKILL moves delivery and the shard', async ({
@@ -170,10 +208,11 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
       }
       const tally = new ChatVoteTally()
       const counted = () => tally.counts({ runId: run.id, channelId: pat.id }, 3)
-      await waitUntil(
-        async () => (await counted()).reduce((sum, votes) => sum + votes, 0) >= 10,
-        10_000
-      )
+      const total = async () => {
+        const votes = await counted()
+        return votes.reduce((sum, count) => sum + count, 0)
+      }
+      await waitUntil(async () => (await total()) >= 10, 10_000)
       await twitchEmulator.state.eventsub.idle()
       const copies = notificationsOf('channel.chat.message').filter(
         (delivery) => delivery.outcome === 'ok'
@@ -202,7 +241,7 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
           text: '1',
         })
       }
-      await waitUntil(async () => (await counted())[0] === 8, KEEPALIVE_MS + 10_000)
+      await waitUntil(async () => (await total()) === 14, KEEPALIVE_MS + 10_000)
       await waitUntil(() => shardsReady(1), KEEPALIVE_MS + 10_000)
       const failoverMs = Date.now() - killedAt
       assert.isAtMost(failoverMs, KEEPALIVE_MS + 10_000)
@@ -210,5 +249,18 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
     } finally {
       await Promise.all(instances.map((instance) => instance.stop()))
     }
+  })
+})
+
+test.group('EventSub transport setting', () => {
+  test('an unknown transport or a WebSocket URL that is not ws(s) stops the boot, saying why', async ({
+    assert,
+  }) => {
+    const transport = await runAce(['list'], { TWITCH_EVENTSUB_TRANSPORT: 'pigeon' })
+    assert.notEqual(transport.code, 0)
+    assert.include(transport.stderr + transport.stdout, 'TWITCH_EVENTSUB_TRANSPORT')
+    const url = await runAce(['list'], { TWITCH_EVENTSUB_WS_URL: 'https://example.com/ws' })
+    assert.notEqual(url.code, 0)
+    assert.include(url.stderr + url.stdout, 'must be a ws:// or wss:// URL')
   })
 })

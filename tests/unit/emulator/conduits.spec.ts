@@ -215,13 +215,12 @@ test.group('Twitch emulator | conduits over WebSocket', (group) => {
       id: conduit.id,
       shard_count: 1,
     })
-    assert.equal(
-      (await jsonOf<{ data: { shard_count: number }[] }>(resized)).data[0].shard_count,
-      1
-    )
+    const resizedBody = await jsonOf<{ data: { shard_count: number }[] }>(resized)
+    assert.equal(resizedBody.data[0].shard_count, 1)
 
     const userToken = emulator.state.issueTokens(ARIA).accessToken
-    assert.equal((await helixGet(emulator, '/eventsub/conduits', userToken)).status, 401)
+    const asUser = await helixGet(emulator, '/eventsub/conduits', userToken)
+    assert.equal(asUser.status, 401)
 
     const deleted = await fetch(`${emulator.helixUrl}/eventsub/conduits?id=${conduit.id}`, {
       method: 'DELETE',

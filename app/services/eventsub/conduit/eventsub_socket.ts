@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import { WebSocket } from 'ws'
-import { Clock } from '#services/clock'
+import { type Clock } from '#services/clock'
 import { errorMessage } from '#services/error_message'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
+import { type EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { EventSubReceiver, type MessageOutcome } from '#services/eventsub/eventsub_receiver'
 import type { EventSubWireSubscription } from '#services/eventsub/eventsub_message'
-import { ShardKeeper } from '#services/eventsub/conduit/shard_keeper'
+import { type ShardKeeper } from '#services/eventsub/conduit/shard_keeper'
 import { SessionWatch, reconnectDelay } from '#services/eventsub/conduit/session_watch'
 
 /** A frame of Twitch's EventSub WebSocket. */
@@ -62,7 +62,11 @@ export class EventSubSocket {
     private keeper: ShardKeeper,
     private clock: Clock
   ) {
-    this.#watch = new SessionWatch(clock.now(), settings.keepaliveSeconds, settings.keepaliveGraceMs)
+    this.#watch = new SessionWatch(
+      clock.now(),
+      settings.keepaliveSeconds,
+      settings.keepaliveGraceMs
+    )
   }
 
   get sessionId() {
@@ -130,7 +134,8 @@ export class EventSubSocket {
   #welcomed(socket: WebSocket, frame: Frame) {
     const session = frame.payload?.session
     if (!session?.id) return
-    if (session.keepalive_timeout_seconds) this.#watch.setKeepalive(session.keepalive_timeout_seconds)
+    if (session.keepalive_timeout_seconds)
+      this.#watch.setKeepalive(session.keepalive_timeout_seconds)
     if (socket === this.#successor) {
       // A reconnect: same session, same shard; the old socket goes now.
       const old = this.#current
@@ -152,7 +157,10 @@ export class EventSubSocket {
         await this.keeper.attach(sessionId)
         return
       } catch (error) {
-        logger.warn({ error: errorMessage(error) }, '[EventSub] could not put our session on a shard')
+        logger.warn(
+          { error: errorMessage(error) },
+          '[EventSub] could not put our session on a shard'
+        )
       }
       await sleep(1_000)
       if (this.#stopping || socket !== this.#current) return
@@ -209,7 +217,7 @@ export class EventSubSocket {
     }
     // No answer goes back on a WebSocket: a frame not handled now would be
     // lost, so it is tried again (a twin in flight elsewhere ends as a duplicate).
-    for (let stoppingAttempts = 0; ; ) {
+    for (let stoppingAttempts = 0; ;) {
       let outcome: MessageOutcome
       try {
         outcome = await receiver.handleVerified(message)

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto'
 import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
 import { errorMessage } from '#services/error_message'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
-import { ConduitDirectory } from '#services/eventsub/conduit/conduit_directory'
-import { ShardClaims } from '#services/eventsub/conduit/shard_claims'
+import { type EventSubSettings } from '#services/eventsub/eventsub_settings'
+import { type ConduitDirectory } from '#services/eventsub/conduit/conduit_directory'
+import { type ShardClaims } from '#services/eventsub/conduit/shard_claims'
 import { chooseShard, rebalance } from '#services/eventsub/conduit/shard_plan'
-import { TwitchConduitClient } from '#services/twitch/twitch_conduit_client'
+import { type TwitchConduitClient } from '#services/twitch/twitch_conduit_client'
 import { TwitchError } from '#services/twitch/twitch_errors'
 
 /** Taken while shards are chosen, moved or the conduit resized: one instance at a time. */
@@ -172,7 +172,10 @@ export class ShardKeeper {
       }
       if (plan.shrinkTo !== null) {
         await this.directory.resize(plan.shrinkTo)
-        logger.info({ shardCount: plan.shrinkTo }, '[EventSub] conduit shrunk to the live instances')
+        logger.info(
+          { shardCount: plan.shrinkTo },
+          '[EventSub] conduit shrunk to the live instances'
+        )
       }
     } finally {
       await shardsLock.release().catch(() => {})

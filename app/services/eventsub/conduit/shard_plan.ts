@@ -6,7 +6,10 @@
  */
 
 /** The shard a new session goes on: its own claim if it still has one, else the lowest free, else a new one. */
-export function chooseShard(owners: (string | null)[], me: string): { shardId: number; grow: boolean } {
+export function chooseShard(
+  owners: (string | null)[],
+  me: string
+): { shardId: number; grow: boolean } {
   const mine = owners.indexOf(me)
   if (mine !== -1) return { shardId: mine, grow: false }
   const free = owners.indexOf(null)
