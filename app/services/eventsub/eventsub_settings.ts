@@ -75,6 +75,12 @@ export class EventSubSettings {
   /** Waits before reconnecting after a session is lost (the last repeats). */
   reconnectDelaysMs: readonly number[] = [0, 1_000, 2_000, 5_000]
 
+  /**
+   * Frames handled at once by one session (a channel's frames always one
+   * after another, in order).
+   */
+  frameConcurrency = 16
+
   /** A notification whose handling fails is tried again after this (its frame is not lost). */
   handlingRetryMs = 500
 

@@ -9,6 +9,7 @@ import { EventSubReceiver, type MessageOutcome } from '#services/eventsub/events
 import type { EventSubWireSubscription } from '#services/eventsub/eventsub_message'
 import { type ShardKeeper } from '#services/eventsub/conduit/shard_keeper'
 import { SessionWatch, reconnectDelay } from '#services/eventsub/conduit/session_watch'
+import { FrameLanes } from '#services/eventsub/conduit/frame_lanes'
 
 /** A frame of Twitch's EventSub WebSocket. */
 interface Frame {
@@ -38,9 +39,9 @@ const ATTEMPTS_WHEN_STOPPING = 5
 /**
  * This web instance's WebSocket session to Twitch's EventSub, one shard of
  * the conduit (docs/eventsub.md). Welcomed, the session is put on our shard
- * by the ShardKeeper; frames are handled one after another through the
- * receiver's one path (once per message id across instances), each stored
- * before the next is read; silence past the keepalive, a close, or an error
+ * by the ShardKeeper; frames go through the receiver's one path (once per
+ * message id across instances), a channel's frames one after another, each
+ * stored before its next; silence past the keepalive, a close, or an error
  * ends in a fresh session; `session_reconnect` opens the new URL and drops
  * the old socket only once the new one is welcomed. A container singleton
  * of the web process.
@@ -52,7 +53,7 @@ export class EventSubSocket {
   #sessionId: string | null = null
   #watch: SessionWatch
   #watchdog: NodeJS.Timeout | null = null
-  #queue: Promise<void> = Promise.resolve()
+  #lanes: FrameLanes
   #attempt = 0
   #stopping = false
   #retry: NodeJS.Timeout | null = null
@@ -62,6 +63,7 @@ export class EventSubSocket {
     private keeper: ShardKeeper,
     private clock: Clock
   ) {
+    this.#lanes = new FrameLanes(settings.frameConcurrency)
     this.#watch = new SessionWatch(
       clock.now(),
       settings.keepaliveSeconds,
@@ -84,7 +86,7 @@ export class EventSubSocket {
     if (this.#retry) clearTimeout(this.#retry)
     if (this.#watchdog) clearTimeout(this.#watchdog)
     for (const socket of [this.#current, this.#successor]) socket?.close(1000)
-    await this.#queue
+    await this.#lanes.drain()
     await this.keeper.stop()
   }
 
@@ -199,9 +201,11 @@ export class EventSubSocket {
     this.#watchdog.unref()
   }
 
-  /** Frames are handled in order, each stored before the next. */
+  /** A channel's frames are handled in order, each stored before its next; channels side by side. */
   #enqueue(frame: Frame) {
-    this.#queue = this.#queue.then(() => this.#handle(frame))
+    const subscription = frame.payload?.subscription
+    const lane = subscription?.condition?.broadcaster_user_id ?? subscription?.id ?? ''
+    this.#lanes.push(lane, () => this.#handle(frame))
   }
 
   async #handle(frame: Frame) {
