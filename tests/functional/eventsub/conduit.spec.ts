@@ -231,6 +231,20 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
       )
       assert.deepEqual(await counted(), [4, 3, 3])
 
+      // Twitch disables shard 0 while its session lives: conduit.shard.disabled
+      // reaches the other shard's instance, which puts the owner's session back.
+      const current = conduit()
+      twitchEmulator.state.eventsub.disableShard(
+        current,
+        current.shards[0],
+        'websocket_network_error'
+      )
+      assert.equal(current.shards[0].status, 'websocket_network_error')
+      await waitUntil(() => shardsReady(2), 10_000)
+      const logs = () => instances.map((instance) => instance.output()).join('\n')
+      assert.include(logs(), 'Twitch disabled a conduit shard')
+      assert.include(logs(), 'a disabled shard is back on its session')
+
       // One instance dies without a word: delivery moves, its shard is reassigned.
       const killedAt = Date.now()
       await first.kill()

@@ -32,6 +32,21 @@ export class ShardClaims {
     await redis.eval(RELEASE, 1, ShardClaims.key(conduitId, shardId), owner)
   }
 
+  /**
+   * The session the owner put on the shard, so that any instance hearing
+   * that Twitch disabled the shard can put it back.
+   */
+  async recordSession(conduitId: string, shardId: number, sessionId: string, ttlMs: number) {
+    await redis.set(`${ShardClaims.key(conduitId, shardId)}:session`, sessionId, 'PX', ttlMs)
+  }
+
+  /** The live owner's session on the shard, or null (no owner, or none recorded). */
+  async sessionOf(conduitId: string, shardId: number): Promise<string | null> {
+    const key = ShardClaims.key(conduitId, shardId)
+    const [owner, session] = await redis.mget(key, `${key}:session`)
+    return owner === null ? null : session
+  }
+
   /** The owner of each shard 0 … count-1 (null: free). */
   async owners(conduitId: string, count: number): Promise<(string | null)[]> {
     if (count === 0) return []

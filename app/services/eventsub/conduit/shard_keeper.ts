@@ -53,14 +53,25 @@ export class ShardKeeper {
     this.#sessionId = null
   }
 
-  /** Twitch disabled a shard; ours while our session lives is put back at once. */
+  /**
+   * Twitch disabled a shard. The event reaches one live shard's instance,
+   * not necessarily the owner: whoever hears it puts the owner's recorded
+   * session back on the shard (Twitch refuses if that session is gone, and
+   * then the owner's new session or the heartbeat takes care of it).
+   */
   async shardDisabled(shardId: string, status: string) {
     logger.warn({ shardId, status }, '[EventSub] Twitch disabled a conduit shard')
-    const session = this.#sessionId
-    if (session === null || String(this.#shardId) !== shardId) return
-    await this.#assign(session).catch((error: unknown) => {
-      logger.warn({ error: errorMessage(error) }, '[EventSub] could not re-enable our shard')
-    })
+    const conduitId = this.#conduitId ?? (await this.directory.conduitId())
+    const session = await this.claims.sessionOf(conduitId, Number(shardId))
+    if (session === null) return
+    const refused = await this.client
+      .assignSession(conduitId, shardId, session)
+      .catch((error: unknown) => ({ message: errorMessage(error), code: 'call_failed' }))
+    if (refused) {
+      logger.warn({ shardId, error: refused.message }, '[EventSub] the shard stays disabled')
+    } else {
+      logger.info({ shardId }, '[EventSub] a disabled shard is back on its session')
+    }
   }
 
   /** The heartbeat stops and the shard is freed for another instance at once. */
@@ -113,6 +124,7 @@ export class ShardKeeper {
       await this.claims.release(conduitId, shardId, this.instanceId)
       throw new Error(`Twitch refused shard ${shardId}: ${refused.message} (${refused.code})`)
     }
+    await this.claims.recordSession(conduitId, shardId, sessionId, this.settings.shardClaimTtlMs)
   }
 
   #startHeartbeat() {
@@ -145,6 +157,14 @@ export class ShardKeeper {
       this.#shardId = null
       if (this.#sessionId !== null) await this.#assign(this.#sessionId)
       return
+    }
+    if (this.#sessionId !== null) {
+      await this.claims.recordSession(
+        conduitId,
+        shardId,
+        this.#sessionId,
+        this.settings.shardClaimTtlMs
+      )
     }
     await this.#rebalance(conduitId, shardId)
   }
