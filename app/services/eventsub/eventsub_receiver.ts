@@ -69,7 +69,7 @@ export class EventSubReceiver {
 
   async receive(envelope: EventSubEnvelope | null, rawBody: Buffer): Promise<WebhookAnswer> {
     if (!this.settings.webhookEnabled) {
-      return { status: 404, text: 'Twitch events are not enabled on this server' }
+      return { status: 404, text: 'the Twitch events webhook is not enabled on this server' }
     }
     if (!envelope || !hasValidSignature(this.settings.secret, envelope, rawBody)) {
       return { status: 403, text: 'missing or invalid signature' }

@@ -133,7 +133,10 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
       // Twitch closes the session with one of its codes: a new one takes the shard.
       const closedSession = conduit().shards[0].sessionId!
       twitchEmulator.state.eventsub.sockets.close(closedSession, 4005)
-      await waitUntil(() => shardsReady(1) && conduit().shards[0].sessionId !== closedSession, 10_000)
+      await waitUntil(
+        () => shardsReady(1) && conduit().shards[0].sessionId !== closedSession,
+        10_000
+      )
       assert.include(instance.output(), 'network timeout')
 
       // Aria disconnects Chorus on Twitch: the revoke arrives over the conduit.

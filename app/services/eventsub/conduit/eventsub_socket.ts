@@ -176,6 +176,12 @@ export class EventSubSocket {
       return
     }
     if (socket !== this.#current) return
+    if (this.#successor) {
+      // Closed during a reconnect: the new URL carries the same session on.
+      this.#current = this.#successor
+      this.#successor = null
+      return
+    }
     this.#current = null
     this.#sessionId = null
     this.keeper.detach()
