@@ -37,6 +37,7 @@ export default defineConfig({
     () => import('#providers/push_provider'),
     // Events pushing live results, Twitch's EventSub handlers (docs/eventsub.md)
     () => import('#providers/live_results_provider'),
+    () => import('#providers/eventsub_conduit_provider'),
     // Rate limits with counters in Redis (config/limiter.ts)
     () => import('@adonisjs/limiter/limiter_provider'),
     // Cross-origin calls to the JSON API only (config/cors.ts, docs/api.md)

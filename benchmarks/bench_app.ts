@@ -19,13 +19,16 @@ const APP_ROOT = new URL('../', import.meta.url)
  *
  * With `webhooks`, a web instance (startWebInstance) is to take EventSub
  * webhooks on a free port (APP_URL): the benchmark process and the instance
- * agree on the callback and its secret.
+ * agree on the callback and its secret. With `transport: 'conduit'` the
+ * instances take Twitch's events over the emulator's EventSub WebSocket
+ * instead (no secret, no callback).
  */
 export async function startBenchApp(options: {
   latencyMs: number
   name?: string
   redisDb: number
   webhooks?: boolean
+  transport?: 'webhook' | 'conduit'
 }) {
   const prefix = options.name ? `BENCH_${options.name.toUpperCase()}` : 'BENCH'
   const database =
@@ -43,6 +46,13 @@ export async function startBenchApp(options: {
       PORT: String(port),
       SESSION_DRIVER: 'memory',
     })
+    if (options.transport === 'conduit') {
+      Object.assign(process.env, {
+        TWITCH_EVENTSUB_TRANSPORT: 'conduit',
+        TWITCH_EVENTSUB_SECRET: '',
+        TWITCH_EVENTSUB_WS_URL: emulator.websocketUrl,
+      })
+    }
   }
 
   Object.assign(process.env, {

@@ -72,6 +72,11 @@ export class BenchEmulator {
    * `count` users with tokens, as if each had signed in. Affiliates unless
    * `broadcasterType` says otherwise (`''`: a channel that cannot run polls).
    */
+  /** The emulator's EventSub WebSocket (conduit shards connect there). */
+  get websocketUrl() {
+    return `${this.url.replace(/^http/, 'ws')}/ws`
+  }
+
   async connectUsers(
     count: number,
     prefix: string,

@@ -8,13 +8,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
  * The web instance under test (bin/server.ts), in its own process with the
  * benchmark's environment, once it answers on APP_URL (see startBenchApp).
  */
-export async function startWebInstance() {
-  const appUrl = process.env.APP_URL
+export async function startWebInstance(overrides: { port?: number } = {}) {
+  const appUrl = overrides.port ? `http://127.0.0.1:${overrides.port}` : process.env.APP_URL
   if (!appUrl) throw new Error('APP_URL is not set: start the app with webhooks')
+  const portEnv = overrides.port ? { PORT: String(overrides.port), APP_URL: appUrl } : {}
   const root = fileURLToPath(new URL('../', import.meta.url))
   const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...portEnv, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const deadline = Date.now() + 60_000
@@ -38,8 +39,15 @@ export async function startWebInstance() {
       }
     },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return
       const exited = once(child, 'exit')
       child.kill('SIGTERM')
+      await exited
+    },
+    /** Gone at once, without a word (SIGKILL: no shutdown hook runs). */
+    async kill() {
+      const exited = once(child, 'exit')
+      child.kill('SIGKILL')
       await exited
     },
   }

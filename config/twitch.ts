@@ -36,13 +36,17 @@ const twitchConfig = {
   timeoutMs: env.get('TWITCH_TIMEOUT_MS', 10_000),
 
   /**
-   * Twitch events over webhooks (docs/eventsub.md). Without a secret EventSub
-   * is off and live results are read from Helix. Real Twitch only delivers
-   * to a public `https:` callback on port 443.
+   * Twitch events (docs/eventsub.md). Over webhooks without a secret
+   * EventSub is off and live results are read from Helix; real Twitch only
+   * delivers to a public `https:` callback on port 443. Over a conduit,
+   * each web instance opens a WebSocket session to Twitch: no address needed.
    */
   eventsub: {
+    /** `webhook` (public callback, signed) or `conduit` (WebSocket shards, no public address). */
+    transport: env.get('TWITCH_EVENTSUB_TRANSPORT', 'webhook'),
     secret: env.get('TWITCH_EVENTSUB_SECRET', ''),
     callbackUrl: env.get('TWITCH_EVENTSUB_CALLBACK_URL') || `${appUrl}/webhooks/twitch/eventsub`,
+    websocketUrl: env.get('TWITCH_EVENTSUB_WS_URL') || 'wss://eventsub.wss.twitch.tv/ws',
   },
 }
 

@@ -7,6 +7,7 @@ import {
 } from './control_input.js'
 import { bodyOf, control, ok } from './control_handler.js'
 import { registerControlChatRoutes } from './control_chat_routes.js'
+import { registerControlConduitRoutes } from './control_conduit_routes.js'
 import { registerControlEventSubRoutes } from './control_eventsub_routes.js'
 import { EmulatorInputError } from './emulator_error.js'
 import { isBroadcasterType } from './user_directory.js'
@@ -199,5 +200,6 @@ export function registerControlRoutes(router: Router, state: EmulatorState): voi
       return ok()
     })
   registerControlEventSubRoutes(router, state)
+  registerControlConduitRoutes(router, state)
   registerControlChatRoutes(router, state)
 }

@@ -38,7 +38,10 @@ function buildView(state: EmulatorState, error: string | null): DemoView {
         .map(([key, value]) => `${key}=${value}`)
         .join(' '),
       status: sub.status,
-      callback: sub.transport.callback,
+      callback:
+        sub.transport.method === 'webhook'
+          ? sub.transport.callback
+          : `conduit ${sub.transport.conduit_id}`,
     })),
     deliveries: stats.deliveries,
     now: state.now(),

@@ -14,6 +14,8 @@ export interface SubscriptionTypeSpec {
   type: string
   version: string
   conditionKeys: readonly string[]
+  /** Condition fields that may be given (kept when they are). */
+  optionalConditionKeys?: readonly string[]
   needs: (condition: Record<string, string>) => AuthorizationNeed[]
 }
 
@@ -42,6 +44,14 @@ export const SUBSCRIPTION_TYPES: readonly SubscriptionTypeSpec[] = [
       { userId: condition.user_id, anyOf: [['user:read:chat', 'user:bot']] },
       { userId: condition.broadcaster_user_id, anyOf: [['channel:bot']] },
     ],
+  },
+  {
+    // A conduit's shard was disabled; only the owner of the conduit may subscribe.
+    type: 'conduit.shard.disabled',
+    version: '1',
+    conditionKeys: ['client_id'],
+    optionalConditionKeys: ['conduit_id'],
+    needs: () => [],
   },
   {
     type: 'user.authorization.revoke',

@@ -6,8 +6,11 @@ export const SECRET_LENGTH = { min: 10, max: 100 } as const
 export interface SubscriptionDraft {
   spec: SubscriptionTypeSpec
   condition: Record<string, string>
+  /** '' for a conduit subscription. */
   callback: string
   secret: string
+  /** null for a webhook subscription. */
+  conduitId: string | null
 }
 
 export type SubscriptionDraftResult =
@@ -55,11 +58,24 @@ export function readSubscriptionDraft(body: Record<string, unknown>): Subscripti
     }
     accepted[key] = value
   }
+  for (const key of spec.optionalConditionKeys ?? []) {
+    const value = condition[key]
+    if (typeof value === 'string' && value.length > 0) accepted[key] = value
+  }
   if (!isRecord(transport)) {
     return fail('Missing required parameter "transport"')
   }
+  if (transport.method === 'conduit') {
+    const conduitId = transport.conduit_id
+    if (typeof conduitId !== 'string' || conduitId.length === 0) {
+      return fail('The conduit transport requires "conduit_id"')
+    }
+    return { ok: true, draft: { spec, condition: accepted, callback: '', secret: '', conduitId } }
+  }
   if (transport.method !== 'webhook') {
-    return fail('The transport method must be "webhook" (the emulator speaks webhooks only)')
+    return fail(
+      'The transport method must be "webhook" or "conduit" (an app access token cannot use "websocket")'
+    )
   }
   const { callback, secret } = transport
   if (typeof callback !== 'string' || !isCallbackUrl(callback)) {
@@ -74,5 +90,5 @@ export function readSubscriptionDraft(body: Record<string, unknown>): Subscripti
       `The transport secret must be from ${SECRET_LENGTH.min} to ${SECRET_LENGTH.max} characters`
     )
   }
-  return { ok: true, draft: { spec, condition: accepted, callback, secret } }
+  return { ok: true, draft: { spec, condition: accepted, callback, secret, conduitId: null } }
 }

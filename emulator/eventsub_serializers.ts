@@ -8,7 +8,7 @@ export interface WireSubscription {
   version: string
   condition: Record<string, string>
   created_at: string
-  transport: { method: 'webhook'; callback: string }
+  transport: { method: 'webhook'; callback: string } | { method: 'conduit'; conduit_id: string }
   cost: number
 }
 
@@ -20,7 +20,10 @@ export function toWireSubscription(record: SubscriptionRecord): WireSubscription
     version: record.version,
     condition: { ...record.condition },
     created_at: record.createdAt,
-    transport: { method: 'webhook', callback: record.callback },
+    transport:
+      record.conduitId === null
+        ? { method: 'webhook', callback: record.callback }
+        : { method: 'conduit', conduit_id: record.conduitId },
     cost: record.cost,
   }
 }

@@ -43,8 +43,11 @@ export interface SubscriptionRecord {
   type: string
   version: string
   condition: Record<string, string>
+  /** Webhook subscriptions: where and with what secret messages go ('' for a conduit's). */
   callback: string
   secret: string
+  /** Conduit subscriptions: the conduit whose shards receive the messages; null for a webhook. */
+  conduitId: string | null
   status: SubscriptionStatus
   /** RFC 3339 with nanoseconds */
   createdAt: string
@@ -65,6 +68,7 @@ export interface DeliveryRecord {
   messageType: MessageType
   subscriptionId: string
   subscriptionType: string
+  /** The webhook callback, or `conduit <id> shard <n>` for a conduit's WebSocket shard. */
   callback: string
   /** The `Twitch-Eventsub-Message-Retry` header: 0 first, then 1, 2… */
   retry: number

@@ -4,6 +4,7 @@ import {
   deleteSubscription,
   listSubscriptions,
 } from './helix_eventsub_routes.js'
+import { registerHelixConduitRoutes } from './helix_conduit_routes.js'
 import { helixEndpoint } from './helix_gate.js'
 import { createPoll, endPoll, getPolls } from './helix_polls_routes.js'
 import { getUsers } from './helix_users_routes.js'
@@ -63,4 +64,5 @@ export function registerHelixRoutes(router: Router, state: EmulatorState): void 
       '/helix/chat/messages',
       helixEndpoint(state, 'chat.send', (ctx, caller) => sendChatMessage(ctx, caller, state))
     )
+  registerHelixConduitRoutes(router, state)
 }

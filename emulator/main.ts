@@ -4,7 +4,7 @@
  *   node --import=@poppinss/ts-exec emulator/main.ts --port 3390
  *
  * Point the app at it with TWITCH_OAUTH_URL=<url>/oauth2 and
- * TWITCH_HELIX_URL=<url>/helix.
+ * TWITCH_HELIX_URL=<url>/helix (and TWITCH_EVENTSUB_WS_URL=ws://<host:port>/ws for conduits).
  */
 import { parseCli, USAGE } from './cli_options.js'
 import type { CliSettings } from './cli_options.js'
@@ -40,6 +40,7 @@ const logins = emulator.state.users.list().map((user) => {
 console.log(`Twitch emulator listening on ${emulator.url}`)
 console.log(`  TWITCH_OAUTH_URL=${emulator.oauthUrl}`)
 console.log(`  TWITCH_HELIX_URL=${emulator.helixUrl}`)
+console.log(`  TWITCH_EVENTSUB_WS_URL=${emulator.websocketUrl}`)
 console.log(`  control API: ${emulator.url}/_emulator`)
 console.log(`  home page (users, live polls, chat, EventSub): ${emulator.url}/`)
 console.log(`Seeded users:\n${logins.join('\n')}`)

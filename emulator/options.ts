@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   eventsubTimeoutMs?: number
   /** Page size of Get EventSub Subscriptions. Default 100. */
   eventsubPageSize?: number
+  /** A WebSocket session on no conduit shard this long (ms) is closed with 4003. Default 10000. */
+  websocketUnusedMs?: number
 }
 
 export const DEMO_CLIENT: EmulatorClient = {
@@ -48,6 +50,7 @@ export const DEFAULT_TICK_MS = 1000
 export const DEFAULT_EVENTSUB_RETRY_DELAYS_MS: readonly number[] = [1000, 4000]
 export const DEFAULT_EVENTSUB_TIMEOUT_MS = 3000
 export const DEFAULT_EVENTSUB_PAGE_SIZE = 100
+export const DEFAULT_WEBSOCKET_UNUSED_MS = 10_000
 
 /** Options with every default filled in; `reset()` returns the emulator to these. */
 export interface ResolvedEmulatorOptions {
@@ -65,6 +68,7 @@ export interface ResolvedEmulatorOptions {
   eventsubRetryDelaysMs: number[]
   eventsubTimeoutMs: number
   eventsubPageSize: number
+  websocketUnusedMs: number
 }
 
 /** Also used by the run-time setters, hence the plain TypeError: callers wrap it. */
@@ -124,6 +128,10 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
     eventsubTimeoutMs: requirePositiveInteger(
       'eventsubTimeoutMs',
       options.eventsubTimeoutMs ?? DEFAULT_EVENTSUB_TIMEOUT_MS
+    ),
+    websocketUnusedMs: requireNonNegative(
+      'websocketUnusedMs',
+      options.websocketUnusedMs ?? DEFAULT_WEBSOCKET_UNUSED_MS
     ),
     eventsubPageSize: requirePositiveInteger(
       'eventsubPageSize',

@@ -8,6 +8,7 @@ import { createRequestListener } from './request_handler.js'
 import { buildRouter } from './routes.js'
 import { EmulatorState } from './state.js'
 import { Ticker } from './ticker.js'
+import { WEBSOCKET_PATH } from './eventsub_websocket.js'
 
 export type { EmulatorOptions } from './options.js'
 export { DEMO_CLIENT, DEFAULT_TOKEN_LIFETIME_SECONDS } from './options.js'
@@ -55,6 +56,8 @@ export interface TwitchEmulator {
   readonly oauthUrl: string
   /** url + '/helix' */
   readonly helixUrl: string
+  /** The EventSub WebSocket URL: ws://host:port/ws */
+  readonly websocketUrl: string
   /** In-process access for tests and benchmarks (the same operations as the control API). */
   readonly state: EmulatorState
 }
@@ -81,6 +84,10 @@ class HttpTwitchEmulator implements TwitchEmulator {
     this.#server = createServer(
       createRequestListener(buildRouter(this.state), this.state, this.#pending)
     )
+    // EventSub over WebSocket shares the port: ws://<host>/ws.
+    this.#server.on('upgrade', (request, socket, head) => {
+      if (!this.state.eventsub.sockets.upgrade(request, socket, head)) socket.destroy()
+    })
   }
 
   get url(): string {
@@ -96,6 +103,10 @@ class HttpTwitchEmulator implements TwitchEmulator {
 
   get helixUrl(): string {
     return `${this.url}/helix`
+  }
+
+  get websocketUrl(): string {
+    return `${this.url.replace(/^http/, 'ws')}${WEBSOCKET_PATH}`
   }
 
   listen(port: number = 0, host: string = '127.0.0.1'): Promise<void> {

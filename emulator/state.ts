@@ -110,6 +110,7 @@ export class EmulatorState {
       count: (key) => this.statsRecorder.recordDelivery(key),
       userExists: (userId) => this.users.get(userId) !== undefined,
       hasGranted: (clientId, userId, scopes) => this.tokens.hasGranted(clientId, userId, scopes),
+      unusedSessionMs: () => options.websocketUnusedMs,
     })
     this.polls = new PollStore(
       {

@@ -14,6 +14,12 @@ export const STAT_KEYS = [
   'eventsub.create',
   'eventsub.list',
   'eventsub.delete',
+  'conduits.get',
+  'conduits.create',
+  'conduits.update',
+  'conduits.delete',
+  'conduits.shards.get',
+  'conduits.shards.update',
   'chat.send',
 ] as const
 

@@ -58,7 +58,7 @@ export default class LiveResultsProvider {
     registry.handle('user.authorization.revoke', '1', shapes.authorizationRevokeShape, () =>
       container.make(AuthorizationRevokeHandler)
     )
-    registry.addSource(async () => new AppSubscriptionSource())
+    registry.addSource(() => container.make(AppSubscriptionSource))
   }
 
   async shutdown() {

@@ -1,8 +1,9 @@
 /*
  * npm run demo — Chorus on a fresh machine, in one command.
  *
- * 1. creates .env from .env.example when missing (fresh APP_KEY), adds VAPID keys and
- *    an EventSub secret (so the emulator delivers Twitch events to the local server)
+ * 1. creates .env from .env.example when missing (fresh APP_KEY) and adds VAPID keys;
+ *    Twitch events come over a conduit (the server opens a WebSocket session to the
+ *    emulator: no secret, no public address) unless .env says otherwise
  * 2. creates the PostgreSQL database when missing and migrates it
  * 3. starts the Twitch emulator (when TWITCH_OAUTH_URL points at this machine)
  *    with simulated viewers (votes in Twitch polls, and auto-chatters voting in
@@ -31,25 +32,6 @@ function ensureEnvFile() {
   const key = randomBytes(32).toString('base64url')
   writeFileSync(envPath, readFileSync(envPath, 'utf8').replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`))
   step('created .env with a fresh APP_KEY')
-}
-
-/**
- * Twitch events need a webhook secret: one is generated when the .env has
- * none, and the emulator then delivers events to the local server.
- */
-function ensureEventSubSecret() {
-  const text = readFileSync(envPath, 'utf8')
-  const current = text.match(/^TWITCH_EVENTSUB_SECRET=(.*)$/m)
-  if (current && current[1].trim() !== '') return
-  const secret = randomBytes(24).toString('hex')
-  const line = `TWITCH_EVENTSUB_SECRET=${secret}`
-  writeFileSync(
-    envPath,
-    current
-      ? text.replace(/^TWITCH_EVENTSUB_SECRET=.*$/m, line)
-      : `${text.replace(/\n?$/, '\n')}${line}\n`
-  )
-  step('added a TWITCH_EVENTSUB_SECRET to .env (Twitch events on)')
 }
 
 function ace(...args) {
@@ -107,7 +89,6 @@ async function waitFor(url, timeoutMs) {
 }
 
 ensureEnvFile()
-ensureEventSubSecret()
 ace('push:vapid')
 const env = { ...parseEnv(readFileSync(envPath, 'utf8')), ...process.env }
 await ensureDatabase(env)
@@ -142,7 +123,14 @@ children.push(
   spawn(process.execPath, [...TS_LOADER, 'bin/server.ts'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, SCHEDULER_ENABLED: env.SCHEDULER_ENABLED ?? 'true' },
+    env: {
+      ...process.env,
+      SCHEDULER_ENABLED: env.SCHEDULER_ENABLED ?? 'true',
+      // Twitch events over a conduit: the server connects out, nothing to expose.
+      TWITCH_EVENTSUB_TRANSPORT: env.TWITCH_EVENTSUB_TRANSPORT || 'conduit',
+      TWITCH_EVENTSUB_WS_URL:
+        env.TWITCH_EVENTSUB_WS_URL || (port ? `ws://127.0.0.1:${port}/ws` : ''),
+    },
   })
 )
 
@@ -170,7 +158,8 @@ if (await waitFor(appUrl, 60_000)) {
       ? `Sign in with Twitch, then pick one of the emulator's streamers (aria_plays, bram_rolls, …).
   The emulator's home page (http://127.0.0.1:${port}/) shows its polls and chats, with a form to
   write in a channel's chat; its control API is at /_emulator (see emulator/README.md).
-  Live results arrive as Twitch events: the emulator delivers them to this server's webhook.`
+  Live results arrive as Twitch events, over the WebSocket session this server opened to the
+  emulator (a conduit: no public address needed).`
       : 'Sign in with your Twitch account.'
   }
   Ctrl-C stops everything.

@@ -65,6 +65,23 @@ export default await Env.create(new URL('../', import.meta.url), {
     return value
   },
   TWITCH_EVENTSUB_CALLBACK_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  /*
+  | How Twitch's events arrive: `webhook` (a public HTTPS callback, needs the
+  | secret) or `conduit` (WebSocket sessions Chorus opens itself: no public
+  | address, no secret)
+  */
+  TWITCH_EVENTSUB_TRANSPORT: Env.schema.enum.optional(['webhook', 'conduit'] as const),
+  TWITCH_EVENTSUB_WS_URL: (name: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    let protocol = ''
+    try {
+      protocol = new URL(value).protocol
+    } catch {}
+    if (protocol !== 'wss:' && protocol !== 'ws:') {
+      throw new Error(`${name} must be a ws:// or wss:// URL, e.g. wss://eventsub.wss.twitch.tv/ws`)
+    }
+    return value
+  },
 
   /*
   | Web push

@@ -84,3 +84,12 @@ export const authorizationRevokeShape = vine.create({
 })
 
 export type AuthorizationRevokeShape = Infer<typeof authorizationRevokeShape>
+
+/** `conduit.shard.disabled`: which shard of which conduit stopped, and why. */
+export const shardDisabledShape = vine.create({
+  conduit_id: id(),
+  shard_id: vine.string().regex(/^[0-9]{1,6}$/),
+  status: vine.string().regex(/^[a-z_]{1,64}$/),
+})
+
+export type ShardDisabledShape = Infer<typeof shardDisabledShape>

@@ -9,6 +9,8 @@ export interface WebInstance {
   /** Everything it printed so far (log lines, ANSI codes removed). */
   output(): string
   stop(): Promise<number | null>
+  /** Killed at once (SIGKILL: no shutdown hook runs), resolved once it is gone. */
+  kill(): Promise<void>
 }
 
 /**
@@ -62,11 +64,17 @@ export async function bootWebInstance(
     port,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
       const exited = once(child, 'exit')
       child.kill('SIGTERM')
       const [code] = await exited
       return code as number | null
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = once(child, 'exit')
+      child.kill('SIGKILL')
+      await exited
     },
   }
 }

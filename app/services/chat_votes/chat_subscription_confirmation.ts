@@ -3,9 +3,9 @@ import logger from '@adonisjs/core/services/logger'
 import { Clock } from '#services/clock'
 import { errorMessage } from '#services/error_message'
 import { broadcasterOf } from '#services/eventsub/eventsub_registry'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { TwitchEventSubClient } from '#services/twitch/twitch_eventsub_client'
+import { DeliveryTransport, deliversThrough } from '#services/eventsub/delivery_transport'
 import { CHAT_MESSAGE_TYPE } from '#services/chat_votes/chat_subscription_source'
 
 /**
@@ -19,14 +19,14 @@ import { CHAT_MESSAGE_TYPE } from '#services/chat_votes/chat_subscription_source
 export class ChatSubscriptionConfirmation {
   constructor(
     private clock: Clock,
-    private settings: EventSubSettings,
     private store: SubscriptionStore,
-    private client: TwitchEventSubClient
+    private client: TwitchEventSubClient,
+    private transports: DeliveryTransport
   ) {}
 
   /**
    * True when Twitch lists this channel's chat subscription (with our
-   * callback) as enabled. Our table answers "no" without asking Twitch;
+   * transport: our webhook or our conduit) as enabled. Our table answers "no" without asking Twitch;
    * when it says "yes", Twitch's listing of that user decides, and a
    * different answer replaces what the table held for the channel.
    */
@@ -34,7 +34,9 @@ export class ChatSubscriptionConfirmation {
     if (!(await this.store.isEnabled(CHAT_MESSAGE_TYPE, twitchUserId))) return false
     const listedAt = this.clock.now()
     let listed
+    let transport
     try {
+      transport = await this.transports.current()
       listed = await this.client.list({ userId: twitchUserId })
     } catch (error) {
       logger.warn(
@@ -46,7 +48,7 @@ export class ChatSubscriptionConfirmation {
     const chat = listed.filter(
       (subscription) =>
         subscription.type === CHAT_MESSAGE_TYPE &&
-        subscription.callback === this.settings.callbackUrl &&
+        deliversThrough(subscription, transport) &&
         broadcasterOf(subscription.condition) === twitchUserId
     )
     if (chat.some((subscription) => subscription.status === 'enabled')) return true

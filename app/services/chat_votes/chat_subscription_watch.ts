@@ -11,6 +11,7 @@ import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 import { TwitchEventSubClient } from '#services/twitch/twitch_eventsub_client'
+import { DeliveryTransport, deliversThrough } from '#services/eventsub/delivery_transport'
 import { CHAT_MESSAGE_TYPE } from '#services/chat_votes/chat_subscription_source'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { ResultsPush } from '#services/polls/results_push'
@@ -56,7 +57,8 @@ export class ChatSubscriptionWatch implements SubscriptionListener {
     private reconciler: SubscriptionReconciler,
     private runs: PollRunStore,
     private push: ResultsPush,
-    private background: EventSubBackground
+    private background: EventSubBackground,
+    private transports: DeliveryTransport
   ) {}
 
   start() {
@@ -97,9 +99,8 @@ export class ChatSubscriptionWatch implements SubscriptionListener {
     try {
       const listedAt = this.clock.now()
       const all = await this.client.list({ type: CHAT_MESSAGE_TYPE })
-      const listed = all.filter(
-        (subscription) => subscription.callback === this.settings.callbackUrl
-      )
+      const transport = await this.transports.current()
+      const listed = all.filter((subscription) => deliversThrough(subscription, transport))
       const enabled = new Set(
         listed
           .filter((subscription) => subscription.status === 'enabled')

@@ -68,7 +68,9 @@ export class EventSubReceiver {
     envelope: EventSubEnvelope | null,
     rawBody: Buffer
   ): Promise<EventSubOutcome> {
-    if (!this.settings.enabled) return { kind: 'off' }
+    // The webhook takes messages only on the webhook transport, with a
+    // secret to check them against (over a conduit nothing is signed).
+    if (!this.settings.webhookEnabled) return { kind: 'off' }
     if (!envelope || !hasValidSignature(this.settings.secret, envelope, rawBody)) {
       return { kind: 'unsigned' }
     }

@@ -6,7 +6,10 @@ import twitchConfig from '#config/twitch'
  * `app.container.swap(EventSubSettings, () => ...)`.
  */
 export class EventSubSettings {
-  /** The webhook secret; empty = EventSub off, live results come from Helix. */
+  /** `webhook` or `conduit` (WebSocket sessions to Twitch, no public address). */
+  transport: 'webhook' | 'conduit' = twitchConfig.eventsub.transport
+
+  /** The webhook secret; with webhooks, empty = EventSub off, results come from Helix. */
   secret = twitchConfig.eventsub.secret
 
   /** Where Twitch delivers (public `https:` on 443 for real Twitch). */
@@ -70,7 +73,48 @@ export class EventSubSettings {
    */
   silentChannelReadMs = 60_000
 
+  /** Twitch's EventSub WebSocket (the conduit's shards connect there). */
+  websocketUrl = twitchConfig.eventsub.websocketUrl
+
+  /**
+   * Asked of Twitch when connecting (10–600 s): frames or keepalives come
+   * at least this often, and a session silent longer is dead.
+   */
+  keepaliveSeconds = 10
+
+  /** Silence tolerated past the keepalive before the session is given up. */
+  keepaliveGraceMs = 2_000
+
+  /**
+   * A shard's owner renews its claim in Redis this often; a claim not renewed
+   * for `shardClaimTtlMs` is free, so a dead instance's shard is taken over
+   * within the two.
+   */
+  shardHeartbeatMs = 3_000
+  shardClaimTtlMs = 10_000
+
+  /** Waits before reconnecting after a session is lost (the last repeats). */
+  reconnectDelaysMs: readonly number[] = [0, 1_000, 2_000, 5_000]
+
+  /**
+   * Frames handled at once by one session (a channel's frames always one
+   * after another, in order).
+   */
+  frameConcurrency = 16
+
+  /** A notification whose handling fails is tried again after this (its frame is not lost). */
+  handlingRetryMs = 500
+
+  get usesConduit() {
+    return this.transport === 'conduit'
+  }
+
   get enabled() {
-    return this.secret.length > 0
+    return this.usesConduit || this.secret.length > 0
+  }
+
+  /** The webhook takes messages only in webhook mode with a secret to check them against. */
+  get webhookEnabled() {
+    return !this.usesConduit && this.secret.length > 0
   }
 }

@@ -17,8 +17,10 @@ import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { LIVE_STATUSES, RECREATABLE_STATUSES } from '#services/eventsub/subscription_statuses'
 import {
   TwitchEventSubClient,
+  type SubscriptionTransport,
   type TwitchEventSubSubscription,
 } from '#services/twitch/twitch_eventsub_client'
+import { DeliveryTransport, deliversThrough } from '#services/eventsub/delivery_transport'
 import { TwitchError } from '#services/twitch/twitch_errors'
 import { errorMessage } from '#services/error_message'
 
@@ -37,7 +39,9 @@ const LOCK_KEY = 'eventsub:reconcile'
  * them, creates the missing ones, deletes those no longer wanted, and
  * replaces the ones Twitch revoked for a reason worth a retry (delivery
  * failures, a failed verification). Only subscriptions with our callback
- * and of a type a source owns are touched.
+ * or on our conduit, and of a type a source owns, are touched; those on the
+ * transport not in use (webhook subscriptions left from before a switch to
+ * the conduit, or the reverse) are replaced.
  *
  * The whole pass runs once across instances (a Redis lock taken without
  * waiting: an instance that finds it held skips its turn). A streamer's own
@@ -60,7 +64,8 @@ export class SubscriptionReconciler {
     private client: TwitchEventSubClient,
     private store: SubscriptionStore,
     private clock: Clock,
-    private background: EventSubBackground
+    private background: EventSubBackground,
+    private transports: DeliveryTransport
   ) {}
 
   /** At boot and every `reconcileIntervalMs` (the web process). */
@@ -102,12 +107,11 @@ export class SubscriptionReconciler {
     if (!(await passLock.acquireImmediately())) return null
     try {
       const { owned, wanted } = await this.#wanted((source) => source.wanted())
+      const transport = await this.transports.current()
       const listedAt = this.clock.now()
       const all = await this.client.list()
-      const listed = all.filter(
-        (subscription) => subscription.callback === this.settings.callbackUrl
-      )
-      const { report, kept, created } = await this.#converge(wanted, listed, owned)
+      const listed = all.filter((subscription) => this.#isOurs(subscription, transport))
+      const { report, kept, created } = await this.#converge(wanted, listed, owned, transport)
       const untouched = listed.filter((subscription) => !owned.has(subscription.type))
       await this.store.keepOnly(
         [...kept, ...created, ...untouched].map(({ id }) => id),
@@ -130,13 +134,14 @@ export class SubscriptionReconciler {
     if (!this.settings.enabled) return null
     try {
       const { owned, wanted } = await this.#wanted((source) => source.wantedFor(twitchUserId))
+      const transport = await this.transports.current()
       const theirs = await this.client.list({ userId: twitchUserId })
       const listed = theirs.filter(
         (subscription) =>
-          subscription.callback === this.settings.callbackUrl &&
+          this.#isOurs(subscription, transport) &&
           broadcasterOf(subscription.condition) === twitchUserId
       )
-      const { report, kept, deleted } = await this.#converge(wanted, listed, owned)
+      const { report, kept, deleted } = await this.#converge(wanted, listed, owned, transport)
       await this.store.record(kept)
       await this.store.remove(deleted)
       return report
@@ -147,6 +152,12 @@ export class SubscriptionReconciler {
       )
       return null
     }
+  }
+
+  /** Ours: to our webhook callback (in either mode), or to our conduit. */
+  #isOurs(subscription: TwitchEventSubSubscription, transport: SubscriptionTransport) {
+    if (subscription.callback === this.settings.callbackUrl) return true
+    return transport.method === 'conduit' && subscription.conduitId === transport.conduitId
   }
 
   /** What the sources want, and the types they own (the only ones touched). */
@@ -160,7 +171,8 @@ export class SubscriptionReconciler {
   async #converge(
     wanted: WantedSubscription[],
     listed: TwitchEventSubSubscription[],
-    owned: Set<string>
+    owned: Set<string>,
+    transport: SubscriptionTransport
   ) {
     const wantedKeys = new Set(wanted.map(keyOf))
     const kept = new Map<string, TwitchEventSubSubscription>()
@@ -171,7 +183,9 @@ export class SubscriptionReconciler {
     for (const subscription of listed) {
       if (!owned.has(subscription.type)) continue
       const key = keyOf(subscription)
-      if (!wantedKeys.has(key)) {
+      const onTransport = deliversThrough(subscription, transport)
+      if (!wantedKeys.has(key) || !onTransport) {
+        // Not wanted, or left on the transport not in use: replaced below.
         toDelete.push(subscription)
       } else if (LIVE_STATUSES.includes(subscription.status) && !kept.has(key)) {
         kept.set(key, subscription)
@@ -214,8 +228,7 @@ export class SubscriptionReconciler {
             type: want.type,
             version: want.version,
             condition: want.condition,
-            callback: this.settings.callbackUrl,
-            secret: this.settings.secret,
+            transport,
           })
         )
       } catch (error) {

@@ -11,16 +11,22 @@ export interface TwitchEventSubSubscription {
   type: string
   version: string
   condition: Record<string, string>
+  /** The webhook's callback; null for a conduit's subscription. */
   callback: string | null
+  /** The conduit it delivers to; null for a webhook subscription. */
+  conduitId: string | null
   createdAt: string
 }
+
+/** Where Twitch delivers a subscription's messages. */
+export type SubscriptionTransport =
+  { method: 'webhook'; callback: string; secret: string } | { method: 'conduit'; conduitId: string }
 
 export interface CreateSubscriptionInput {
   type: string
   version: string
   condition: Record<string, string>
-  callback: string
-  secret: string
+  transport: SubscriptionTransport
 }
 
 interface RawSubscription {
@@ -30,7 +36,7 @@ interface RawSubscription {
   version: string
   condition: Record<string, string>
   created_at: string
-  transport?: { method?: string; callback?: string }
+  transport?: { method?: string; callback?: string; conduit_id?: string }
 }
 
 interface ListBody {
@@ -61,7 +67,10 @@ export class TwitchEventSubClient {
           type: input.type,
           version: input.version,
           condition: input.condition,
-          transport: { method: 'webhook', callback: input.callback, secret: input.secret },
+          transport:
+            input.transport.method === 'webhook'
+              ? input.transport
+              : { method: 'conduit', conduit_id: input.transport.conduitId },
         },
         timeoutMs: twitchConfig.timeoutMs,
         action: `subscribe to ${input.type}`,
@@ -136,6 +145,7 @@ function toSubscription(raw: RawSubscription): TwitchEventSubSubscription {
     version: raw.version,
     condition: raw.condition ?? {},
     callback: raw.transport?.callback ?? null,
+    conduitId: raw.transport?.conduit_id ?? null,
     createdAt: raw.created_at,
   }
 }
