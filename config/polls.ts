@@ -64,7 +64,7 @@ const pollsConfig = {
    * The per-run poller lock: lives this long unless extended (its holder
    * extends it before every read), so a crashed instance's run is taken over.
    */
-  pollerLockTtlMs: 30_000,
+  pollerLockTtlMs: env.get('POLL_READER_LOCK_TTL_MS', 30_000),
 
   /** How often each web instance looks for running runs without a poller. */
   watchIntervalMs: env.get('POLL_WATCH_INTERVAL_MS', 10_000),

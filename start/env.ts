@@ -92,4 +92,5 @@ export default await Env.create(new URL('../', import.meta.url), {
   POLL_WATCH_INTERVAL_MS: Env.schema.number.optional(),
   POLL_OWNER_LOCK_TTL_MS: Env.schema.number.optional(),
   POLL_END_RETRY_MS: Env.schema.number.optional(),
+  POLL_READER_LOCK_TTL_MS: Env.schema.number.optional(),
 })

@@ -9,6 +9,8 @@ export interface WebInstance {
   /** Everything it printed so far (log lines, ANSI codes removed). */
   output(): string
   stop(): Promise<number | null>
+  /** SIGKILL, by the child's pid: the instance dies mid-work, as a crash would. */
+  kill(): Promise<void>
 }
 
 /**
@@ -61,8 +63,14 @@ export async function bootWebInstance(
     url,
     port,
     output: () => output,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = once(child, 'exit')
+      process.kill(child.pid!, 'SIGKILL')
+      await exited
+    },
     async stop() {
-      if (child.exitCode !== null) return child.exitCode
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
       const exited = once(child, 'exit')
       child.kill('SIGTERM')
       const [code] = await exited
