@@ -83,9 +83,7 @@ export class LaunchCompensation {
     const since = run.createdAt.toMillis() - 1_000
     const candidates = polls.filter(
       (poll) =>
-        poll.status === 'ACTIVE' &&
-        poll.title === run.title &&
-        Date.parse(poll.startedAt) >= since
+        poll.status === 'ACTIVE' && poll.title === run.title && Date.parse(poll.startedAt) >= since
     )
     const recorded = await this.store.recordedPollIds(candidates.map((poll) => poll.id))
     return candidates.filter((poll) => !recorded.has(poll.id)).map((poll) => poll.id)

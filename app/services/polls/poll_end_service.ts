@@ -80,6 +80,8 @@ export class PollEndService {
     const pending = (loaded?.channels ?? []).filter(
       (channel) => channel.twitchPollOpen && channel.lastReadError !== null
     )
-    return pending.length > 0 ? { status: 'ending', run, pending } : { status: 'already_ended', run }
+    return pending.length > 0
+      ? { status: 'ending', run, pending }
+      : { status: 'already_ended', run }
   }
 }

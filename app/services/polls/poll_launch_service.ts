@@ -171,7 +171,9 @@ export class PollLaunchService {
       logger.error({ runId: run.id, error: errorMessage(error) }, '[Polls] launch interrupted')
       await this.compensation.undo(
         run,
-        plans.flatMap(({ streamer, poll: created }) => (created ? [{ streamer, poll: created }] : []))
+        plans.flatMap(({ streamer, poll: created }) =>
+          created ? [{ streamer, poll: created }] : []
+        )
       )
       throw new PollLaunchInterruptedError(run, false)
     } finally {

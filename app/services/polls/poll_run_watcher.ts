@@ -83,7 +83,8 @@ export class PollRunWatcher {
   async #takeOver(run: PollRun) {
     if (run.status === 'ending') {
       const outcome = await this.closer.takeOver(run.id)
-      if (outcome) logger.warn({ runId: run.id }, '[Polls] carried on an "End now" left by its owner')
+      if (outcome)
+        logger.warn({ runId: run.id }, '[Polls] carried on an "End now" left by its owner')
       return
     }
     const lease = await this.leases.take(run.id)

@@ -147,10 +147,10 @@ test.group('Chaos: an instance dies mid-work, another finishes its runs', (group
       for (const account of accounts) twitchEmulator.state.setUserLatency(account.id, null)
       const killedAt = Date.now()
 
-      await waitUntil(
-        async () => (await PollRun.findOrFail(runId)).status === 'terminated',
-        TAKEOVER_MS
-      )
+      await waitUntil(async () => {
+        const stored = await PollRun.findOrFail(runId)
+        return stored.status === 'terminated'
+      }, TAKEOVER_MS)
       assert.isBelow(Date.now() - killedAt, TAKEOVER_MS)
       const run = await PollRun.findOrFail(runId)
       assert.deepEqual(run.totals, [4, 2])

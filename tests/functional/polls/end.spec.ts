@@ -141,7 +141,10 @@ test.group('Polls: End now', (group) => {
     twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 1, 4)
     await waitUntil(() => helixCount('polls.update') >= 4)
     twitchEmulator.state.failHelix(SEEDED.bram.id, null)
-    await waitUntil(async () => (await PollRun.findOrFail(run.id)).status === 'terminated')
+    await waitUntil(async () => {
+      const stored = await PollRun.findOrFail(run.id)
+      return stored.status === 'terminated'
+    })
 
     const ended = await runWithChannels(run.id)
     assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'TERMINATED')

@@ -157,7 +157,8 @@ test.group('Poll lifecycle: launches that fail', (group) => {
 
     const watcher = await app.container.make(PollRunWatcher)
     await watcher.sweep()
-    assert.equal((await PollRun.findOrFail(stuck.id)).status, 'launching')
+    const notYet = await PollRun.findOrFail(stuck.id)
+    assert.equal(notYet.status, 'launching')
 
     clock.advance({ seconds: 3 })
     await watcher.sweep()
@@ -229,9 +230,7 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     const poller = await app.container.make(PollResultsPoller)
     await poller.stop(run.id)
     const store = await app.container.make(PollRunStore)
-    assert.isTrue(
-      await store.transition(run.id, 'running', 'ending', { endedAt: clock.now() })
-    )
+    assert.isTrue(await store.transition(run.id, 'running', 'ending', { endedAt: clock.now() }))
     clock.advance({ seconds: 3 })
     const watcher = await app.container.make(PollRunWatcher)
     await watcher.sweep()
@@ -315,7 +314,8 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     await runWithChannels(current.id)
     const currentPollId = rows[1].twitchPollId!
     assert.equal(await events.apply(event(currentPollId), false), current.id)
-    assert.deepEqual((await PollChannel.findOrFail(rows[1].id)).votes, [7, 1, 0])
+    const updated = await PollChannel.findOrFail(rows[1].id)
+    assert.deepEqual(updated.votes, [7, 1, 0])
   })
 })
 
