@@ -6,15 +6,16 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
  * The web instance under test (bin/server.ts), in its own process with the
- * benchmark's environment, once it answers on APP_URL (see startBenchApp).
+ * benchmark's environment (plus `overrides`: another PORT and APP_URL for a
+ * second instance), once it answers on its APP_URL (see startBenchApp).
  */
-export async function startWebInstance() {
-  const appUrl = process.env.APP_URL
+export async function startWebInstance(overrides: Record<string, string> = {}) {
+  const appUrl = overrides.APP_URL ?? process.env.APP_URL
   if (!appUrl) throw new Error('APP_URL is not set: start the app with webhooks')
   const root = fileURLToPath(new URL('../', import.meta.url))
   const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...overrides },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const deadline = Date.now() + 60_000
@@ -28,6 +29,14 @@ export async function startWebInstance() {
     }
   }
   return {
+    url: appUrl,
+    /** SIGKILL by pid: the instance dies mid-work, as a crash would. */
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = once(child, 'exit')
+      process.kill(child.pid!, 'SIGKILL')
+      await exited
+    },
     /** CPU time the instance used so far, in ms (user + system, from /proc). */
     cpuMs() {
       try {
@@ -38,6 +47,7 @@ export async function startWebInstance() {
       }
     },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return
       const exited = once(child, 'exit')
       child.kill('SIGTERM')
       await exited
