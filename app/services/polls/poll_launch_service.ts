@@ -27,7 +27,7 @@ import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 import { CHAT_MESSAGE_TYPE } from '#services/chat_votes/chat_subscription_source'
-import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
+import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { errorMessage } from '#services/error_message'
 import { RunOwnerLeases } from '#services/polls/run_owner_leases'
 import { LaunchCompensation } from '#services/polls/launch_compensation'
@@ -70,7 +70,7 @@ export class PollLaunchInterruptedError extends Error {
   ) {
     super(
       replayed
-        ? `This launch of "${run.title}" failed: it was interrupted and nothing runs. Launch again with a new key.`
+        ? `This launch of "${run.title}" failed: it was interrupted, and nothing runs. Launch it again.`
         : `The launch of "${run.title}" was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.`
     )
   }
@@ -135,7 +135,7 @@ export class PollLaunchService {
     private eventsub: EventSubSettings,
     private subscriptions: SubscriptionStore,
     private reconciler: SubscriptionReconciler,
-    private chatCounts: ChatVoteCounts,
+    private chatCounts: RunChatVotes,
     private leases: RunOwnerLeases,
     private compensation: LaunchCompensation
   ) {}
@@ -169,12 +169,21 @@ export class PollLaunchService {
       // Nothing half-launched may block the campaign or keep running on
       // Twitch: the polls created so far are ended, the run is closed.
       logger.error({ runId: run.id, error: errorMessage(error) }, '[Polls] launch interrupted')
-      await this.compensation.undo(
-        run,
-        plans.flatMap(({ streamer, poll: created }) =>
-          created ? [{ streamer, poll: created }] : []
+      try {
+        await this.compensation.undo(
+          run,
+          plans.flatMap(({ streamer, poll: created }) =>
+            created ? [{ streamer, poll: created }] : []
+          )
         )
-      )
+      } catch (undoError) {
+        // The database is still failing: the run stays `launching`, and once
+        // this lease is released a watcher undoes it from what Twitch lists.
+        logger.error(
+          { runId: run.id, error: errorMessage(undoError) },
+          '[Polls] could not close an interrupted launch; the watcher will'
+        )
+      }
       throw new PollLaunchInterruptedError(run, false)
     } finally {
       await lease?.release()

@@ -14,7 +14,7 @@ import { reportBackgroundFailure } from '#services/availability/background_failu
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
-import { ChatVoteCounts, isChatChannel } from '#services/chat_votes/chat_vote_counts'
+import { RunChatVotes, isChatChannel } from '#services/chat_votes/run_chat_votes'
 import { ReadPace } from '#services/polls/read_pace'
 import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { errorMessage } from '#services/error_message'
@@ -59,7 +59,7 @@ export class PollResultsPoller {
     private eventsub: EventSubSettings,
     private subscriptions: SubscriptionStore,
     private loops: PollerLoops,
-    private chatCounts: ChatVoteCounts,
+    private chatCounts: RunChatVotes,
     private closer: PollRunCloser
   ) {}
 

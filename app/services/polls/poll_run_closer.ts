@@ -17,7 +17,7 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { PollResultsReader, readErrorMessage } from '#services/polls/poll_results_reader'
-import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
+import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { RunOwnerLeases, type RunLease } from '#services/polls/run_owner_leases'
 import { EndRetries } from '#services/polls/end_retries'
 
@@ -64,7 +64,7 @@ export class PollRunCloser {
     private helix: TwitchHelixClient,
     private reader: PollResultsReader,
     private broadcaster: PollBroadcaster,
-    private chatCounts: ChatVoteCounts,
+    private chatCounts: RunChatVotes,
     private leases: RunOwnerLeases,
     private retries: EndRetries
   ) {}

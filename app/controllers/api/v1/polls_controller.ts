@@ -71,7 +71,8 @@ export default class PollsController {
         if (error.replayed) response.header('Idempotent-Replayed', 'true')
         // A repeat is told the launch failed for good (409); the launch
         // that failed may be tried again with a new key (503).
-        throw new ApiError(`${error.message} (run ${error.run.id})`, {
+        const next = error.replayed ? ' Send a new Idempotency-Key to launch it again.' : ''
+        throw new ApiError(`${error.message} (run ${error.run.id})${next}`, {
           status: error.replayed ? 409 : 503,
         })
       }
