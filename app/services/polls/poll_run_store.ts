@@ -36,6 +36,13 @@ export interface PollEventCounts {
   endStatus: TwitchPollStatus | null
 }
 
+/** The run being recorded was no longer `launching`: another instance undid the launch. */
+export class LaunchTakenOverError extends Error {
+  constructor(readonly runId: number) {
+    super(`run ${runId} was taken over while launching`)
+  }
+}
+
 export interface RunWithChannels {
   run: PollRun
   channels: PollChannel[]
@@ -84,8 +91,9 @@ export class PollRunStore {
 
   /**
    * The end of a launch: the run's new status (already merged into `run`)
-   * and one row per member's channel, in one statement — one round trip,
-   * atomic (`WITH … UPDATE poll_runs … INSERT INTO poll_channels`).
+   * and one row per member's channel, in one transaction (one UPDATE, one
+   * multi-row INSERT). Throws `LaunchTakenOverError` when the run is no
+   * longer `launching`.
    */
   async recordLaunch(run: PollRun, channels: LaunchedChannel[], byEvents: Set<string>) {
     const now = this.clock.now()
@@ -123,22 +131,26 @@ export class PollRunStore {
       }
     })
 
-    const knex = db.connection().getWriteClient()
-    const update = knex('poll_runs')
-      .where('id', run.id)
-      .update({
-        status: run.status,
-        started_at: run.startedAt?.toJSDate() ?? null,
-        ends_at: run.endsAt?.toJSDate() ?? null,
-        ended_at: run.endedAt?.toJSDate() ?? null,
-        end_reason: run.endReason ?? null,
-        totals: run.totals ? JSON.stringify(run.totals) : null,
-        total_votes: run.totalVotes ?? null,
-        updated_at: now.toJSDate(),
-      })
-    await (rows.length
-      ? knex.with('run_update', update).insert(rows).into('poll_channels')
-      : update)
+    // Only a run still `launching` is recorded: if this instance lost its
+    // lease and a watcher undid the launch meanwhile, the undo stands.
+    await db.transaction(async (trx) => {
+      const updated = await trx
+        .from('poll_runs')
+        .where('id', run.id)
+        .where('status', 'launching')
+        .update({
+          status: run.status,
+          started_at: run.startedAt?.toJSDate() ?? null,
+          ends_at: run.endsAt?.toJSDate() ?? null,
+          ended_at: run.endedAt?.toJSDate() ?? null,
+          end_reason: run.endReason ?? null,
+          totals: run.totals ? JSON.stringify(run.totals) : null,
+          total_votes: run.totalVotes ?? null,
+          updated_at: now.toJSDate(),
+        })
+      if (Number(updated) === 0) throw new LaunchTakenOverError(run.id)
+      if (rows.length > 0) await trx.insertQuery().table('poll_channels').multiInsert(rows)
+    })
     run.$hydrateOriginals()
   }
 

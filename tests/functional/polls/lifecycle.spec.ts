@@ -27,6 +27,7 @@ import {
   runWithChannels,
   SEEDED,
   usePollSettings,
+  waitUntil,
 } from '#tests/helpers/polls'
 import { eventsubTestSetup, reconcileSubscriptions } from '#tests/helpers/eventsub'
 import { chatTexts, chatVoteSetup, mixedCampaign } from '#tests/helpers/chat_votes'
@@ -107,6 +108,38 @@ test.group('Poll lifecycle: launches that fail', (group) => {
       .header('Idempotency-Key', 'launch-2')
       .json(QUESTION)
     retry.assertStatus(201)
+  })
+
+  test('a launch another instance undid meanwhile (its lease lapsed) is not recorded over the undo', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await campaignWithChannels([SEEDED.aria, SEEDED.bram])
+    const token = await apiTokenOf(gm)
+    twitchEmulator.state.setUserLatency(SEEDED.bram.id, 1_000)
+    // Sent now (the test client sends a request once it is awaited).
+    const launching = apiLaunch(client, campaign.id, token)
+      .json(QUESTION)
+      .then((answer) => answer)
+    await waitUntil(() => helixCount('polls.create') === 2)
+    // What a watcher does once the lease lapsed.
+    const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+    const store = await app.container.make(PollRunStore)
+    assert.isTrue(
+      await store.transition(run.id, 'launching', 'failed', { endReason: 'interrupted' })
+    )
+
+    const response = await launching
+    twitchEmulator.state.setUserLatency(SEEDED.bram.id, null)
+
+    response.assertStatus(503)
+    const stored = await runWithChannels(run.id)
+    assert.equal(stored.status, 'failed')
+    assert.lengthOf(stored.channels, 0)
+    for (const account of [SEEDED.aria, SEEDED.bram]) {
+      const [poll] = twitchEmulator.state.listPolls(account.id)
+      assert.equal(poll.status, 'TERMINATED')
+    }
   })
 
   test('a display name as long as the streamers table allows fits a channel row', async ({
