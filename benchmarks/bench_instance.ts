@@ -6,16 +6,16 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
  * The web instance under test (bin/server.ts), in its own process with the
- * benchmark's environment, once it answers on APP_URL (see startBenchApp).
+ * benchmark's environment (plus `overrides`: another PORT and APP_URL for a
+ * second instance), once it answers on its APP_URL (see startBenchApp).
  */
-export async function startWebInstance(overrides: { port?: number } = {}) {
-  const appUrl = overrides.port ? `http://127.0.0.1:${overrides.port}` : process.env.APP_URL
+export async function startWebInstance(overrides: Record<string, string> = {}) {
+  const appUrl = overrides.APP_URL ?? process.env.APP_URL
   if (!appUrl) throw new Error('APP_URL is not set: start the app with webhooks')
-  const portEnv = overrides.port ? { PORT: String(overrides.port), APP_URL: appUrl } : {}
   const root = fileURLToPath(new URL('../', import.meta.url))
   const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
     cwd: root,
-    env: { ...process.env, ...portEnv, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...overrides },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const deadline = Date.now() + 60_000
@@ -29,6 +29,14 @@ export async function startWebInstance(overrides: { port?: number } = {}) {
     }
   }
   return {
+    url: appUrl,
+    /** SIGKILL by pid: the instance dies mid-work, as a crash would. */
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = once(child, 'exit')
+      process.kill(child.pid!, 'SIGKILL')
+      await exited
+    },
     /** CPU time the instance used so far, in ms (user + system, from /proc). */
     cpuMs() {
       try {
@@ -42,12 +50,6 @@ export async function startWebInstance(overrides: { port?: number } = {}) {
       if (child.exitCode !== null || child.signalCode !== null) return
       const exited = once(child, 'exit')
       child.kill('SIGTERM')
-      await exited
-    },
-    /** Gone at once, without a word (SIGKILL: no shutdown hook runs). */
-    async kill() {
-      const exited = once(child, 'exit')
-      child.kill('SIGKILL')
       await exited
     },
   }

@@ -145,7 +145,8 @@ try {
   let failover: { deliveryMs: number | null; shardMs: number | null } | null = null
   if (overConduit) {
     await waitForShards(emulator, 1)
-    joined = await startWebInstance({ port: await unusedPort() })
+    const port = await unusedPort()
+    joined = await startWebInstance({ PORT: String(port), APP_URL: `http://127.0.0.1:${port}` })
     await waitForShards(emulator, 2)
     const first = instance
     failover = await measureFailover({

@@ -1,3 +1,5 @@
+import env from '#start/env'
+
 /**
  * Poll launches and result reading (docs/live-results.md). Services read
  * these values through `PollSettings`, which tests and the launch benchmark
@@ -41,17 +43,31 @@ const pollsConfig = {
    */
   endGraceMs: 20_000,
 
-  /** A run still `launching` this long after it was created was interrupted. */
-  staleLaunchMs: 120_000,
+  /**
+   * The instance launching or ending a run holds a lease on it in Redis,
+   * renewed while it works (a third of this); once it lapses (the instance
+   * died) another instance's watcher finishes the run. A run is taken over
+   * within about this plus `watchIntervalMs`.
+   */
+  ownerLockTtlMs: env.get('POLL_OWNER_LOCK_TTL_MS', 10_000),
+
+  /**
+   * A run that just moved to `launching` or `ending` is left to the instance
+   * that moved it for this long (by the app's clock) before its lease is looked at.
+   */
+  ownerGraceMs: 2_000,
+
+  /** Between two tries of telling Twitch that a poll ended early, when it could not be told. */
+  endRetryMs: env.get('POLL_END_RETRY_MS', 5_000),
 
   /**
    * The per-run poller lock: lives this long unless extended (its holder
    * extends it before every read), so a crashed instance's run is taken over.
    */
-  pollerLockTtlMs: 30_000,
+  pollerLockTtlMs: env.get('POLL_READER_LOCK_TTL_MS', 30_000),
 
   /** How often each web instance looks for running runs without a poller. */
-  watchIntervalMs: 10_000,
+  watchIntervalMs: env.get('POLL_WATCH_INTERVAL_MS', 10_000),
 }
 
 export default pollsConfig

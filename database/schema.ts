@@ -227,7 +227,7 @@ export class PollChannelSchema extends BaseModel {
 }
 
 export class PollRunSchema extends BaseModel {
-  static $columns = ['campaignId', 'channelPointsPerVote', 'choices', 'createdAt', 'durationSeconds', 'endReason', 'endedAt', 'endsAt', 'id', 'idempotencyKey', 'launchedById', 'pollId', 'startedAt', 'status', 'title', 'totalVotes', 'totals', 'updatedAt', 'votingMode'] as const
+  static $columns = ['campaignId', 'channelPointsPerVote', 'choices', 'createdAt', 'durationSeconds', 'endReason', 'endedAt', 'endsAt', 'id', 'idempotencyKey', 'launchedById', 'pollId', 'requestHash', 'startedAt', 'status', 'title', 'totalVotes', 'totals', 'updatedAt', 'votingMode'] as const
   $columns = PollRunSchema.$columns
   @column()
   declare campaignId: number
@@ -253,6 +253,8 @@ export class PollRunSchema extends BaseModel {
   declare launchedById: number | null
   @column()
   declare pollId: number | null
+  @column()
+  declare requestHash: string | null
   @column.dateTime()
   declare startedAt: DateTime | null
   @column()

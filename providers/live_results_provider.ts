@@ -3,7 +3,7 @@ import type { ApplicationService } from '@adonisjs/core/types'
 /**
  * The shared state of live results, one instance per process (container
  * singletons): the results loops of this process and what Twitch said of
- * each channel's Helix bucket, the pushes of results after events, and the EventSub
+ * each channel's Helix bucket, the ends of runs it retries, the pushes of results after events, and the EventSub
  * registry with the handlers and subscription sources of each feature
  * (docs/eventsub.md). A feature that listens to more Twitch events
  * registers its handler (one per subscription type) and its source here.
@@ -17,6 +17,8 @@ export default class LiveResultsProvider {
     const { PollerLoops } = await import('#services/polls/poller_loops')
     const { HelixRateBook } = await import('#services/polls/helix_rate_book')
     const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
+    const { EndRetries } = await import('#services/polls/end_retries')
+    this.app.container.singleton(EndRetries, () => new EndRetries())
     this.app.container.singleton(EventSubRegistry, () => new EventSubRegistry())
     this.app.container.singleton(EventSubBackground, () => new EventSubBackground())
     this.app.container.singleton(ResultsPush, () => new ResultsPush())
@@ -68,5 +70,9 @@ export default class LiveResultsProvider {
     await background.settle()
     const push = await this.app.container.make(ResultsPush)
     await push.flush()
+    // Ends this process was still retrying: their leases go back, another instance carries on.
+    const { EndRetries } = await import('#services/polls/end_retries')
+    const retries = await this.app.container.make(EndRetries)
+    await retries.stopAll()
   }
 }

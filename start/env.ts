@@ -113,4 +113,13 @@ export default await Env.create(new URL('../', import.meta.url), {
     }
     return value
   },
+
+  /*
+  | Poll lifecycle: how soon another instance takes over a run whose owner
+  | died (docs/live-results.md, "When something fails")
+  */
+  POLL_WATCH_INTERVAL_MS: Env.schema.number.optional(),
+  POLL_OWNER_LOCK_TTL_MS: Env.schema.number.optional(),
+  POLL_END_RETRY_MS: Env.schema.number.optional(),
+  POLL_READER_LOCK_TTL_MS: Env.schema.number.optional(),
 })

@@ -75,11 +75,12 @@ export default class PollRunsController {
     const { campaign, run } = await this.#find(auth.getUserOrFail(), params)
     const result = await this.ender.endNow(run)
     if (result.status === 'ended') {
+      session.flash('success', `"${run.title}" ended on every channel.`)
+    } else if (result.status === 'ending') {
+      const count = result.pending.length
       session.flash(
-        result.failures === 0 ? 'success' : 'error',
-        result.failures === 0
-          ? `"${run.title}" ended on every channel.`
-          : `"${run.title}" ended; ${result.failures} channel${result.failures === 1 ? '' : 's'} could not be reached and end${result.failures === 1 ? 's' : ''} at the poll's duration.`
+        'error',
+        `"${run.title}": chat votes are closed, but Twitch could not be told yet on ${count} channel${count === 1 ? '' : 's'}; Chorus keeps trying, and votes there still count until Twitch confirms.`
       )
     } else if (result.status === 'not_started') {
       session.flash('error', 'The poll is still being launched: try again in a moment.')

@@ -7,7 +7,11 @@ import { PollRunStore } from '#services/polls/poll_run_store'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { CampaignActionException } from '#exceptions/campaign_action_exception'
 import { PreparedPollService } from '#services/polls/prepared_poll_service'
-import { PollLaunchRefusedError, PollLaunchService } from '#services/polls/poll_launch_service'
+import {
+  PollLaunchInterruptedError,
+  PollLaunchRefusedError,
+  PollLaunchService,
+} from '#services/polls/poll_launch_service'
 import {
   launchPollValidator,
   movePollValidator,
@@ -102,6 +106,11 @@ export default class PollsController {
     try {
       result = await this.launcher.launch(campaign, poll, user, key, votingMode ?? 'auto')
     } catch (error) {
+      if (error instanceof PollLaunchInterruptedError) {
+        throw new CampaignActionException(error.message, {
+          redirectTo: urlFor('polls.index', { id: campaign.id }),
+        })
+      }
       if (!(error instanceof PollLaunchRefusedError)) throw error
       throw new CampaignActionException(error.message, {
         redirectTo: error.liveRun

@@ -60,7 +60,7 @@ export default class PollChannel extends PollChannelSchema {
   declare streamer: BelongsTo<typeof Streamer>
 
   /** A Twitch poll exists on this channel and has not ended yet (never for a chat vote). */
-  get isActive() {
+  get twitchPollOpen() {
     return (
       this.outcome === 'created' &&
       this.voting !== 'chat' &&

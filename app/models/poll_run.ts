@@ -8,7 +8,8 @@ import { PollRunSchema } from '#database/schema'
 /**
  * - `launching`: the run row exists, channels are being checked and polls created;
  * - `running`: polls are live on Twitch, results are read until the end;
- * - `ending`: the GM pressed "End now", the channels are being terminated;
+ * - `ending`: the GM pressed "End now": chat votes are closed, the Twitch
+ *   polls are being ended (retried until Twitch confirms it could be told);
  * - `completed`: ended at its duration; `terminated`: ended early by the GM;
  * - `failed`: no channel could run it (or the launch was interrupted).
  */
@@ -31,6 +32,10 @@ export type PollRunEndReason =
 export default class PollRun extends PollRunSchema {
   @column({ serializeAs: null })
   declare idempotencyKey: string
+
+  /** What the API asked (a hash), so a reused key with another request is refused. */
+  @column({ serializeAs: null })
+  declare requestHash: string | null
 
   @column()
   declare status: PollRunStatus

@@ -135,7 +135,7 @@ function render(run) {
     renderVotes(row, channel.votes, channel.total, false)
     setText(row, '[data-total]', channel.total)
     setText(row, '[data-twitch-status]', (channel.twitchStatus || '').toLowerCase())
-    setText(row, '[data-read-error]', channel.readError || '')
+    setText(row, '[data-read-error]', channel.endPendingText || channel.readError || '')
     const voting = row.querySelector('[data-voting]')
     if (voting && channel.votingLabel) {
       voting.dataset.votingInterrupted = channel.votingInterrupted ? 'true' : 'false'

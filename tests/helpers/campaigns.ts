@@ -20,11 +20,19 @@ export const SEEDED = {
 
 type Seeded = (typeof SEEDED)[keyof typeof SEEDED]
 
+/** An emulator account: a seeded one, or one a test created. */
+export interface EmulatorAccount {
+  id: string
+  login: string
+  displayName: string
+  type: '' | 'affiliate' | 'partner'
+}
+
 /**
  * A user whose streamer is one of the emulator's accounts, holding tokens the
  * emulator really issued (so refreshes and Helix calls work against it).
  */
-export async function connectedStreamer(account: Seeded, now = DateTime.now()) {
+export async function connectedStreamer(account: Seeded | EmulatorAccount, now = DateTime.now()) {
   const tokens = twitchEmulator.state.issueTokens(account.id)
   const streamer = await StreamerFactory.with('user', 1, (user) =>
     user.merge({ displayName: account.displayName })

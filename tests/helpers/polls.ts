@@ -14,6 +14,7 @@ import { CampaignMembershipFactory } from '#database/factories/campaign_membersh
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { HelixRateBook } from '#services/polls/helix_rate_book'
+import { EndRetries } from '#services/polls/end_retries'
 import { campaignTestSetup, connectedStreamer, SEEDED } from '#tests/helpers/campaigns'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 
@@ -35,6 +36,9 @@ export function pollTestSetup(group: Group, overrides: Partial<PollSettings> = {
     return async () => {
       const poller = await app.container.make(PollResultsPoller)
       await poller.stopAll()
+      // An end still retried in the background stops with its test.
+      const retries = await app.container.make(EndRetries)
+      await retries.stopAll()
       app.container.restore(PollSettings)
     }
   })

@@ -9,7 +9,7 @@ export interface WebInstance {
   /** Everything it printed so far (log lines, ANSI codes removed). */
   output(): string
   stop(): Promise<number | null>
-  /** Killed at once (SIGKILL: no shutdown hook runs), resolved once it is gone. */
+  /** SIGKILL by pid: the instance dies mid-work, as a crash would; resolved once it is gone. */
   kill(): Promise<void>
 }
 
@@ -63,18 +63,18 @@ export async function bootWebInstance(
     url,
     port,
     output: () => output,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = once(child, 'exit')
+      process.kill(child.pid!, 'SIGKILL')
+      await exited
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
       const exited = once(child, 'exit')
       child.kill('SIGTERM')
       const [code] = await exited
       return code as number | null
-    },
-    async kill() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = once(child, 'exit')
-      child.kill('SIGKILL')
-      await exited
     },
   }
 }

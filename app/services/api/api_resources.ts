@@ -70,7 +70,7 @@ export function launchResource(snapshot: RunSnapshot) {
       twitch_login: channel.login,
       status: channelStatus(snapshot, channel),
       voting: voting(channel),
-      reason: channel.reasonText,
+      reason: channelReason(snapshot, channel),
     })),
   }
 }
@@ -97,13 +97,17 @@ export function runResource(snapshot: RunSnapshot) {
       voting_interrupted: snapshot.live && channel.votingInterrupted,
       status: channelStatus(snapshot, channel),
       votes: channel.votes,
-      reason: channel.reasonText,
+      reason: channelReason(snapshot, channel),
     })),
   }
 }
 
-/** Launching, running or ending: live; completed, ended early or not launched: ended. */
-function runStatus(snapshot: RunSnapshot): 'live' | 'ended' {
+/**
+ * Launching or running: live; ending: "End now" was pressed but Twitch was
+ * not told on every channel yet; completed, ended early or not launched: ended.
+ */
+function runStatus(snapshot: RunSnapshot): 'live' | 'ending' | 'ended' {
+  if (snapshot.status === 'ending') return 'ending'
   return snapshot.live ? 'live' : 'ended'
 }
 
@@ -114,11 +118,18 @@ function allChannels(snapshot: RunSnapshot) {
 function channelStatus(
   snapshot: RunSnapshot,
   channel: ChannelSnapshot
-): 'live' | 'ended' | 'left_out' | 'failed' {
+): 'live' | 'ending' | 'ended' | 'left_out' | 'failed' {
   if (channel.outcome === 'skipped') return 'left_out'
   if (channel.outcome === 'failed') return 'failed'
-  const active = channel.twitchStatus === null || channel.twitchStatus === 'ACTIVE'
-  return snapshot.live && active ? 'live' : 'ended'
+  if (snapshot.status === 'ending') return channel.twitchPollOpen ? 'ending' : 'ended'
+  if (channel.voting === 'chat') return snapshot.live ? 'live' : 'ended'
+  return snapshot.live && channel.twitchPollOpen ? 'live' : 'ended'
+}
+
+/** Why a channel is left out, or why its poll is not ended yet (Twitch not told). */
+function channelReason(snapshot: RunSnapshot, channel: ChannelSnapshot) {
+  if (channelStatus(snapshot, channel) !== 'ending') return channel.reasonText
+  return channel.endPendingText
 }
 
 function voting(channel: ChannelSnapshot): ApiVoting {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import type Campaign from '#models/campaign'
@@ -27,8 +26,11 @@ import { PollNotifier } from '#services/polls/poll_notifier'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
-import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
 import { ChatSubscriptionConfirmation } from '#services/chat_votes/chat_subscription_confirmation'
+import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
+import { errorMessage } from '#services/error_message'
+import { RunOwnerLeases } from '#services/polls/run_owner_leases'
+import { LaunchCompensation } from '#services/polls/launch_compensation'
 
 /** How long a launch waits for Twitch to verify a new chat subscription. */
 const CHAT_SUBSCRIPTION_WAIT_MS = 5000
@@ -56,6 +58,35 @@ export class PollLaunchRefusedError extends Error {
 }
 
 /**
+ * The launch could not finish (a database write failed after some polls
+ * were created, say): the polls it had created were ended on Twitch and the
+ * run is `failed` (`interrupted`). `replayed` when this is the answer to a
+ * repeat of that launch (the same idempotency key).
+ */
+export class PollLaunchInterruptedError extends Error {
+  constructor(
+    readonly run: PollRun,
+    readonly replayed: boolean
+  ) {
+    super(
+      replayed
+        ? `This launch of "${run.title}" failed: it was interrupted, and nothing runs. Launch it again.`
+        : `The launch of "${run.title}" was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.`
+    )
+  }
+}
+
+/**
+ * The idempotency key was already used for a launch with another question:
+ * repeating a launch must send the same request.
+ */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(readonly run: PollRun) {
+    super('This idempotency key was already used for another launch.')
+  }
+}
+
+/**
  * What a launch asks: a prepared poll of the campaign (the pages), or a
  * question sent through the JSON API (`id` null: no prepared poll).
  */
@@ -72,9 +103,6 @@ export interface LaunchResult {
   /** False when the idempotency key found an earlier launch: nothing was done twice. */
   created: boolean
 }
-
-/** What became of one member's channel at launch. */
-type ChannelPlan = LaunchedChannel
 
 const UNIQUE_VIOLATION = '23505'
 
@@ -107,41 +135,59 @@ export class PollLaunchService {
     private eventsub: EventSubSettings,
     private subscriptions: SubscriptionStore,
     private reconciler: SubscriptionReconciler,
-    private chatCounts: ChatVoteCounts,
-    private chatSubscription: ChatSubscriptionConfirmation
+    private chatCounts: RunChatVotes,
+    private chatSubscription: ChatSubscriptionConfirmation,
+    private leases: RunOwnerLeases,
+    private compensation: LaunchCompensation
   ) {}
 
   /**
    * `votingMode` `chat`: every channel that can votes in chat (the GM keeps
    * channel points out of it); `auto`: Twitch polls where possible, chat
-   * elsewhere.
+   * elsewhere. `requestHash` (the API's) says what was asked: the same key
+   * with another request is refused rather than answered with this launch.
    */
   async launch(
     campaign: Campaign,
     poll: PollQuestion,
     user: User,
     idempotencyKey: string,
-    votingMode: VotingMode = 'auto'
+    votingMode: VotingMode = 'auto',
+    requestHash: string | null = null
   ): Promise<LaunchResult> {
-    const claim = await this.#claim(campaign, poll, user, idempotencyKey, votingMode)
-    if (!claim.created) return claim
+    const claim = await this.#claim(campaign, poll, user, idempotencyKey, votingMode, requestHash)
+    if (!claim.created) return this.#replay(claim.run, requestHash)
     const { run } = claim
 
+    // While this instance works on the launch it holds the run's lease: if
+    // it dies, another instance undoes the launch (docs/live-results.md).
+    const lease = await this.leases.take(run.id)
+    const plans: LaunchedChannel[] = []
     try {
-      const plans = await this.#createPolls(campaign, run)
+      await this.#createPolls(campaign, run, plans)
       await this.#record(run, plans)
     } catch (error) {
-      // Nothing half-launched may block the campaign: the run is closed.
-      // Polls already created on Twitch end at their duration.
-      logger.error(
-        { runId: run.id, error: error instanceof Error ? error.message : String(error) },
-        '[Polls] launch interrupted'
-      )
-      await this.store.transition(run.id, 'launching', 'failed', {
-        endReason: 'interrupted',
-        endedAt: this.clock.now(),
-      })
-      throw error
+      // Nothing half-launched may block the campaign or keep running on
+      // Twitch: the polls created so far are ended, the run is closed.
+      logger.error({ runId: run.id, error: errorMessage(error) }, '[Polls] launch interrupted')
+      try {
+        await this.compensation.undo(
+          run,
+          plans.flatMap(({ streamer, poll: created }) =>
+            created ? [{ streamer, poll: created }] : []
+          )
+        )
+      } catch (undoError) {
+        // The database is still failing: the run stays `launching`, and once
+        // this lease is released a watcher undoes it from what Twitch lists.
+        logger.error(
+          { runId: run.id, error: errorMessage(undoError) },
+          '[Polls] could not close an interrupted launch; the watcher will'
+        )
+      }
+      throw new PollLaunchInterruptedError(run, false)
+    } finally {
+      await lease?.release()
     }
 
     if (run.status === 'running') {
@@ -171,6 +217,17 @@ export class PollLaunchService {
     }
   }
 
+  /** The answer to a repeated launch: the earlier one, unless it asked something else or failed. */
+  #replay(run: PollRun, requestHash: string | null): LaunchResult {
+    if (run.requestHash !== null && run.requestHash !== requestHash) {
+      throw new IdempotencyKeyReusedError(run)
+    }
+    if (run.status === 'failed' && run.endReason === 'interrupted') {
+      throw new PollLaunchInterruptedError(run, true)
+    }
+    return { run, created: false }
+  }
+
   /**
    * Inserts the run; the database decides, across instances: a used key
    * finds the earlier launch, a live run refuses this one.
@@ -180,7 +237,8 @@ export class PollLaunchService {
     poll: PollQuestion,
     user: User,
     idempotencyKey: string,
-    votingMode: VotingMode
+    votingMode: VotingMode,
+    requestHash: string | null
   ): Promise<LaunchResult> {
     try {
       const run = await this.store.create({
@@ -194,6 +252,7 @@ export class PollLaunchService {
         durationSeconds: poll.durationSeconds,
         channelPointsPerVote: poll.channelPointsPerVote,
         votingMode,
+        requestHash,
       })
       return { run, created: true }
     } catch (error) {
@@ -214,18 +273,16 @@ export class PollLaunchService {
    * done: the launch takes one health check plus one create, not the
    * slowest check followed by the slowest create.
    */
-  async #createPolls(campaign: Campaign, run: PollRun): Promise<ChannelPlan[]> {
-    const plans: ChannelPlan[] = []
+  async #createPolls(campaign: Campaign, run: PollRun, plans: LaunchedChannel[]) {
     await this.healthCheck.checkCampaign(campaign.id, {
       concurrency: this.settings.launchConcurrency,
       onChecked: async (health) => {
         plans.push(await this.#planChannel(health, run))
       },
     })
-    return plans
   }
 
-  async #planChannel(health: StreamerHealth, run: PollRun): Promise<ChannelPlan> {
+  async #planChannel(health: StreamerHealth, run: PollRun): Promise<LaunchedChannel> {
     const { streamer } = health
     // The channel's state says who is left out and why, as readiness says it
     // (docs/architecture.md, "A channel's state"); the health check only
@@ -288,13 +345,13 @@ export class PollLaunchService {
    * answered, and votes sent before that would be lost. A missing one is
    * created now and waited for, briefly (docs/chat-voting.md).
    */
-  async #planChat(streamer: Streamer): Promise<ChannelPlan> {
+  async #planChat(streamer: Streamer): Promise<LaunchedChannel> {
     const id = streamer.twitchUserId
     if (!(await this.chatSubscription.isEnabled(id))) {
       await this.reconciler.reconcileStreamer(id)
-      const deadline = Date.now() + CHAT_SUBSCRIPTION_WAIT_MS
+      const deadline = this.clock.now().toMillis() + CHAT_SUBSCRIPTION_WAIT_MS
       while (!(await this.chatSubscription.isEnabled(id))) {
-        if (Date.now() >= deadline) {
+        if (this.clock.now().toMillis() >= deadline) {
           return {
             streamer,
             outcome: 'failed',
@@ -303,7 +360,7 @@ export class PollLaunchService {
             poll: null,
           }
         }
-        await sleep(CHAT_SUBSCRIPTION_POLL_MS)
+        await this.clock.sleep(CHAT_SUBSCRIPTION_POLL_MS)
       }
     }
     return { streamer, outcome: 'created', reason: null, error: null, poll: null, voting: 'chat' }
@@ -312,7 +369,7 @@ export class PollLaunchService {
   /**
    * The run's new status and its channel rows, written together by the store.
    */
-  async #record(run: PollRun, plans: ChannelPlan[]) {
+  async #record(run: PollRun, plans: LaunchedChannel[]) {
     const now = this.clock.now()
     // Channels whose poll events are on: the page says so from the start.
     const byEvents = this.eventsub.enabled
@@ -343,7 +400,7 @@ function skipped(
   streamer: Streamer,
   reason: PollChannelReason,
   error: string | null = null
-): ChannelPlan {
+): LaunchedChannel {
   return { streamer, outcome: 'skipped', reason, error, poll: null }
 }
 
@@ -374,7 +431,7 @@ function launchFailure(error: unknown): {
   }
   return {
     reason: 'twitch_unreachable',
-    error: error instanceof Error ? error.message : String(error),
+    error: errorMessage(error),
     unexpected: true,
   }
 }

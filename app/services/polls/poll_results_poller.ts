@@ -14,8 +14,9 @@ import { reportBackgroundFailure } from '#services/availability/background_failu
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
-import { ChatVoteCounts, isChatChannel } from '#services/chat_votes/chat_vote_counts'
+import { RunChatVotes, isChatChannel } from '#services/chat_votes/run_chat_votes'
 import { ReadPace } from '#services/polls/read_pace'
+import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { errorMessage } from '#services/error_message'
 
 export interface PollTickResult {
@@ -58,7 +59,8 @@ export class PollResultsPoller {
     private eventsub: EventSubSettings,
     private subscriptions: SubscriptionStore,
     private loops: PollerLoops,
-    private chatCounts: ChatVoteCounts
+    private chatCounts: RunChatVotes,
+    private closer: PollRunCloser
   ) {}
 
   static lockKey(runId: number) {
@@ -117,7 +119,7 @@ export class PollResultsPoller {
   /**
    * One read of every channel still live (ignoring the pace; a channel live
    * by event only when it is silent or the time is up), saved and
-   * broadcast; closes the run when its time is up. The loop's step, also
+   * broadcast; closes the run (through `PollRunCloser`) when its time is up. The loop's step, also
    * usable on its own.
    */
   async tick(runId: number): Promise<PollTickResult> {
@@ -181,7 +183,7 @@ export class PollResultsPoller {
     const now = this.clock.now()
     const timeUp = run.endsAt !== null && now >= run.endsAt
     await this.#noteResultsVia(channels)
-    const live = channels.filter((channel) => channel.isActive)
+    const live = channels.filter((channel) => channel.twitchPollOpen)
     const due = timeUp ? live : live.filter((channel) => this.#msUntilDue(channel, run, pace) <= 0)
 
     const report = due.length
@@ -195,26 +197,21 @@ export class PollResultsPoller {
       )
     }
 
-    const stillLive = channels.filter((channel) => channel.isActive)
+    const stillLive = channels.filter((channel) => channel.twitchPollOpen)
     const graceOver =
       run.endsAt !== null && now.toMillis() >= run.endsAt.toMillis() + this.settings.endGraceMs
     // Chat votes run until the end time, whatever the Twitch polls do.
     const chatOpen = !timeUp && channels.some(isChatChannel)
     if ((stillLive.length === 0 && !chatOpen) || graceOver) {
-      // The chat votes close at the end time (or now, if earlier) and their
-      // final counts land on the rows before the totals are computed.
+      // The chat votes close at the end time (or now, if earlier).
       const closeAt = Math.min(now.toMillis(), run.endsAt?.toMillis() ?? now.toMillis())
-      await this.chatCounts.close(run, channels, closeAt)
-      const ended = await this.store.finalize(
-        run.id,
+      const outcome = await this.closer.closeRunning(
+        run,
         channels,
-        { status: 'completed', reason: timeUp ? 'duration' : 'ended_on_twitch' },
-        ['running']
+        timeUp ? 'duration' : 'ended_on_twitch',
+        closeAt
       )
-      if (ended) {
-        this.broadcaster.send(ended, channels)
-        await this.chatCounts.postResults(ended)
-      }
+      const ended = outcome.status === 'closed' ? outcome.run : null
       return { requests: report.requests, finished: true, run: ended }
     }
 
@@ -280,7 +277,7 @@ export class PollResultsPoller {
   #sleepMs(run: PollRun, channels: PollChannel[], pace: ReadPace) {
     const untilNext = Math.min(
       ...channels
-        .filter((channel) => channel.isActive)
+        .filter((channel) => channel.twitchPollOpen)
         .map((channel) => this.#msUntilDue(channel, run, pace))
     )
     let wait = Math.min(pace.interval, Math.max(0, untilNext))

@@ -10,7 +10,7 @@ import PollChannel, {
 } from '#models/poll_channel'
 import type Streamer from '#models/streamer'
 import type { ModelAttributes } from '@adonisjs/lucid/types/model'
-import type { TwitchPoll } from '#services/twitch/twitch_helix_client'
+import type { TwitchPoll, TwitchPollStatus } from '#services/twitch/twitch_helix_client'
 import { Clock } from '#services/clock'
 import { combineVotes } from '#services/polls/poll_snapshot'
 import { PollNotifier } from '#services/polls/poll_notifier'
@@ -24,6 +24,23 @@ export interface LaunchedChannel {
   poll: TwitchPoll | null
   /** How the channel votes when it takes part: a Twitch poll, or in chat. */
   voting?: VotingMethod | null
+}
+
+/** A `channel.poll.progress|end` event's counts, as `PollChannelEvents` checked them. */
+export interface PollEventCounts {
+  pollId: string
+  broadcasterId: string
+  votes: number[]
+  channelPointsVotes: number[]
+  /** Set by an `end` event. */
+  endStatus: TwitchPollStatus | null
+}
+
+/** The run being recorded was no longer `launching`: another instance undid the launch. */
+export class LaunchTakenOverError extends Error {
+  constructor(readonly runId: number) {
+    super(`run ${runId} was taken over while launching`)
+  }
 }
 
 export interface RunWithChannels {
@@ -51,7 +68,9 @@ export class PollRunStore {
    * with a unique violation, which the launch turns into an answer.
    */
   async create(values: Partial<ModelAttributes<PollRun>>) {
-    return PollRun.create({ ...values, status: 'launching' })
+    // The app's clock stamps the run: a launch's age is measured against it.
+    const now = this.clock.now()
+    return PollRun.create({ ...values, status: 'launching', createdAt: now, updatedAt: now })
   }
 
   /** The launch made with this key in this campaign, if any. */
@@ -72,8 +91,9 @@ export class PollRunStore {
 
   /**
    * The end of a launch: the run's new status (already merged into `run`)
-   * and one row per member's channel, in one statement — one round trip,
-   * atomic (`WITH … UPDATE poll_runs … INSERT INTO poll_channels`).
+   * and one row per member's channel, in one transaction (one UPDATE, one
+   * multi-row INSERT). Throws `LaunchTakenOverError` when the run is no
+   * longer `launching`.
    */
   async recordLaunch(run: PollRun, channels: LaunchedChannel[], byEvents: Set<string>) {
     const now = this.clock.now()
@@ -111,22 +131,26 @@ export class PollRunStore {
       }
     })
 
-    const knex = db.connection().getWriteClient()
-    const update = knex('poll_runs')
-      .where('id', run.id)
-      .update({
-        status: run.status,
-        started_at: run.startedAt?.toJSDate() ?? null,
-        ends_at: run.endsAt?.toJSDate() ?? null,
-        ended_at: run.endedAt?.toJSDate() ?? null,
-        end_reason: run.endReason ?? null,
-        totals: run.totals ? JSON.stringify(run.totals) : null,
-        total_votes: run.totalVotes ?? null,
-        updated_at: now.toJSDate(),
-      })
-    await (rows.length
-      ? knex.with('run_update', update).insert(rows).into('poll_channels')
-      : update)
+    // Only a run still `launching` is recorded: if this instance lost its
+    // lease and a watcher undid the launch meanwhile, the undo stands.
+    await db.transaction(async (trx) => {
+      const updated = await trx
+        .from('poll_runs')
+        .where('id', run.id)
+        .where('status', 'launching')
+        .update({
+          status: run.status,
+          started_at: run.startedAt?.toJSDate() ?? null,
+          ends_at: run.endsAt?.toJSDate() ?? null,
+          ended_at: run.endedAt?.toJSDate() ?? null,
+          end_reason: run.endReason ?? null,
+          totals: run.totals ? JSON.stringify(run.totals) : null,
+          total_votes: run.totalVotes ?? null,
+          updated_at: now.toJSDate(),
+        })
+      if (Number(updated) === 0) throw new LaunchTakenOverError(run.id)
+      if (rows.length > 0) await trx.insertQuery().table('poll_channels').multiInsert(rows)
+    })
     run.$hydrateOriginals()
   }
 
@@ -147,7 +171,7 @@ export class PollRunStore {
     statuses: PollRunStatus[] = ['running']
   ): Promise<PollRun | null> {
     return this.#whileIn(runId, statuses, async (run, trx) => {
-      await saveDirty(channels, trx)
+      await saveDirty(channels, trx, this.clock.now().toJSDate())
       return run
     })
   }
@@ -200,6 +224,61 @@ export class PollRunStore {
     return rows.map((row) => ({ id: row.id, twitchUserId: row.twitch_user_id }))
   }
 
+  /** Which of these Twitch poll ids a run has recorded. */
+  async recordedPollIds(pollIds: string[]): Promise<Set<string>> {
+    if (pollIds.length === 0) return new Set()
+    const rows: { twitch_poll_id: string }[] = await db
+      .from('poll_channels')
+      .whereIn('twitch_poll_id', pollIds)
+      .select('twitch_poll_id')
+    return new Set(rows.map((row) => row.twitch_poll_id))
+  }
+
+  /**
+   * Writes a poll event onto its channel row (docs/eventsub.md): the row of
+   * that poll on that channel (never another poll's row of the same
+   * channel), and only while its run is running or ending. Votes only grow,
+   * and Twitch does not promise the order of its deliveries: each count keeps
+   * the larger of the stored and the event's value, so an older event
+   * arriving late, or the same one twice, changes nothing.
+   *
+   * One UPDATE statement, no transaction around it: PostgreSQL's row lock
+   * makes two events of one channel apply one after the other (the second
+   * one recomputed on the first one's result), events of different channels
+   * go side by side. The run whose channel changed, or null.
+   */
+  async applyPollEvent(event: PollEventCounts): Promise<number | null> {
+    const votes = JSON.stringify(event.votes)
+    const points = JSON.stringify(event.channelPointsVotes)
+    const result = await db.rawQuery(
+      `UPDATE poll_channels AS c SET
+         votes = (SELECT jsonb_agg(${larger('c.votes')} ORDER BY i) ${EACH_CHOICE}),
+         channel_points_votes = (SELECT jsonb_agg(${larger('c.channel_points_votes')} ORDER BY i) ${EACH_CHOICE}),
+         total_votes = (SELECT COALESCE(SUM(${larger('c.votes')}), 0) ${EACH_CHOICE}),
+         twitch_status = COALESCE(?, c.twitch_status),
+         results_via = 'events',
+         last_read_at = ?,
+         last_read_error = NULL,
+         updated_at = ?
+       FROM poll_runs AS r
+       WHERE c.twitch_poll_id = ? AND c.twitch_user_id = ?
+         AND r.id = c.poll_run_id AND r.status IN ('running', 'ending')
+       RETURNING c.poll_run_id`,
+      [
+        votes,
+        points,
+        votes,
+        event.endStatus,
+        this.clock.now().toJSDate(),
+        this.clock.now().toJSDate(),
+        event.pollId,
+        event.broadcasterId,
+      ] as unknown as string[]
+    )
+    const row: { poll_run_id: number } | undefined = result.rows[0]
+    return row?.poll_run_id ?? null
+  }
+
   /**
    * Ends a run that is in one of `from`: saves the channels, stores the
    * combined totals, the status and the end time. Null when the run had
@@ -212,7 +291,7 @@ export class PollRunStore {
     from: PollRunStatus[]
   ): Promise<PollRun | null> {
     const ended = await this.#whileIn(runId, from, async (run, trx) => {
-      await saveDirty(channels, trx)
+      await saveDirty(channels, trx, this.clock.now().toJSDate())
       // Events may have written counts since `channels` was read: the totals
       // come from the rows as stored, and the caller's models catch up.
       const stored = await PollChannel.query({ client: trx }).where('poll_run_id', runId)
@@ -223,7 +302,8 @@ export class PollRunStore {
       run.merge({
         status: end.status,
         endReason: end.reason,
-        endedAt: this.clock.now(),
+        // An early end keeps the moment "End now" was pressed.
+        endedAt: run.endedAt ?? this.clock.now(),
         totals,
         totalVotes: totals.reduce((sum, votes) => sum + votes, 0),
       })
@@ -327,10 +407,9 @@ function adoptCounts(channels: PollChannel[], stored: PollChannel[]) {
  * read of 50 channels, or "End now" on 50, is one round trip to PostgreSQL.
  * Only the columns a read or an end changes are written.
  */
-async function saveDirty(channels: PollChannel[], trx: TransactionClientContract) {
+async function saveDirty(channels: PollChannel[], trx: TransactionClientContract, now: Date) {
   const dirty = channels.filter((channel) => channel.$isDirty)
   if (dirty.length === 0) return
-  const now = new Date()
   const rows = dirty.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')
   const bindings = dirty.flatMap((channel) => [
     channel.id,
@@ -358,4 +437,12 @@ async function saveDirty(channels: PollChannel[], trx: TransactionClientContract
   for (const channel of dirty) {
     channel.$hydrateOriginals()
   }
+}
+
+/** Every choice index `i` of the run. */
+const EACH_CHOICE = 'FROM generate_series(0, jsonb_array_length(r.choices) - 1) AS i'
+
+/** For choice `i`, the larger of the stored count and the event's (bound as `?`). */
+function larger(stored: string) {
+  return `GREATEST(COALESCE((${stored}->>i)::int, 0), COALESCE((?::jsonb->>i)::int, 0))`
 }

@@ -3,16 +3,21 @@ import logger from '@adonisjs/core/services/logger'
 import PollRun from '#models/poll_run'
 import { Clock } from '#services/clock'
 import { PollSettings } from '#services/polls/poll_settings'
-import { PollRunStore } from '#services/polls/poll_run_store'
-import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
+import { PollRunCloser } from '#services/polls/poll_run_closer'
+import { RunOwnerLeases } from '#services/polls/run_owner_leases'
+import { LaunchCompensation } from '#services/polls/launch_compensation'
+import { errorMessage } from '#services/error_message'
 import { reportBackgroundFailure } from '#services/availability/background_failure'
 
 /**
  * Runs in every web process (start/polls.ts): makes sure each running poll
  * has a poller somewhere — the per-run lock lets exactly one instance take
  * it, so an instance that died mid-poll is replaced within one interval —
- * and closes runs left half-way by a crash (`launching` or `ending` for too long).
+ * and finishes the runs whose owner died half-way: a `launching` or
+ * `ending` run whose lease (`RunOwnerLeases`) nobody renews any more. A
+ * launch is undone (`LaunchCompensation`), an end is carried on by
+ * `PollRunCloser`, exactly as its owner would have.
  */
 @inject()
 export class PollRunWatcher {
@@ -23,8 +28,9 @@ export class PollRunWatcher {
     private clock: Clock,
     private settings: PollSettings,
     private poller: PollResultsPoller,
-    private store: PollRunStore,
-    private broadcaster: PollBroadcaster
+    private closer: PollRunCloser,
+    private leases: RunOwnerLeases,
+    private compensation: LaunchCompensation
   ) {}
 
   start() {
@@ -39,6 +45,7 @@ export class PollRunWatcher {
     this.#timer = null
     await this.#sweeping
     await this.poller.stopAll()
+    await this.closer.stop()
   }
 
   /**
@@ -49,10 +56,7 @@ export class PollRunWatcher {
     this.#sweeping = this.#sweep()
       .catch((error: unknown) =>
         reportBackgroundFailure(error, () =>
-          logger.error(
-            { error: error instanceof Error ? error.message : String(error) },
-            '[Polls] watcher pass failed'
-          )
+          logger.error({ error: errorMessage(error) }, '[Polls] watcher pass failed')
         )
       )
       .finally(() => {
@@ -62,36 +66,34 @@ export class PollRunWatcher {
   }
 
   async #sweep() {
-    const staleBefore = this.clock.now().minus({ milliseconds: this.settings.staleLaunchMs })
+    // A run that just moved is left to the instance that moved it, which
+    // takes its lease right after.
+    const settled = this.clock.now().minus({ milliseconds: this.settings.ownerGraceMs })
     const runs = await PollRun.query().whereIn('status', ['launching', 'running', 'ending'])
     for (const run of runs) {
       if (run.status === 'running') {
         await this.poller.start(run.id)
-      } else if (run.updatedAt < staleBefore) {
-        await this.#closeStale(run)
+      } else if (run.updatedAt <= settled && !this.closer.isRetrying(run.id)) {
+        await this.#takeOver(run)
       }
     }
   }
 
-  async #closeStale(run: PollRun) {
-    if (run.status === 'launching') {
-      const closed = await this.store.transition(run.id, 'launching', 'failed', {
-        endReason: 'interrupted',
-        endedAt: this.clock.now(),
-      })
-      if (closed) logger.warn({ runId: run.id }, '[Polls] closed a launch interrupted by a crash')
+  /** A launching or ending run whose lease is free: its owner is gone. */
+  async #takeOver(run: PollRun) {
+    if (run.status === 'ending') {
+      const outcome = await this.closer.takeOver(run.id)
+      if (outcome)
+        logger.warn({ runId: run.id }, '[Polls] carried on an "End now" left by its owner')
       return
     }
-    const loaded = await this.store.load(run.id)
-    const ended = await this.store.finalize(
-      run.id,
-      loaded?.channels ?? [],
-      { status: 'terminated', reason: 'ended_early' },
-      ['ending']
-    )
-    if (ended) {
-      this.broadcaster.send(ended, loaded?.channels ?? [])
-      logger.warn({ runId: run.id }, '[Polls] closed an "End now" interrupted by a crash')
+    const lease = await this.leases.take(run.id)
+    if (!lease) return
+    try {
+      await run.refresh()
+      if (run.status === 'launching') await this.compensation.recover(run)
+    } finally {
+      await lease.release()
     }
   }
 }

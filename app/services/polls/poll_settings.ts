@@ -14,7 +14,9 @@ export class PollSettings {
   quietBackoffFactor: number = pollsConfig.quietBackoffFactor
   rateLimitReserve: number = pollsConfig.rateLimitReserve
   endGraceMs: number = pollsConfig.endGraceMs
-  staleLaunchMs: number = pollsConfig.staleLaunchMs
+  ownerLockTtlMs: number = pollsConfig.ownerLockTtlMs
+  ownerGraceMs: number = pollsConfig.ownerGraceMs
+  endRetryMs: number = pollsConfig.endRetryMs
   pollerLockTtlMs: number = pollsConfig.pollerLockTtlMs
   watchIntervalMs: number = pollsConfig.watchIntervalMs
 

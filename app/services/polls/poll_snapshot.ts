@@ -42,6 +42,13 @@ export interface ChannelSnapshot {
   total: number
   /** The last read of this channel failed (Twitch unreachable, rate limited). */
   readError: string | null
+  /** Its Twitch poll has not been reported ended (always false for a chat vote). */
+  twitchPollOpen: boolean
+  /**
+   * While the run is ending and this poll still runs on Twitch: why Twitch
+   * was not told yet, for people ("Twitch not told yet (Twitch unreachable): retrying").
+   */
+  endPendingText: string | null
   /** How its votes arrive: pushed by Twitch (`events`) or read from Helix (`polling`). */
   resultsVia: PollChannel['resultsVia']
   /** The same, for people. */
@@ -118,18 +125,28 @@ export function buildSnapshot(run: PollRun, channels: PollChannel[], now: Date):
     endReason: run.endReason,
     totals,
     totalVotes: totals.reduce((sum, votes) => sum + votes, 0),
-    channels: withPoll.map((channel) => channelSnapshot(channel, run.choices.length)),
+    channels: withPoll.map((channel) => channelSnapshot(channel, run.choices.length, run.status)),
     leftOut: sorted
       .filter((channel) => channel.outcome !== 'created')
-      .map((channel) => channelSnapshot(channel, run.choices.length)),
+      .map((channel) => channelSnapshot(channel, run.choices.length, run.status)),
     live: run.isLive,
     serverNow: now.toISOString(),
   }
 }
 
-function channelSnapshot(channel: PollChannel, choiceCount: number): ChannelSnapshot {
+/** What the GM reads about a poll Chorus could not end on Twitch yet. */
+export function endPendingText(error: string | null) {
+  return `Twitch not told yet${error ? ` (${error})` : ''}: Chorus keeps trying; votes there still count`
+}
+
+function channelSnapshot(
+  channel: PollChannel,
+  choiceCount: number,
+  runStatus: PollRun['status']
+): ChannelSnapshot {
   const votes = combineVotes(choiceCount, [channel])
   const interrupted = channel.voting === 'chat' && channel.chatInterruptedAt !== null
+  const endPending = runStatus === 'ending' && channel.twitchPollOpen
   return {
     id: channel.id,
     displayName: channel.displayName,
@@ -141,6 +158,8 @@ function channelSnapshot(channel: PollChannel, choiceCount: number): ChannelSnap
     votes,
     total: votes.reduce((sum, count) => sum + count, 0),
     readError: channel.lastReadError,
+    twitchPollOpen: channel.twitchPollOpen,
+    endPendingText: endPending ? endPendingText(channel.lastReadError) : null,
     resultsVia: channel.resultsVia,
     resultsViaLabel: RESULTS_VIA_LABELS[channel.resultsVia] ?? RESULTS_VIA_LABELS.polling,
     voting: channel.voting,

@@ -1,7 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
-import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
+import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 
 /**
  * Pushes a run's combined result to the GM after events changed it: the
@@ -39,7 +39,7 @@ export class ResultsPush {
   async #push(runId: number) {
     try {
       // Chat votes are counted in Redis: they join the rows before the snapshot.
-      const chatCounts = await app.container.make(ChatVoteCounts)
+      const chatCounts = await app.container.make(RunChatVotes)
       const loaded = await chatCounts.syncRun(runId)
       const broadcaster = await app.container.make(PollBroadcaster)
       if (loaded) broadcaster.send(loaded.run, loaded.channels)

@@ -5,7 +5,7 @@ import PollRun from '#models/poll_run'
 import PollChannel from '#models/poll_channel'
 import CampaignMembership from '#models/campaign_membership'
 import { CHAT_VOTING_SCOPES } from '#services/chat_votes/chat_scopes'
-import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
+import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
 import { ResultsPush } from '#services/polls/results_push'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
@@ -117,7 +117,7 @@ test.group('Chat voting: a mixed launch', (group) => {
     const resultPosts = results()
     assert.lengthOf(resultPosts, 1)
     assert.include(resultPosts[0], '1 = Yes 67% (4)')
-    const counts = await app.container.make(ChatVoteCounts)
+    const counts = await app.container.make(RunChatVotes)
     await counts.postResults(final)
     assert.deepEqual(results(), resultPosts)
     assert.isNotNull(channelOf(final, SEEDED.pat).chatResultPostedAt)
@@ -217,7 +217,7 @@ test.group('Chat voting: a mixed launch', (group) => {
     const tally = new ChatVoteTally()
     const pat = channelOf(run, SEEDED.pat)
     assert.deepEqual(await tally.counts({ runId: run.id, channelId: pat.id }, 3), [0, 0, 2])
-    const counts = await app.container.make(ChatVoteCounts)
+    const counts = await app.container.make(RunChatVotes)
     await counts.syncRun(run.id)
     assert.deepEqual(await storedVotes(run, SEEDED.pat), [0, 0, 2])
 

@@ -13,6 +13,7 @@ import {
   pollTestSetup,
   runWithChannels,
   SEEDED,
+  usePollSettings,
   waitUntil,
 } from '#tests/helpers/polls'
 
@@ -112,10 +113,11 @@ test.group('Polls: End now', (group) => {
     assert.equal(channelOf(ended, SEEDED.bram).twitchStatus, 'TERMINATED')
   })
 
-  test('a channel Twitch cannot be reached for is reported; the others end', async ({
+  test('a channel Twitch cannot be told about stays "ending" and is retried until Twitch confirms; its votes meanwhile count', async ({
     client,
     assert,
   }) => {
+    usePollSettings({ endRetryMs: 50 })
     const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
     twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 503 })
 
@@ -123,12 +125,32 @@ test.group('Polls: End now', (group) => {
 
     response.assertFlashMessage(
       'error',
-      `"${run.title}" ended; 1 channel could not be reached and ends at the poll's duration.`
+      `"${run.title}": chat votes are closed, but Twitch could not be told yet on 1 channel; Chorus keeps trying, and votes there still count until Twitch confirms.`
     )
     assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.aria))!.status, 'TERMINATED')
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'ACTIVE')
+    const ending = await runWithChannels(run.id)
+    assert.equal(ending.status, 'ending')
+    assert.equal(channelOf(ending, SEEDED.bram).lastReadError, 'Twitch unreachable')
+
+    // The GM's page says it, per channel.
+    const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
+    page.assertTextIncludes('Twitch not told yet (Twitch unreachable)')
+
+    // Twitch keeps the poll open: a vote there is the poll's.
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 1, 4)
+    await waitUntil(() => helixCount('polls.update') >= 4)
+    twitchEmulator.state.failHelix(SEEDED.bram.id, null)
+    await waitUntil(async () => {
+      const stored = await PollRun.findOrFail(run.id)
+      return stored.status === 'terminated'
+    })
+
     const ended = await runWithChannels(run.id)
-    assert.equal(ended.status, 'terminated')
-    assert.equal(channelOf(ended, SEEDED.bram).lastReadError, 'Twitch unreachable')
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'TERMINATED')
+    assert.equal(channelOf(ended, SEEDED.bram).twitchStatus, 'TERMINATED')
+    assert.isNull(channelOf(ended, SEEDED.bram).lastReadError)
+    assert.deepEqual(ended.totals, [0, 4, 0])
   })
 
   test('a 401 while ending goes through the reactive refresh and is retried once', async ({

@@ -6,7 +6,12 @@ import { ApiError } from '#exceptions/api_error'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { Clock } from '#services/clock'
 import { buildSnapshot, type RunSnapshot } from '#services/polls/poll_snapshot'
-import { PollLaunchRefusedError, PollLaunchService } from '#services/polls/poll_launch_service'
+import {
+  IdempotencyKeyReusedError,
+  PollLaunchInterruptedError,
+  PollLaunchRefusedError,
+  PollLaunchService,
+} from '#services/polls/poll_launch_service'
 import { launchResource } from '#services/api/api_resources'
 import { apiPollValidator, idempotencyKeyValidator } from '#validators/poll'
 
@@ -26,25 +31,51 @@ export default class PollsController {
     const user = auth.use('api').getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const input = await request.validateUsing(apiPollValidator)
+    // `request.header()` reads an empty header as missing: look at the raw one.
+    const header = request.headers()['idempotency-key'] as string | undefined
+    if (header !== undefined && header.trim() === '') {
+      throw new ApiError(
+        'The Idempotency-Key header is empty: send 1 to 255 visible ASCII characters (a UUID is fine), or leave the header out.',
+        { status: 422, field: 'idempotency_key' }
+      )
+    }
     const { idempotency_key: clientKey } = await idempotencyKeyValidator.validate({
-      idempotency_key: request.header('Idempotency-Key'),
+      idempotency_key: header,
     })
+    const question = {
+      id: null,
+      title: input.title,
+      choices: input.choices,
+      durationSeconds: input.duration,
+      channelPointsPerVote: null,
+    }
+    const voting = input.voting ?? 'auto'
     let result
     try {
       result = await this.launcher.launch(
         campaign,
-        {
-          id: null,
-          title: input.title,
-          choices: input.choices,
-          durationSeconds: input.duration,
-          channelPointsPerVote: null,
-        },
+        question,
         user,
         launchKey(user, clientKey),
-        input.voting ?? 'auto'
+        voting,
+        requestHash(question, voting)
       )
     } catch (error) {
+      if (error instanceof IdempotencyKeyReusedError) {
+        throw new ApiError(
+          `The Idempotency-Key "${clientKey}" was already used for another launch (run ${error.run.id}) with a different request: send a new key, or repeat that request exactly.`,
+          { status: 422, field: 'idempotency_key' }
+        )
+      }
+      if (error instanceof PollLaunchInterruptedError) {
+        if (error.replayed) response.header('Idempotent-Replayed', 'true')
+        // A repeat is told the launch failed for good (409); the launch
+        // that failed may be tried again with a new key (503).
+        const next = error.replayed ? ' Send a new Idempotency-Key to launch it again.' : ''
+        throw new ApiError(`${error.message} (run ${error.run.id})${next}`, {
+          status: error.replayed ? 409 : 503,
+        })
+      }
       if (!(error instanceof PollLaunchRefusedError)) throw error
       throw error.liveRun
         ? new ApiError(
@@ -78,6 +109,18 @@ function launchKey(user: User, clientKey: string | undefined) {
   if (clientKey === undefined) return `api_${randomBytes(24).toString('base64url')}`
   const digest = createHash('sha256').update(`${user.id}\n${clientKey}`).digest('base64url')
   return `api_${digest}`
+}
+
+/**
+ * What a launch asked, hashed: the same key sent again with another question
+ * is refused instead of answered with the first launch.
+ */
+function requestHash(
+  question: { title: string; choices: string[]; durationSeconds: number },
+  voting: string
+) {
+  const asked = [question.title, question.choices, question.durationSeconds, voting]
+  return createHash('sha256').update(JSON.stringify(asked)).digest('base64url')
 }
 
 function noChannelMessage(snapshot: RunSnapshot) {

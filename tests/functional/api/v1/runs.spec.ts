@@ -115,6 +115,42 @@ test.group('API v1: runs', (group) => {
     assert.equal(read.body().status, 'ended')
   })
 
+  test('end while Twitch cannot be told on a channel: that channel is "ending", never "ended", until Twitch confirms', async ({
+    client,
+    assert,
+  }) => {
+    const { token, runId, pollIdOf } = await launchedThroughApi(client)
+    twitchEmulator.state.failHelix(SEEDED.cass.id, { status: 503 })
+
+    const response = await apiCall(client, 'post', `/api/v1/runs/${runId}/end`, token)
+
+    response.assertStatus(200)
+    const body = response.body()
+    assert.equal(body.status, 'ending')
+    assert.deepInclude(body.channels, {
+      twitch_login: 'bram_rolls',
+      voting: 'twitch',
+      status: 'ended',
+      votes: [0, 0],
+      reason: null,
+    })
+    const cass = body.channels.find(
+      (channel: { twitch_login: string }) => channel.twitch_login === 'cass_casts'
+    )
+    assert.equal(cass.status, 'ending')
+    assert.equal(
+      cass.reason,
+      'Twitch not told yet (Twitch unreachable): Chorus keeps trying; votes there still count'
+    )
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.cass.id))!.status, 'ACTIVE')
+
+    // Asked again, it says the same: still not told.
+    const read = await apiCall(client, 'get', `/api/v1/runs/${runId}`, token)
+    assert.equal(read.body().status, 'ending')
+    const again = await apiCall(client, 'post', `/api/v1/runs/${runId}/end`, token)
+    assert.equal(again.body().status, 'ending')
+  })
+
   test('end while the run is still launching: 409', async ({ client, assert }) => {
     const { gm, campaign } = await campaignWithChannels([SEEDED.bram])
     const run = await PollRun.create({

@@ -114,4 +114,20 @@ test.group('Chat vote tally (Redis)', (group) => {
     ])
     assert.deepEqual(await tally.countsOf([], 2), [])
   })
+
+  test('closing moves the close time earlier, never later: a ballot after the close is refused', async ({
+    assert,
+  }) => {
+    const tally = new ChatVoteTally()
+    const vote = { runId: 9, channelId: 90 }
+    await tally.open(vote, 'b1', 2, CLOSES)
+    await tally.close(vote, 'b1', T0 + 5000)
+    assert.equal(await redis.hget('chorus:chat-vote:9:90:meta', 'closes_at'), String(T0 + 5000))
+    await tally.close(vote, 'b1', CLOSES + 60_000)
+    assert.equal(await redis.hget('chorus:chat-vote:9:90:meta', 'closes_at'), String(T0 + 5000))
+    // Reopened by a late pointer, the vote still refuses ballots past its close.
+    await redis.set('chorus:chat-vote:live:b1', '9:90')
+    assert.deepInclude(await tally.record(message('u1', '1', T0 + 6000)), { reason: 'closed' })
+    assert.deepEqual(await tally.counts(vote, 2), [0, 0])
+  })
 })

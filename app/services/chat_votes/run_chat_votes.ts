@@ -18,14 +18,14 @@ import { translator } from '#services/i18n/translator'
 const POST_CONCURRENCY = 8
 
 /**
- * The chat channels of a run, between Redis (where their votes are counted
- * while the vote runs) and PostgreSQL (where the combined result is built):
- * opening each channel's vote and announcing it, copying the counts onto
- * the channel rows before each push and at the end, and posting the
- * combined result once. See docs/chat-voting.md.
+ * A run's chat votes, from start to end: opening each chat channel's vote
+ * and posting the question there, copying the counts from Redis (where the
+ * votes are counted while the vote runs) onto the channel rows in
+ * PostgreSQL (before each push and at the end), closing the votes, and
+ * posting the combined result once. See docs/chat-voting.md.
  */
 @inject()
-export class ChatVoteCounts {
+export class RunChatVotes {
   constructor(
     private clock: Clock,
     private tally: ChatVoteTally,
