@@ -1,4 +1,5 @@
 import { durationText } from '#services/polls/duration_text'
+import { winnersOf } from '#services/polls/poll_snapshot'
 
 /**
  * The messages Chorus posts in a chat-voting channel: the question when the
@@ -39,8 +40,7 @@ export interface ChatResultLine {
 
 export function resultMessages(title: string, totals: ChatResultLine[]): string[] {
   const total = totals.reduce((sum, line) => sum + line.votes, 0)
-  const top = Math.max(0, ...totals.map((line) => line.votes))
-  const winners = total === 0 ? [] : totals.filter((line) => line.votes === top)
+  const winners = winnersOf(totals.map((line) => line.votes)).map((index) => totals[index])
   const verdict =
     winners.length === 0
       ? 'no votes'
