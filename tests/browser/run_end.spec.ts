@@ -49,7 +49,10 @@ test.group('Browser: the run page when a poll runs out', (group) => {
     const poller = await app.container.make(PollResultsPoller)
     await poller.tick(run.id)
 
-    await page.locator('[data-status-label]').filter({ hasText: /^Ended$/ }).waitFor()
+    await page
+      .locator('[data-status-label]')
+      .filter({ hasText: /^Ended$/ })
+      .waitFor()
     const verdict = page.locator('[data-verdict]')
     await verdict.filter({ hasText: 'Winner: South' }).waitFor()
     await banner.waitFor({ state: 'hidden' })
@@ -60,7 +63,10 @@ test.group('Browser: the run page when a poll runs out', (group) => {
 
     await page.reload()
     await verdict.filter({ hasText: 'Winner: South' }).waitFor()
-    await page.locator('[data-status-label]').filter({ hasText: /^Ended$/ }).waitFor()
+    await page
+      .locator('[data-status-label]')
+      .filter({ hasText: /^Ended$/ })
+      .waitFor()
     await page.locator('.flash-success').waitFor({ state: 'detached' })
     await page.locator('th', { hasText: 'Results' }).waitFor({ state: 'detached' })
 

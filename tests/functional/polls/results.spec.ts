@@ -190,9 +190,7 @@ test.group('Polls: live results', (group) => {
     page.assertTextIncludes('Tie: Yes / Roll for it')
     const history = await client.get(`/campaigns/${campaign.id}/runs`).loginAs(gm)
     history.assertTextIncludes('Tie: Yes / Roll for it')
-    const results = await client
-      .get(`/campaigns/${campaign.id}/runs/${run.id}/results`)
-      .loginAs(gm)
+    const results = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
     results.assertBodyContains({ winners: [0, 2], verdict: 'Tie: Yes / Roll for it' })
   })
 
@@ -201,9 +199,7 @@ test.group('Polls: live results', (group) => {
     const poller = await app.container.make(PollResultsPoller)
     clock.advance({ seconds: 130 })
     await poller.tick(run.id)
-    const results = await client
-      .get(`/campaigns/${campaign.id}/runs/${run.id}/results`)
-      .loginAs(gm)
+    const results = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
     results.assertBodyContains({ winners: [], verdict: 'No votes' })
   })
 
