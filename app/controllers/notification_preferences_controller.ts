@@ -28,7 +28,8 @@ export default class NotificationPreferencesController {
     const user = auth.getUserOrFail()
     const { push } = await request.validateUsing(notificationPreferencesValidator)
     // The form shows only what the user can receive: the other choices stay as they were.
-    const shown = new Set((await this.preferences.categoriesFor(user.id)).map(({ key }) => key))
+    const categories = await this.preferences.categoriesFor(user.id)
+    const shown = new Set(categories.map(({ key }) => key))
     const current = await this.preferences.choicesOf(user.id)
     await this.preferences.save(
       user.id,

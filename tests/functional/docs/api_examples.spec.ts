@@ -68,9 +68,12 @@ test.group('docs/api.md says what the API answers', (group) => {
     }
     const [runExample] = examplesUnder('`GET /api/v1/runs/:id`')
     const run = await apiCall(client, 'get', `/api/v1/runs/${launched.body().run_id}`, token)
-    const { votes: _example, ...patExample } = rowOf(runExample.channels, 'plain_pat')
-    const { votes: _real, ...patReal } = rowOf(run.body().channels, 'plain_pat')
-    assert.deepEqual(patExample, patReal)
+    // Votes differ from run to run: the rest of the row is the example's.
+    const withoutVotes = (row: Row & { votes?: number[] }) => ({ ...row, votes: undefined })
+    assert.deepEqual(
+      withoutVotes(rowOf(runExample.channels, 'plain_pat')),
+      withoutVotes(rowOf(run.body().channels, 'plain_pat'))
+    )
   })
 
   test('the curl session uses no hard-coded ids and no tool a machine may lack', ({ assert }) => {

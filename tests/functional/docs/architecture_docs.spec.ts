@@ -46,7 +46,8 @@ test.group('Docs name every part of the code', () => {
 
   test('eventsub.md lists every subscription type Chorus wants', async ({ assert }) => {
     const registry = await app.container.make(EventSubRegistry)
-    const types = (await registry.sources()).flatMap((source) => [...source.types])
+    const sources = await registry.sources()
+    const types = sources.flatMap((source) => [...source.types])
     assert.includeMembers(types, ['channel.chat.message', 'user.authorization.revoke'])
     const table = read('docs/eventsub.md').split('## Subscriptions')[1].split('###')[0]
     for (const type of types) assert.include(table, `\`${type}\``, type)

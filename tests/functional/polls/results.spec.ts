@@ -190,8 +190,8 @@ test.group('Polls: live results', (group) => {
     page.assertTextIncludes('Tie: Yes / Roll for it')
     const history = await client.get(`/campaigns/${campaign.id}/runs`).loginAs(gm)
     history.assertTextIncludes('Tie: Yes / Roll for it')
-    const results = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
-    results.assertBodyContains({ winners: [0, 2], verdict: 'Tie: Yes / Roll for it' })
+    const snapshot = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
+    snapshot.assertBodyContains({ winners: [0, 2], verdict: 'Tie: Yes / Roll for it' })
   })
 
   test('a run that ended without a vote says so', async ({ client }) => {
@@ -199,8 +199,8 @@ test.group('Polls: live results', (group) => {
     const poller = await app.container.make(PollResultsPoller)
     clock.advance({ seconds: 130 })
     await poller.tick(run.id)
-    const results = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
-    results.assertBodyContains({ winners: [], verdict: 'No votes' })
+    const snapshot = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
+    snapshot.assertBodyContains({ winners: [], verdict: 'No votes' })
   })
 
   test('ended on Twitch on every channel: the run closes before its duration', async ({
