@@ -190,7 +190,9 @@ test.group('Polls: live results', (group) => {
     page.assertTextIncludes('Tie: Yes / Roll for it')
     const history = await client.get(`/campaigns/${campaign.id}/runs`).loginAs(gm)
     history.assertTextIncludes('Tie: Yes / Roll for it')
-    const snapshot = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
+    const snapshot = await client
+      .get(`/campaigns/${campaign.id}/runs/${run.id}/results`)
+      .loginAs(gm)
     snapshot.assertBodyContains({ winners: [0, 2], verdict: 'Tie: Yes / Roll for it' })
   })
 
@@ -199,7 +201,9 @@ test.group('Polls: live results', (group) => {
     const poller = await app.container.make(PollResultsPoller)
     clock.advance({ seconds: 130 })
     await poller.tick(run.id)
-    const snapshot = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
+    const snapshot = await client
+      .get(`/campaigns/${campaign.id}/runs/${run.id}/results`)
+      .loginAs(gm)
     snapshot.assertBodyContains({ winners: [], verdict: 'No votes' })
   })
 
