@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Assert } from '@japa/assert'
+import type { ApiClient } from '@japa/api-client'
 import type { BrowserContext, Page } from 'playwright'
 import Notification from '#models/notification'
 import { apiTokenOf } from '#tests/helpers/api'
@@ -100,7 +101,8 @@ async function overflowOf(page: Page) {
 test.group('Browser: every page on a phone, clean console, accessible', (group) => {
   pollTestSetup(group)
 
-  test('the GM’s pages', async ({ client, browserContext, assert }) => {
+  /** A GM with a campaign of three channels, a live run, a token and a notification. */
+  async function gmWithLiveRun(client: ApiClient) {
     const { gm, campaign } = await campaignWithChannels([SEEDED.aria, SEEDED.bram, SEEDED.pat])
     const poll = await preparedPoll(campaign, { title: 'Which door?', choices: ['Left', 'Right'] })
     const run = await launchRun(client, gm, campaign, poll)
@@ -113,17 +115,32 @@ test.group('Browser: every page on a phone, clean console, accessible', (group) 
       body: 'Aria_Plays can run polls for 25 more minutes.',
       url: `/campaigns/${campaign.id}`,
     })
-    await browserContext.loginAs(gm)
+    return { gm, campaign, poll, run }
+  }
 
+  test('the GM’s campaign pages', async ({ client, browserContext, assert }) => {
+    const { gm, campaign } = await gmWithLiveRun(client)
+    await browserContext.loginAs(gm)
     await walk(
       browserContext,
       [
         { name: 'dashboard', path: '/dashboard' },
-        { name: 'account', path: '/account' },
         { name: 'new campaign', path: '/campaigns/create' },
         { name: 'campaign', path: `/campaigns/${campaign.id}` },
         { name: 'campaign edit', path: `/campaigns/${campaign.id}/edit` },
         { name: 'readiness', path: `/campaigns/${campaign.id}/readiness` },
+        { name: 'not found', path: '/campaigns/999999', status: 404 },
+      ],
+      assert
+    )
+  })
+
+  test('the GM’s poll pages', async ({ client, browserContext, assert }) => {
+    const { gm, campaign, poll, run } = await gmWithLiveRun(client)
+    await browserContext.loginAs(gm)
+    await walk(
+      browserContext,
+      [
         { name: 'polls', path: `/campaigns/${campaign.id}/polls` },
         { name: 'poll edit', path: `/campaigns/${campaign.id}/polls/${poll.id}/edit` },
         {
@@ -132,10 +149,21 @@ test.group('Browser: every page on a phone, clean console, accessible', (group) 
           ready: '[data-connection]:text("live updates on")',
         },
         { name: 'history', path: `/campaigns/${campaign.id}/runs` },
+      ],
+      assert
+    )
+  })
+
+  test('the GM’s account pages', async ({ client, browserContext, assert }) => {
+    const { gm } = await gmWithLiveRun(client)
+    await browserContext.loginAs(gm)
+    await walk(
+      browserContext,
+      [
+        { name: 'account', path: '/account' },
         { name: 'notifications', path: '/notifications' },
         { name: 'notification settings', path: '/notifications/preferences' },
         { name: 'API tokens', path: '/settings/api-tokens' },
-        { name: 'not found', path: '/campaigns/999999', status: 404 },
       ],
       assert
     )
@@ -153,6 +181,8 @@ test.group('Browser: every page on a phone, clean console, accessible', (group) 
         { name: 'streamer dashboard', path: '/dashboard', ready: '[data-overlay-url], input' },
         { name: 'streamer campaign', path: `/campaigns/${campaign.id}` },
         { name: 'streamer notification settings', path: '/notifications/preferences' },
+        // A GM-only page seen by a member.
+        { name: 'forbidden', path: `/campaigns/${campaign.id}/readiness`, status: 403 },
       ],
       assert
     )
@@ -166,6 +196,11 @@ test.group('Browser: every page on a phone, clean console, accessible', (group) 
       browserContext,
       [
         { name: 'landing', path: '/' },
+        {
+          name: 'sign-in failed',
+          path: '/auth/twitch/callback?error=access_denied&error_description=The+user+denied',
+          status: 400,
+        },
         { name: 'overlay', path, streamLayer: true },
         { name: 'unknown overlay', path: '/overlay/not-a-key', status: 404, streamLayer: true },
       ],
