@@ -125,8 +125,9 @@ export default class PollsController {
       const launched = run.channels.filter((channel) => channel.outcome === 'created').length
       const total = run.channels.length
       if (launched > 0) {
+        // Shown by the run page itself, which hides it when the run ends.
         session.flash(
-          'success',
+          'launched',
           `"${run.title}" is live on ${launched} of ${total} channel${total === 1 ? '' : 's'}.`
         )
       } else {

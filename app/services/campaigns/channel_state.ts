@@ -250,6 +250,8 @@ export const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
 }
 
 const NOT_AFFILIATE = 'Not an affiliate or partner channel: Twitch polls are not available on it.'
+const NOT_AFFILIATE_CHAT =
+  'Not an affiliate or partner channel: no Twitch polls on it, so its audience will vote in chat.'
 const NOT_AFFILIATE_NO_EVENTS =
   'Not an affiliate or partner channel: Twitch polls are not available on it. Chat voting ' +
   'needs Twitch events, which are off.'
@@ -320,7 +322,7 @@ export function stateOf(
   if (pending) {
     return state(
       'invited',
-      withVoting('Has not answered the invitation yet.', voting),
+      withVoting('Has not answered the invitation yet.', voting, options),
       'You have not answered this invitation yet.'
     )
   }
@@ -437,13 +439,16 @@ export function leftOutReason(state: ChannelState): PollChannelReason | null {
 /**
  * An invitation to a login that has never signed in to Chorus.
  */
-export function invitationState(invitation: { broadcasterType: BroadcasterType }): ChannelState {
+export function invitationState(
+  invitation: { broadcasterType: BroadcasterType },
+  options: VotingOptions = {}
+): ChannelState {
   const voting = votingState({ broadcasterType: invitation.broadcasterType, scopes: null })
   return {
     status: 'awaiting_sign_in',
     label: CHANNEL_LABELS.awaiting_sign_in,
     tone: CHANNEL_TONES.awaiting_sign_in,
-    reason: withVoting('The invitation waits for their first sign-in to Chorus.', voting),
+    reason: withVoting('The invitation waits for their first sign-in to Chorus.', voting, options),
     ownReason: '',
     ready: false,
     voting,
@@ -452,9 +457,15 @@ export function invitationState(invitation: { broadcasterType: BroadcasterType }
   }
 }
 
-/** Someone who has not joined yet: their channel's voting is worth knowing now. */
-function withVoting(sentence: string, voting: VotingState) {
-  return voting.blocked === 'not_affiliate' ? `${sentence} ${NOT_AFFILIATE}` : sentence
+/**
+ * Someone who has not joined yet: their channel's voting is worth knowing
+ * now. Signing in gives Chorus the chat permissions, so with Twitch events
+ * on a channel without Twitch polls will vote in chat.
+ */
+function withVoting(sentence: string, voting: VotingState, options: VotingOptions) {
+  if (voting.blocked !== 'not_affiliate') return sentence
+  if (options.eventsub === true) return `${sentence} ${NOT_AFFILIATE_CHAT}`
+  return `${sentence} ${options.eventsub === false ? NOT_AFFILIATE_NO_EVENTS : NOT_AFFILIATE}`
 }
 
 /**

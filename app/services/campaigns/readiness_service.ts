@@ -88,7 +88,7 @@ export class ReadinessService {
 
     const rows = [
       ...memberships.map((membership) => membershipRow(membership, now, this.eventsub.enabled)),
-      ...invitations.map(invitationRow),
+      ...invitations.map((invitation) => invitationRow(invitation, this.eventsub.enabled)),
     ]
     rows.sort(
       (a, b) =>
@@ -139,9 +139,9 @@ function membershipRow(
   }
 }
 
-function invitationRow(invitation: CampaignInvitation): ReadinessRow {
+function invitationRow(invitation: CampaignInvitation, eventsub: boolean): ReadinessRow {
   return {
-    state: invitationState(invitation),
+    state: invitationState(invitation, { eventsub }),
     displayName: invitation.twitchDisplayName || invitation.twitchLogin,
     login: invitation.twitchLogin,
     membershipId: null,

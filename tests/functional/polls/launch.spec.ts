@@ -50,7 +50,8 @@ test.group('Polls: launch', (group) => {
     const run = await onlyRun(campaign)
     response.assertStatus(302)
     response.assertHeader('location', `/campaigns/${campaign.id}/runs/${run.id}`)
-    response.assertFlashMessage('success', `"${poll.title}" is live on 1 of 3 channels.`)
+    // The run page shows it, and hides it when the run ends.
+    response.assertFlashMessage('launched', `"${poll.title}" is live on 1 of 3 channels.`)
     assert.equal(run.status, 'running')
     assert.equal(run.title, poll.title)
     assert.deepEqual(run.choices, poll.choices)
