@@ -29,6 +29,17 @@ export function isApiRoute(ctx: HttpContext) {
 }
 
 /**
+ * Transmit's event stream (`GET /__transmit/events`): held open for hours by
+ * every GM page and OBS overlay, it changes nothing and needs nobody signed
+ * in (subscriptions, which do, are requests of their own). Whatever the
+ * page middleware attach to a request would stay in memory as long as the
+ * stream (docs/overlay.md, "Memory"), so it skips the session, shield and auth.
+ */
+export function isEventStream(ctx: HttpContext) {
+  return ctx.route?.pattern === '/__transmit/events'
+}
+
+/**
  * A router middleware that runs `load`'s middleware on every route except
  * the machine routes. Each stays a middleware of its own in the router's
  * chain, so errors are turned into responses where they always were (a
@@ -39,11 +50,19 @@ export function pageOnly(load: () => MiddlewareModule) {
 }
 
 /**
- * Like `pageOnly`, and skipped on the JSON API too: for the session and
- * what needs it.
+ * Like `pageOnly`, and skipped on the JSON API and event streams too: for
+ * the session and what needs it.
  */
 export function browserOnly(load: () => MiddlewareModule) {
-  return skippedOn((ctx) => isMachineRoute(ctx) || isApiRoute(ctx), load)
+  return skippedOn((ctx) => isMachineRoute(ctx) || isApiRoute(ctx) || isEventStream(ctx), load)
+}
+
+/**
+ * Like `pageOnly`, and skipped on event streams too: for auth, which the
+ * JSON API needs and a stream does not.
+ */
+export function exceptStreams(load: () => MiddlewareModule) {
+  return skippedOn((ctx) => isMachineRoute(ctx) || isEventStream(ctx), load)
 }
 
 function skippedOn(skip: (ctx: HttpContext) => boolean, load: () => MiddlewareModule) {
