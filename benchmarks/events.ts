@@ -1,6 +1,6 @@
 /*
 |--------------------------------------------------------------------------
-| Twitch events benchmark — npm run bench:events [-- --channels=50 --seconds=10]
+| Twitch events benchmark — npm run bench:events [-- --channels=50 --seconds=10 --instances=1]
 |--------------------------------------------------------------------------
 |
 | One web instance (bin/server.ts, EventSub on) behind the project's
@@ -18,6 +18,10 @@
 | - Helix poll reads during the poll (target 0);
 | - votes lost and counted twice (PostgreSQL against the emulator; 0 and 0).
 |
+| With `--instances 2` (or more) the deliveries go to one address, a
+| balancer that spreads them over that many instances (bench_instance.ts);
+| the same targets hold, and each instance's share is printed.
+|
 | Uses its own database (BENCH_EVENTS_DB_DATABASE, default
 | chorus_bench_events, created and migrated here) and Redis database
 | (BENCH_EVENTS_REDIS_DB, default 12). Exit code 1 when a target is missed.
@@ -27,8 +31,8 @@ import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { startBenchApp } from './bench_app.js'
 import { numericOptions } from './bench_options.js'
-import { startWebInstance } from './bench_instance.js'
-import type { WebInstance } from './bench_instance.js'
+import { startWebInstances } from './bench_instance.js'
+import type { WebInstances } from './bench_instance.js'
 import type { GmSubscriber } from './gm_subscriber.js'
 import { paced } from './bench_pacing.js'
 import { percentile, printReport, tallyDifference } from './bench_report.js'
@@ -42,7 +46,8 @@ const {
   channels: channelCount,
   seconds: windowSeconds,
   rate: votesPerSecond,
-} = numericOptions({ channels: 50, seconds: 10, rate: 250 })
+  instances: instanceCount,
+} = numericOptions({ channels: 50, seconds: 10, rate: 250, instances: 1 })
 
 const { app, emulator } = await startBenchApp({
   latencyMs: 0,
@@ -58,7 +63,7 @@ const { seedCampaignPoll, launchBenchPoll, stopBench } = await import('./bench_p
 const { GmSubscriber: Subscriber } = await import('./gm_subscriber.js')
 
 let exitCode = 0
-let instance: WebInstance | null = null
+let instance: WebInstances | null = null
 let subscriber: GmSubscriber | null = null
 try {
   console.log(`Preparing ${channelCount} channels…`)
@@ -66,7 +71,7 @@ try {
   const tokens = await emulator.connectUsers(channelCount, 'events')
   const seeded = await seedCampaignPoll(tokens, windowSeconds + 60)
 
-  instance = await startWebInstance()
+  instance = await startWebInstances(instanceCount)
   const wanted = channelCount * 3 + 1
   const subscribeMs = await emulator.waitForSubscriptions(wanted)
 
@@ -86,6 +91,7 @@ try {
 
   const before = await emulator.stats()
   const cpuBefore = instance.cpuMs()
+  await instance.reset()
   const answers = await watchWebhookAnswers(emulator, 'channel.poll.progress')
 
   console.log(
@@ -118,6 +124,7 @@ try {
   const delivered = after.deliveries.notification - before.deliveries.notification
   const failed = (after.deliveries.failed ?? 0) - (before.deliveries.failed ?? 0)
   const unseen = watching.unseen
+  const shares = await instance.perInstance()
 
   // Stored against counted by Twitch, channel by channel.
   let lost = 0
@@ -167,7 +174,14 @@ try {
     ['lost', String(lost)],
     ['counted twice', String(countedTwice)],
   ]
-  printReport(`Twitch events benchmark (one instance, ${windowSeconds} s of votes)`, rows)
+  shares.forEach((share, index) => {
+    rows.push([
+      `instance ${index + 1}: deliveries, answer p95, CPU`,
+      `${share.webhooks} (${((100 * share.webhooks) / Math.max(1, delivered)).toFixed(0)}%), ${share.webhookP95Ms.toFixed(1)} ms at the balancer, ${(share.cpuMs / Math.max(1, share.webhooks)).toFixed(2)} ms per delivery`,
+    ])
+  })
+  const where = instanceCount > 1 ? `${instanceCount} instances behind one address` : 'one instance'
+  printReport(`Twitch events benchmark (${where}, ${windowSeconds} s of votes)`, rows)
 
   const met =
     delivered >= TARGETS.deliveries &&
