@@ -8,7 +8,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
-import { browserOnly, exceptStreams, pageOnly } from '#middleware/machine_routes'
+import { browserOnly, browserPagesOnly, exceptStreams, pageOnly } from '#middleware/machine_routes'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
@@ -27,7 +27,7 @@ server.use([
 // every route but those only machines call (Twitch's webhook, under
 // /webhooks/: see app/middleware/machine_routes.ts). The JSON API (/api/,
 // bearer tokens) skips the session, shield and the pages' signed-in user;
-// Transmit's event stream skips them and auth.
+// Transmit's event stream skips auth and the signed-in user.
 router.use([
   () => import('#middleware/service_availability_middleware'),
   pageOnly(() => import('@adonisjs/core/bodyparser_middleware')),
@@ -35,7 +35,7 @@ router.use([
   browserOnly(() => import('@adonisjs/session/session_middleware')),
   browserOnly(() => import('@adonisjs/shield/shield_middleware')),
   exceptStreams(() => import('@adonisjs/auth/initialize_auth_middleware')),
-  browserOnly(() => import('#middleware/silent_auth_middleware')),
+  browserPagesOnly(() => import('#middleware/silent_auth_middleware')),
 ])
 
 export const middleware = router.named({

@@ -30,10 +30,12 @@ export function isApiRoute(ctx: HttpContext) {
 
 /**
  * Transmit's event stream (`GET /__transmit/events`): held open for hours by
- * every GM page and OBS overlay, it changes nothing and needs nobody signed
- * in (subscriptions, which do, are requests of their own). Whatever the
- * page middleware attach to a request would stay in memory as long as the
- * stream (docs/overlay.md, "Memory"), so it skips the session, shield and auth.
+ * every GM page and OBS overlay, it needs nobody signed in (subscriptions,
+ * which do, are requests of their own). Whatever the page middleware attach
+ * to a request stays in memory as long as the stream (docs/overlay.md,
+ * "Memory"), so it skips auth. It keeps the session and shield: after a
+ * restart its answer is what renews a page's CSRF cookie before the page
+ * subscribes again.
  */
 export function isEventStream(ctx: HttpContext) {
   return ctx.route?.pattern === '/__transmit/events'
@@ -50,10 +52,18 @@ export function pageOnly(load: () => MiddlewareModule) {
 }
 
 /**
- * Like `pageOnly`, and skipped on the JSON API and event streams too: for
- * the session and what needs it.
+ * Like `pageOnly`, and skipped on the JSON API too: for the session and
+ * what needs it.
  */
 export function browserOnly(load: () => MiddlewareModule) {
+  return skippedOn((ctx) => isMachineRoute(ctx) || isApiRoute(ctx), load)
+}
+
+/**
+ * Like `browserOnly`, and skipped on event streams too: for the pages'
+ * signed-in user.
+ */
+export function browserPagesOnly(load: () => MiddlewareModule) {
   return skippedOn((ctx) => isMachineRoute(ctx) || isApiRoute(ctx) || isEventStream(ctx), load)
 }
 
