@@ -43,6 +43,19 @@ export function isOverlaySubscription(ctx: HttpContext) {
 }
 
 /**
+ * Transmit's event stream (`GET /__transmit/events`): held open for hours by
+ * every GM page and OBS overlay, it needs nobody signed in (subscriptions,
+ * which do, are requests of their own). Whatever the page middleware attach
+ * to a request stays in memory as long as the stream (docs/overlay.md,
+ * "Memory"), so it skips auth. It keeps the session and shield: after a
+ * restart its answer is what renews a page's CSRF cookie before the page
+ * subscribes again.
+ */
+export function isEventStream(ctx: HttpContext) {
+  return ctx.route?.pattern === '/__transmit/events'
+}
+
+/**
  * A router middleware that runs `load`'s middleware on every route except
  * the machine routes. Each stays a middleware of its own in the router's
  * chain, so errors are turned into responses where they always were (a
@@ -58,6 +71,22 @@ export function pageOnly(load: () => MiddlewareModule) {
  */
 export function browserOnly(load: () => MiddlewareModule) {
   return skippedOn((ctx) => isMachineRoute(ctx) || isApiRoute(ctx), load)
+}
+
+/**
+ * Like `browserOnly`, and skipped on event streams too: for the pages'
+ * signed-in user.
+ */
+export function browserPagesOnly(load: () => MiddlewareModule) {
+  return skippedOn((ctx) => isMachineRoute(ctx) || isApiRoute(ctx) || isEventStream(ctx), load)
+}
+
+/**
+ * Like `pageOnly`, and skipped on event streams too: for auth, which the
+ * JSON API needs and a stream does not.
+ */
+export function exceptStreams(load: () => MiddlewareModule) {
+  return skippedOn((ctx) => isMachineRoute(ctx) || isEventStream(ctx), load)
 }
 
 function skippedOn(skip: (ctx: HttpContext) => boolean, load: () => MiddlewareModule) {
