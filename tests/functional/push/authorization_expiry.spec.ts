@@ -13,7 +13,7 @@ import { AuthorizationExpiryTask } from '#services/notifications/authorization_e
 import { PushReceiver } from '#tests/helpers/push_receiver'
 import { withPushReceiver } from '#tests/helpers/push_settings'
 import { useFixedClock } from '#tests/helpers/token_fixtures'
-import { FixedClock } from '#services/clock'
+import { FixedClock } from '#tests/helpers/fixed_clock'
 
 const receiver = new PushReceiver()
 
