@@ -28,6 +28,7 @@ export default defineConfig({
     () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/ally/ally_provider'),
     () => import('@adonisjs/lock/lock_provider'),
+    // Rate limits with counters in Redis (config/limiter.ts)
     () => import('@adonisjs/limiter/limiter_provider'),
     // PostgreSQL and Redis outages: logged once, answered with 503 (docs/operations.md)
     () => import('#providers/availability_provider'),
@@ -37,24 +38,20 @@ export default defineConfig({
     () => import('#providers/push_provider'),
     // Events pushing live results, Twitch's EventSub handlers (docs/eventsub.md)
     () => import('#providers/live_results_provider'),
-    // Rate limits with counters in Redis (config/limiter.ts)
-    () => import('@adonisjs/limiter/limiter_provider'),
     // Cross-origin calls to the JSON API only (config/cors.ts, docs/api.md)
     () => import('@adonisjs/cors/cors_provider'),
     // Overlays' results queue and rate limiter as singletons (docs/overlay.md)
     () => import('#providers/overlay_provider'),
+    // Token refresh scheduler and authorization-expiry notices, run by the web process
+    () => import('#providers/token_refresh_provider'),
   ],
 
   preloads: [
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/view'),
-    { file: () => import('#start/scheduler'), environment: ['web'] },
-    // Transmit routes and channel authorization; the running polls' watcher (docs/live-results.md)
+    // Transmit routes and channel authorization (docs/live-results.md)
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
-    { file: () => import('#start/polls'), environment: ['web'] },
-    // EventSub subscriptions reconciled at boot and every few minutes (docs/eventsub.md)
-    { file: () => import('#start/eventsub'), environment: ['web'] },
   ],
 
   tests: {

@@ -1,4 +1,5 @@
 import type { ApplicationService } from '@adonisjs/core/types'
+import { buildInjected } from '#providers/injected_singleton'
 
 /**
  * The shared state of live results, one instance per process (container
@@ -7,8 +8,15 @@ import type { ApplicationService } from '@adonisjs/core/types'
  * registry with the handlers and subscription sources of each feature
  * (docs/eventsub.md). A feature that listens to more Twitch events
  * registers its handler (one per subscription type) and its source here.
+ *
+ * In the web process two loops run from ready() to shutdown(): the watcher
+ * that gives each running poll a results poller and closes runs a crash left
+ * half-way (docs/live-results.md), and the reconciler that keeps the EventSub
+ * subscriptions in step at boot and every few minutes (docs/eventsub.md).
  */
 export default class LiveResultsProvider {
+  #started = false
+
   constructor(protected app: ApplicationService) {}
 
   async register() {
@@ -16,10 +24,18 @@ export default class LiveResultsProvider {
     const { ResultsPush } = await import('#services/polls/results_push')
     const { PollerLoops } = await import('#services/polls/poller_loops')
     const { HelixRateBook } = await import('#services/polls/helix_rate_book')
+    const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
+    const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
     this.app.container.singleton(EventSubRegistry, () => new EventSubRegistry())
     this.app.container.singleton(ResultsPush, () => new ResultsPush())
     this.app.container.singleton(PollerLoops, () => new PollerLoops())
     this.app.container.singleton(HelixRateBook, () => new HelixRateBook())
+    this.app.container.singleton(PollRunWatcher, (resolver) =>
+      buildInjected(resolver, PollRunWatcher)
+    )
+    this.app.container.singleton(SubscriptionReconciler, (resolver) =>
+      buildInjected(resolver, SubscriptionReconciler)
+    )
   }
 
   async boot() {
@@ -53,7 +69,24 @@ export default class LiveResultsProvider {
     registry.addSource(async () => new AppSubscriptionSource())
   }
 
+  /** Started once the app is ready, so that a warm-up boot never calls Twitch. */
+  async ready() {
+    if (this.app.getEnvironment() !== 'web') return
+    const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
+    const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
+    ;(await this.app.container.make(PollRunWatcher)).start()
+    ;(await this.app.container.make(SubscriptionReconciler)).start()
+    this.#started = true
+  }
+
   async shutdown() {
+    if (this.#started) {
+      const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
+      const { SubscriptionReconciler } =
+        await import('#services/eventsub/subscription_reconciler')
+      await (await this.app.container.make(SubscriptionReconciler)).stop()
+      await (await this.app.container.make(PollRunWatcher)).stop()
+    }
     const { ResultsPush } = await import('#services/polls/results_push')
     const push = await this.app.container.make(ResultsPush)
     await push.flush()

@@ -83,8 +83,8 @@ test.group('Browser: the overlay in OBS', (group) => {
       'rgba(0, 0, 0, 0)'
     )
     // The bars' animation has finished.
-    await page.waitForFunction(() =>
-      document.getAnimations().every((animation) => animation.playState !== 'running')
+    await page.waitForFunction(
+      "document.getAnimations().every((animation) => animation.playState !== 'running')"
     )
     for (const [name, backdrop] of [
       ['dark', '#0d0c12'],

@@ -12,6 +12,7 @@ import { SubscriptionReconciler } from '#services/eventsub/subscription_reconcil
 import { ResultsPush } from '#services/polls/results_push'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { launchRun, preparedPoll } from '#tests/helpers/polls'
+import { buildInjected } from '#providers/injected_singleton'
 
 export const EVENTSUB_SECRET = 'chorus-test-eventsub-secret'
 export const WEBHOOK_URL = `${appUrl}/webhooks/twitch/eventsub`
@@ -51,7 +52,7 @@ export async function clearEventSubKeys() {
  * every challenge.
  */
 export async function reconcileSubscriptions() {
-  const reconciler = await app.container.make(SubscriptionReconciler)
+  const reconciler = await buildInjected(app.container, SubscriptionReconciler)
   const deadline = Date.now() + 5000
   let report = await reconciler.reconcile()
   while (report === null && Date.now() < deadline) {
