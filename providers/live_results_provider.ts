@@ -72,23 +72,26 @@ export default class LiveResultsProvider {
   /** Started once the app is ready, so that a warm-up boot never calls Twitch. */
   async ready() {
     if (this.app.getEnvironment() !== 'web') return
-    const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
-    const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
-    ;(await this.app.container.make(PollRunWatcher)).start()
-    ;(await this.app.container.make(SubscriptionReconciler)).start()
+    for (const loop of await this.#loops()) loop.start()
     this.#started = true
   }
 
   async shutdown() {
     if (this.#started) {
-      const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
-      const { SubscriptionReconciler } =
-        await import('#services/eventsub/subscription_reconciler')
-      await (await this.app.container.make(SubscriptionReconciler)).stop()
-      await (await this.app.container.make(PollRunWatcher)).stop()
+      const loops = await this.#loops()
+      for (const loop of loops.reverse()) await loop.stop()
     }
     const { ResultsPush } = await import('#services/polls/results_push')
     const push = await this.app.container.make(ResultsPush)
     await push.flush()
+  }
+
+  async #loops() {
+    const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
+    const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
+    return Promise.all([
+      this.app.container.make(PollRunWatcher),
+      this.app.container.make(SubscriptionReconciler),
+    ])
   }
 }

@@ -31,20 +31,23 @@ export default class TokenRefreshProvider {
     const { TokenRefreshSettings } = await import('#services/tokens/token_refresh_settings')
     const settings = await this.app.container.make(TokenRefreshSettings)
     if (!settings.schedulerEnabled) return
-    const { TokenRefreshScheduler } = await import('#services/tokens/token_refresh_scheduler')
-    const { AuthorizationExpiryTask } =
-      await import('#services/notifications/authorization_expiry_task')
-    ;(await this.app.container.make(TokenRefreshScheduler)).start()
-    ;(await this.app.container.make(AuthorizationExpiryTask)).start()
+    for (const loop of await this.#loops()) loop.start()
     this.#started = true
   }
 
   async shutdown() {
     if (!this.#started) return
+    const loops = await this.#loops()
+    for (const loop of loops.reverse()) await loop.stop()
+  }
+
+  async #loops() {
     const { TokenRefreshScheduler } = await import('#services/tokens/token_refresh_scheduler')
     const { AuthorizationExpiryTask } =
       await import('#services/notifications/authorization_expiry_task')
-    await (await this.app.container.make(AuthorizationExpiryTask)).stop()
-    await (await this.app.container.make(TokenRefreshScheduler)).stop()
+    return Promise.all([
+      this.app.container.make(TokenRefreshScheduler),
+      this.app.container.make(AuthorizationExpiryTask),
+    ])
   }
 }
