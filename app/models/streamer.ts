@@ -49,12 +49,30 @@ export default class Streamer extends StreamerSchema {
     })
   })
 
+  /**
+   * Decrypted tokens by ciphertext: a poll launch reads a streamer's token
+   * several times (health check, create) and decrypting costs more than the
+   * rest of the work per channel. A new ciphertext (refresh) is a new key,
+   * so a stale token is never returned.
+   */
+  #plainTokens = new Map<string, string | null>()
+
   get accessToken(): string | null {
-    return decryptOnce(this, this.accessTokenEncrypted)
+    return this.#decryptOnce(this.accessTokenEncrypted)
   }
 
   get refreshToken(): string | null {
-    return decryptOnce(this, this.refreshTokenEncrypted)
+    return this.#decryptOnce(this.refreshTokenEncrypted)
+  }
+
+  #decryptOnce(value: string | null): string | null {
+    if (!value) return null
+    if (!this.#plainTokens.has(value)) {
+      // The current access and refresh tokens, plus the pair before a refresh.
+      if (this.#plainTokens.size >= 4) this.#plainTokens.clear()
+      this.#plainTokens.set(value, decrypt(value))
+    }
+    return this.#plainTokens.get(value)!
   }
 
   /**
@@ -81,27 +99,4 @@ export default class Streamer extends StreamerSchema {
 function decrypt(value: string | null): string | null {
   if (!value) return null
   return encryption.decrypt<string>(value) ?? encryption.use('legacy').decrypt<string>(value)
-}
-
-/**
- * Decrypted tokens per model instance, by ciphertext: a poll launch reads a
- * streamer's token several times (health check, create) and decrypting costs
- * more than the rest of the work per channel. A new ciphertext (refresh) is a
- * new key, so a stale token is never returned.
- */
-const plainTokens = new WeakMap<Streamer, Map<string, string | null>>()
-
-function decryptOnce(streamer: Streamer, value: string | null): string | null {
-  if (!value) return null
-  let cache = plainTokens.get(streamer)
-  if (!cache) {
-    cache = new Map()
-    plainTokens.set(streamer, cache)
-  }
-  if (!cache.has(value)) {
-    // The current access and refresh tokens, plus the pair before a refresh.
-    if (cache.size >= 4) cache.clear()
-    cache.set(value, decrypt(value))
-  }
-  return cache.get(value)!
 }

@@ -82,10 +82,15 @@ test.group('Browser: the overlay in OBS', (group) => {
       await page.evaluate<string>('getComputedStyle(document.body).backgroundColor'),
       'rgba(0, 0, 0, 0)'
     )
-    // The bars' animation has finished.
-    await page.waitForFunction(
-      "document.getAnimations().every((animation) => animation.playState !== 'running')"
-    )
+    // The bars' animation has finished (the function runs in the page).
+    await page.waitForFunction(() => {
+      const browserWindow = globalThis as unknown as {
+        document: { getAnimations(): { playState: string }[] }
+      }
+      return browserWindow.document
+        .getAnimations()
+        .every((animation) => animation.playState !== 'running')
+    })
     for (const [name, backdrop] of [
       ['dark', '#0d0c12'],
       ['light', 'linear-gradient(135deg, #fffbe6, #dfe9f5 60%, #ffffff)'],
