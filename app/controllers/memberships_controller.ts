@@ -4,9 +4,7 @@ import { inject } from '@adonisjs/core'
 import { MembershipService } from '#services/campaigns/membership_service'
 import { PollAuthorizationService } from '#services/campaigns/poll_authorization_service'
 import { findOwnMembership } from '#policies/campaign_policy'
-import { Clock } from '#services/clock'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
-import { channelState } from '#services/campaigns/channel_state'
+import { ChannelStateService } from '#services/campaigns/channel_state'
 import { refusalsGoTo } from '#exceptions/campaign_action_exception'
 
 /**
@@ -19,8 +17,7 @@ export default class MembershipsController {
   constructor(
     private memberships: MembershipService,
     private authorizations: PollAuthorizationService,
-    private clock: Clock,
-    private eventsub: EventSubSettings
+    private channelStates: ChannelStateService
   ) {}
 
   async accept({ auth, params, response, session }: HttpContext) {
@@ -50,9 +47,7 @@ export default class MembershipsController {
       this.authorizations.grant(membership)
     )
     // The confirmation says what the channel's state now is, not what a grant usually means.
-    const state = channelState(membership.streamer, membership, this.clock.now(), {
-      eventsub: this.eventsub.enabled,
-    })
+    const state = this.channelStates.of(membership.streamer, membership)
     const ready = `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
     session.flash(
       'success',

@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon'
+import type { DateTime } from 'luxon'
 import encryption from '@adonisjs/core/services/encryption'
 import { belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
-import CampaignMembership from '#models/campaign_membership'
+import CampaignMembership, { whereAuthorizationActive } from '#models/campaign_membership'
 import { StreamerSchema } from '#database/schema'
 
 export type BroadcasterType = '' | 'affiliate' | 'partner'
@@ -36,16 +36,18 @@ export default class Streamer extends StreamerSchema {
   declare memberships: HasMany<typeof CampaignMembership>
 
   /**
-   * Streamers with active authorization (docs/token-policy.md): active, and at least one
-   * accepted membership whose poll authorization has not expired at `now`.
+   * Streamers with active authorization (docs/token-policy.md): not
+   * deactivated, and at least one membership whose authorization is active
+   * at `now` (CampaignMembership's `authorizationActive`).
    */
-  static withActiveAuthorization = scope((query, now: DateTime = DateTime.now()) => {
+  static withActiveAuthorization = scope((query, now: DateTime) => {
     query.where('is_active', true).whereExists((memberships) => {
-      memberships
-        .from('campaign_memberships')
-        .whereColumn('campaign_memberships.streamer_id', 'streamers.id')
-        .where('campaign_memberships.status', 'active')
-        .where('campaign_memberships.poll_authorization_expires_at', '>', now.toSQL()!)
+      whereAuthorizationActive(
+        memberships
+          .from('campaign_memberships')
+          .whereColumn('campaign_memberships.streamer_id', 'streamers.id'),
+        now
+      )
     })
   })
 
@@ -86,7 +88,7 @@ export default class Streamer extends StreamerSchema {
     }
   }
 
-  isTokenExpired(now: DateTime = DateTime.now()) {
+  isTokenExpired(now: DateTime) {
     return !this.tokenExpiresAt || this.tokenExpiresAt <= now
   }
 }

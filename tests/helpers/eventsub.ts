@@ -30,12 +30,18 @@ export function eventsubTestSetup(group: Group, overrides: Partial<EventSubSetti
       ...overrides,
     })
     app.container.swap(EventSubSettings, () => settings)
+    // The process's one reconciler (a provider's singleton) holds the
+    // settings it was built with: the test gets its own, with these.
+    const reconciler = await buildInjected(app.container, SubscriptionReconciler)
+    app.container.swap(SubscriptionReconciler, () => reconciler)
     twitchEmulator.state.setEventSubSettings({ retryDelaysMs: [100, 100] })
     await clearEventSubKeys()
     return async () => {
+      await reconciler.stop()
       await twitchEmulator.state.eventsub.idle()
       const push = await app.container.make(ResultsPush)
       await push.flush()
+      app.container.restore(SubscriptionReconciler)
       app.container.restore(EventSubSettings)
     }
   })
@@ -52,7 +58,7 @@ export async function clearEventSubKeys() {
  * every challenge.
  */
 export async function reconcileSubscriptions() {
-  const reconciler = await buildInjected(app.container, SubscriptionReconciler)
+  const reconciler = await app.container.make(SubscriptionReconciler)
   const deadline = Date.now() + 5000
   let report = await reconciler.reconcile()
   while (report === null && Date.now() < deadline) {

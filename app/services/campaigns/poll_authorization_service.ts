@@ -5,7 +5,7 @@ import { Clock } from '#services/clock'
 import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { CampaignPolicy } from '#policies/campaign_policy'
 import { CampaignActionRefused } from '#services/campaigns/errors'
-import { authorizationState } from '#services/campaigns/channel_state'
+import { isAuthorizationActive } from '#services/campaigns/channel_state'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 
@@ -39,7 +39,7 @@ export class PollAuthorizationService {
     }
     if (!membership.streamer) await membership.load('streamer')
     const streamer = membership.streamer
-    const running = authorizationState(membership, this.clock.now()).status === 'active'
+    const running = isAuthorizationActive(membership, this.clock.now())
     if (!streamer.isActive) {
       throw new CampaignActionRefused(
         running

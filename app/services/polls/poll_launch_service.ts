@@ -14,7 +14,7 @@ import {
   TwitchTransientError,
   TwitchUnauthorizedError,
 } from '#services/twitch/twitch_errors'
-import { HealthCheckService, type StreamerHealth } from '#services/tokens/health_check_service'
+import { HealthCheckService, type MemberHealth } from '#services/tokens/health_check_service'
 import {
   StreamerTokenRunner,
   StreamerTokenUnavailableError,
@@ -22,7 +22,7 @@ import {
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore, type LaunchedChannel } from '#services/polls/poll_run_store'
-import { leftOutReason, stateOf } from '#services/campaigns/channel_state'
+import { channelState, leftOutReason } from '#services/campaigns/channel_state'
 import { PollNotifier } from '#services/polls/poll_notifier'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
@@ -224,18 +224,15 @@ export class PollLaunchService {
     return plans
   }
 
-  async #planChannel(health: StreamerHealth, run: PollRun): Promise<ChannelPlan> {
+  async #planChannel(health: MemberHealth, run: PollRun): Promise<ChannelPlan> {
     const { streamer } = health
     // The channel's state says who is left out and why, as readiness says it
     // (docs/architecture.md, "A channel's state"); the health check only
     // adds whether the token could be renewed.
-    const state = stateOf(
-      streamer,
-      false,
-      { status: health.status === 'not_authorized' ? 'none' : 'active', expiresAt: null },
-      this.clock.now(),
-      { eventsub: this.eventsub.enabled, mode: run.votingMode }
-    )
+    const state = channelState(streamer, health.membership, this.clock.now(), {
+      eventsub: this.eventsub.enabled,
+      mode: run.votingMode,
+    })
     const leftOut = leftOutReason(state)
     if (leftOut) return skipped(streamer, leftOut)
     if (health.status === 'needs_reconnect') {
