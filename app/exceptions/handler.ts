@@ -1,8 +1,10 @@
 import { translateError } from '#exceptions/error_translation'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
-import { isApiRequest } from '#services/api/api_request'
+import { answersJsonOnly } from '#services/api/api_request'
 import { renderApiError } from '#exceptions/api_error_renderer'
+import { renderRefusalPage } from '#exceptions/domain_error_renderer'
+import { DomainError } from '#services/domain_errors'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -31,8 +33,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   async handle(error: unknown, ctx: HttpContext) {
     const translated = await translateError(error)
-    // The JSON API answers JSON only, whatever the error (docs/api.md)
-    if (isApiRequest(ctx.request)) return renderApiError(translated, ctx)
+    // The JSON API and the push API answer JSON only, whatever the error (docs/api.md)
+    if (answersJsonOnly(ctx.request)) return renderApiError(translated, ctx)
+    // A refusal a person can act on: a message on the page (app/services/domain_errors.ts)
+    if (translated instanceof DomainError) return renderRefusalPage(translated, ctx)
     return super.handle(translated, ctx)
   }
 

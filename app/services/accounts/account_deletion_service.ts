@@ -1,4 +1,5 @@
 import { inject } from '@adonisjs/core'
+import { LivePollBlocksDeletionError } from '#services/domain_errors'
 import logger from '@adonisjs/core/services/logger'
 import type User from '#models/user'
 import Campaign from '#models/campaign'
@@ -25,20 +26,6 @@ export interface AccountDeletionPlan {
   memberOf: { id: number; name: string; ownerId: number }[]
   /** Polls live right now in one of those: deletion waits until they end. */
   livePolls: { campaignId: number; campaignName: string; title: string }[]
-}
-
-/**
- * Deletion refused: a poll is live on the person's channel or in one of
- * their campaigns. Deleting then would leave polls running on Twitch that
- * nobody could end or read; they end within minutes.
- */
-export class LivePollBlocksDeletionError extends Error {
-  constructor(readonly livePolls: AccountDeletionPlan['livePolls']) {
-    super(
-      `A poll is live in "${livePolls[0].campaignName}": end it, or let it end, ` +
-        'before deleting your account.'
-    )
-  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type PollRun from '#models/poll_run'
 import type { VotingMode } from '#models/poll_run'
 import type { PollChannelReason } from '#models/poll_channel'
 import { Clock } from '#services/clock'
+import { PollLaunchRefusedError } from '#services/domain_errors'
 import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
 import {
   TwitchPermanentError,
@@ -33,27 +34,6 @@ import { ChatVoteCounts } from '#services/chat_votes/chat_vote_counts'
 /** How long a launch waits for Twitch to verify a new chat subscription. */
 const CHAT_SUBSCRIPTION_WAIT_MS = 5000
 const CHAT_SUBSCRIPTION_POLL_MS = 50
-
-/**
- * The launch was refused before anything reached Twitch: the campaign
- * already has a poll launching, running or ending (`liveRun`), or the form's
- * key belongs elsewhere.
- */
-export class PollLaunchRefusedError extends Error {
-  constructor(
-    message: string,
-    readonly liveRun: PollRun | null = null
-  ) {
-    super(message)
-  }
-
-  static alreadyRunning(run: PollRun) {
-    return new PollLaunchRefusedError(
-      `"${run.title}" is still running in this campaign: end it before launching another poll.`,
-      run
-    )
-  }
-}
 
 /**
  * What a launch asks: a prepared poll of the campaign (the pages), or a
@@ -201,9 +181,7 @@ export class PollLaunchService {
       if (earlier) return { run: earlier, created: false }
       const live = await this.store.liveRun(campaign.id)
       if (live) throw PollLaunchRefusedError.alreadyRunning(live)
-      throw new PollLaunchRefusedError(
-        'This launch form is out of date: reload the page and launch again.'
-      )
+      throw PollLaunchRefusedError.keyUsedElsewhere()
     }
   }
 

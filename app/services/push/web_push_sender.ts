@@ -5,7 +5,8 @@ import logger from '@adonisjs/core/services/logger'
 import { Clock } from '#services/clock'
 import { mapWithConcurrency } from '#services/concurrency'
 import { PushSettings } from '#services/push/push_settings'
-import { PushEndpointGuard, PushEndpointRefused } from '#services/push/push_endpoint_guard'
+import { PushEndpointGuard } from '#services/push/push_endpoint_guard'
+import { PushEndpointRefused } from '#services/domain_errors'
 
 /** What a push carries; the service worker (public/sw.js) reads these fields. */
 export interface PushMessage {

@@ -6,7 +6,7 @@ import { ApiError } from '#exceptions/api_error'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { Clock } from '#services/clock'
 import { buildSnapshot, type RunSnapshot } from '#services/polls/poll_snapshot'
-import { PollLaunchRefusedError, PollLaunchService } from '#services/polls/poll_launch_service'
+import { PollLaunchService } from '#services/polls/poll_launch_service'
 import { launchResource } from '#services/api/api_resources'
 import { apiPollValidator, idempotencyKeyValidator } from '#validators/poll'
 
@@ -29,35 +29,19 @@ export default class PollsController {
     const { idempotency_key: clientKey } = await idempotencyKeyValidator.validate({
       idempotency_key: request.header('Idempotency-Key'),
     })
-    let result
-    try {
-      result = await this.launcher.launch(
-        campaign,
-        {
-          id: null,
-          title: input.title,
-          choices: input.choices,
-          durationSeconds: input.duration,
-          channelPointsPerVote: null,
-        },
-        user,
-        launchKey(user, clientKey),
-        input.voting ?? 'auto'
-      )
-    } catch (error) {
-      if (!(error instanceof PollLaunchRefusedError)) throw error
-      throw error.liveRun
-        ? new ApiError(
-            `"${error.liveRun.title}" (run ${error.liveRun.id}) is still live in this campaign: end it before launching another poll.`,
-            { status: 409 }
-          )
-        : new ApiError(
-            'This Idempotency-Key was already used for a launch in another campaign: send a new key.',
-            { status: 409, field: 'idempotency_key' }
-          )
-    }
-
-    const { run, created } = result
+    const { run, created } = await this.launcher.launch(
+      campaign,
+      {
+        id: null,
+        title: input.title,
+        choices: input.choices,
+        durationSeconds: input.duration,
+        channelPointsPerVote: null,
+      },
+      user,
+      launchKey(user, clientKey),
+      input.voting ?? 'auto'
+    )
     await run.load('channels')
     const snapshot = buildSnapshot(run, run.channels, this.clock.now().toJSDate())
     if (run.status === 'failed' && run.endReason === 'no_channel') {
