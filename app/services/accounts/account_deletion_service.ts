@@ -12,6 +12,7 @@ import {
 } from '#services/notifications/notification_service'
 import { CAMPAIGN_NOTIFICATION_TYPES } from '#services/campaigns/campaign_notifier'
 import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
+import { errorMessage } from '#services/error_message'
 
 /** To a streamer: the campaign they were in is gone with its GM's account. */
 export const CAMPAIGN_DELETED_TYPE = 'campaign.deleted'
@@ -71,7 +72,7 @@ export class AccountDeletionService {
     } catch (error) {
       // The account is gone either way; only the courtesy notices are lost.
       logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
+        { error: errorMessage(error) },
         '[Accounts] could not notify about a deleted account'
       )
     }
@@ -131,7 +132,7 @@ export class AccountDeletionService {
         logger.warn(
           {
             streamerId: streamer.id,
-            error: error instanceof Error ? error.message : String(error),
+            error: errorMessage(error),
           },
           '[Accounts] could not revoke a token at Twitch while deleting an account'
         )
