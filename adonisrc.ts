@@ -76,11 +76,12 @@ export default defineConfig({
   },
 
   /*
-  | Assembler hooks: generate the barrel files of controllers and the typed
-  | route registry (.adonisjs/) before serve, build and test.
+  | Assembler hooks: generate the typed route registry (.adonisjs/) before
+  | serve, build and test. Routes import their controllers lazily, so no
+  | barrel of controllers is generated.
   */
   hooks: {
-    init: [indexEntities()],
+    init: [indexEntities({ controllers: { enabled: false } })],
   },
 
   metaFiles: [

@@ -55,4 +55,3 @@ const pollsConfig = {
 }
 
 export default pollsConfig
-export type PollsConfig = typeof pollsConfig

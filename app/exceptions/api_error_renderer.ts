@@ -6,7 +6,7 @@ import { ApiError } from '#exceptions/api_error'
 import { DomainError } from '#services/domain_errors'
 import { isApiRequest } from '#services/api/api_request'
 
-export interface ApiErrorItem {
+interface ApiErrorItem {
   message: string
   field?: string
 }

@@ -20,7 +20,7 @@ export const CAMPAIGN_DELETED_TYPE = 'campaign.deleted'
 /**
  * What deleting an account takes with it, shown before the person confirms.
  */
-export interface AccountDeletionPlan {
+interface AccountDeletionPlan {
   /** Campaigns the person runs as GM: deleted, with their polls and history. */
   ownedCampaigns: { id: number; name: string; streamers: number }[]
   /** Campaigns the person streams in: they leave them, their GMs (owners) are told. */

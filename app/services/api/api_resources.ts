@@ -13,7 +13,7 @@ import type { ChannelSnapshot, RunSnapshot } from '#services/polls/poll_snapshot
  */
 
 /** How a channel votes in a poll: by Twitch poll, in chat, or not at all. */
-export type ApiVoting = VotingMethod | null
+type ApiVoting = VotingMethod | null
 
 export function meResource(user: User, streamer: Streamer | null, overlayUrl: string | null) {
   return {

@@ -6,7 +6,7 @@ import { ChannelStateService, type ChannelCounts } from '#services/campaigns/cha
 import CampaignMembership from '#models/campaign_membership'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 
-export interface CampaignInput {
+interface CampaignInput {
   name: string
   description?: string | null
 }

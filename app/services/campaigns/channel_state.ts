@@ -25,12 +25,12 @@ export const POLL_SCOPE = 'channel:manage:polls'
 /** Broadcaster types whose channels can hold a Twitch poll. */
 export const POLL_BROADCASTER_TYPES: BroadcasterType[] = ['affiliate', 'partner']
 
-export type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
+type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
 
 // ---------------------------------------------------------------------------
 // The streamer's Twitch connection
 
-export type ConnectionStatus = 'connected' | 'renewal_failed' | 'token_expired' | 'disconnected'
+type ConnectionStatus = 'connected' | 'renewal_failed' | 'token_expired' | 'disconnected'
 
 export interface ConnectionState {
   status: ConnectionStatus
@@ -106,9 +106,9 @@ export function connectionState(streamer: ConnectionFacts, now: DateTime): Conne
 // ---------------------------------------------------------------------------
 // The 12-hour poll authorization of one membership
 
-export type AuthorizationStatus = 'active' | 'expired' | 'none'
+type AuthorizationStatus = 'active' | 'expired' | 'none'
 
-export interface AuthorizationState {
+interface AuthorizationState {
   status: AuthorizationStatus
   /** When a running authorization ends (null unless active). */
   expiresAt: DateTime | null
@@ -132,10 +132,7 @@ export function isAuthorizationActive(
   return membership.status === 'active' && expiresAt !== null && expiresAt > now
 }
 
-export function authorizationState(
-  membership: AuthorizationFacts,
-  now: DateTime
-): AuthorizationState {
+function authorizationState(membership: AuthorizationFacts, now: DateTime): AuthorizationState {
   if (isAuthorizationActive(membership, now)) {
     return { status: 'active', expiresAt: membership.pollAuthorizationExpiresAt }
   }
@@ -148,7 +145,7 @@ export function authorizationState(
 // ---------------------------------------------------------------------------
 // How the channel can vote
 
-export type VotingBlock =
+type VotingBlock =
   /** No Twitch poll, and chat voting is not possible (Twitch events are off). */
   | 'not_affiliate'
   /** An affiliate whose token lacks the poll permission (and cannot vote in chat). */
@@ -156,7 +153,7 @@ export type VotingBlock =
   /** No Twitch poll; chat voting needs the chat permissions: a reconnect gives them. */
   | 'missing_chat_scopes'
 
-export interface VotingState {
+interface VotingState {
   /**
    * `twitch`: a Twitch poll on the channel; `chat`: numbers typed in its chat
    * (docs/chat-voting.md). Null: it cannot vote, and `blocked` says why.
@@ -174,7 +171,7 @@ export interface VotingState {
  * Left out (`eventsub` undefined), the page does not know and says only
  * whether Twitch polls are possible.
  */
-export interface VotingOptions {
+interface VotingOptions {
   eventsub?: boolean
   mode?: VotingMode
 }
@@ -213,7 +210,7 @@ export function votingState(
 // ---------------------------------------------------------------------------
 // The channel in a campaign: one status, one reason
 
-export type ChannelStatus =
+type ChannelStatus =
   /** Polls launched now run on this channel. */
   | 'ready'
   /** Ready, but the token needs renewing; Chorus renews it at launch. */
@@ -254,7 +251,7 @@ export const CHANNEL_LABELS: Record<ChannelStatus, string> = {
   awaiting_sign_in: 'Not signed in yet',
 }
 
-export const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
+const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
   ready: 'ok',
   token_problem: 'warn',
   no_polls: 'warn',

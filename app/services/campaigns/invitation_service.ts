@@ -17,7 +17,7 @@ import { CampaignActionRefused } from '#services/domain_errors'
 export const INVITED_SELF_MESSAGE =
   'That is your own Twitch account: you run this campaign. Invite the streamers who play in it.'
 
-export type InvitationResult =
+type InvitationResult =
   /** The streamer uses Chorus: a pending membership waits on their dashboard. */
   | { kind: 'invited'; name: string }
   /** Never signed in: the invitation waits for their first sign-in. */

@@ -10,7 +10,7 @@ import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 
 /** How long a grant lets the GM run polls on the streamer's channel. */
-export const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
+const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
 
 /**
  * The streamer's 12-hour poll authorization for one campaign.

@@ -16,7 +16,7 @@ import {
   type StreamerHealthStatus,
 } from '#services/tokens/health_check_service'
 
-export interface ReadinessRow {
+interface ReadinessRow {
   /** The channel's one state (docs/architecture.md, "A channel's state"). */
   state: ChannelState
   displayName: string

@@ -11,7 +11,7 @@ export const CHAT_MESSAGE_LIMIT = 500
 
 const SEPARATOR = ' · '
 
-export interface ChatQuestion {
+interface ChatQuestion {
   title: string
   choices: string[]
   durationSeconds: number
@@ -32,7 +32,7 @@ export function announcementMessages(question: ChatQuestion): string[] {
   return packMessages(parts)
 }
 
-export interface ChatResultLine {
+interface ChatResultLine {
   title: string
   votes: number
 }

@@ -13,12 +13,12 @@ import { parseChatVote } from '#services/chat_votes/vote_parser'
  * Per channel: `chorus:chat-vote:live:<broadcaster id>` → the vote it is
  * taking now, so an incoming chat message finds its vote in one read.
  */
-export interface ChatVoteRef {
+interface ChatVoteRef {
   runId: number
   channelId: number
 }
 
-export interface ChatMessage {
+interface ChatMessage {
   broadcasterId: string
   chatterId: string
   text: string
@@ -28,7 +28,7 @@ export interface ChatMessage {
   sourceBroadcasterId?: string | null
 }
 
-export type ChatVoteOutcome =
+type ChatVoteOutcome =
   | { counted: true; vote: ChatVoteRef; choice: number }
   | {
       counted: false

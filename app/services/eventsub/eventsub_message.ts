@@ -19,7 +19,7 @@ export interface EventSubEnvelope {
 }
 
 /** The subscription part of every message body. */
-export interface EventSubWireSubscription {
+interface EventSubWireSubscription {
   id: string
   type: string
   version: string

@@ -18,7 +18,7 @@ import {
 import { TwitchError } from '#services/twitch/twitch_errors'
 import { errorMessage } from '#services/error_message'
 
-export interface ReconcileReport {
+interface ReconcileReport {
   kept: number
   created: number
   deleted: number

@@ -3,7 +3,7 @@ import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import { Clock } from '#services/clock'
 
-export interface StoredSubscription {
+interface StoredSubscription {
   id: string
   type: string
   version: string
@@ -12,7 +12,7 @@ export interface StoredSubscription {
 }
 
 /** The poll event types a channel needs enabled to be live by event. */
-export const POLL_RESULT_TYPES = ['channel.poll.progress', 'channel.poll.end'] as const
+const POLL_RESULT_TYPES = ['channel.poll.progress', 'channel.poll.end'] as const
 
 /**
  * Chorus's copy of its EventSub subscriptions (`eventsub_subscriptions`),

@@ -11,7 +11,7 @@ import {
 } from '#services/notifications/notification_service'
 
 /** How long before a poll authorization ends the streamer is told. */
-export const EXPIRY_NOTICE_LEAD_MINUTES = 30
+const EXPIRY_NOTICE_LEAD_MINUTES = 30
 
 interface ExpiringAuthorization {
   membership_id: number

@@ -5,7 +5,7 @@ import { AuthorizationExpiryNotifier } from '#services/notifications/authorizati
 import { errorMessage } from '#services/error_message'
 
 /** The "authorization ends in 30 minutes" check runs every minute. */
-export const AUTHORIZATION_EXPIRY_EXPRESSION = '* * * * *'
+const AUTHORIZATION_EXPIRY_EXPRESSION = '* * * * *'
 
 /**
  * Runs the AuthorizationExpiryNotifier every minute in the web process

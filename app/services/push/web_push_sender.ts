@@ -9,7 +9,7 @@ import { PushEndpointGuard } from '#services/push/push_endpoint_guard'
 import { PushEndpointRefused } from '#services/domain_errors'
 
 /** What a push carries; the service worker (public/sw.js) reads these fields. */
-export interface PushMessage {
+interface PushMessage {
   id: number | null
   type: string
   title: string
@@ -18,14 +18,14 @@ export interface PushMessage {
 }
 
 /** The part of a stored subscription a send needs. */
-export interface PushTarget {
+interface PushTarget {
   id: number
   endpoint: string
   p256dh: string
   auth: string
 }
 
-export interface PushOptions {
+interface PushOptions {
   urgency: 'normal' | 'high'
   ttlSeconds?: number
 }

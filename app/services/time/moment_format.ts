@@ -7,10 +7,10 @@ import { DateTime } from 'luxon'
  * rewrites it in the same shape in the reader's own time zone
  * ("Tue 1 Dec, 03:39 GMT+9"). See docs/architecture.md, "Dates".
  */
-export const MOMENT_LOCALE = 'en-GB'
+const MOMENT_LOCALE = 'en-GB'
 const SERVER_FORMAT = "ccc d LLL, HH:mm 'UTC'"
 
-export interface MomentView {
+interface MomentView {
   /** ISO 8601 in UTC, for `datetime` and the browser script. */
   iso: string
   /** What the page shows before the script runs (and without it). */

@@ -23,7 +23,7 @@ import type { RefreshOutcome, RefreshTrigger } from '#services/tokens/refresh_ou
  */
 export type StreamerHealthStatus = 'ready' | 'refreshed' | 'needs_reconnect' | 'not_authorized'
 
-export interface StreamerHealth {
+interface StreamerHealth {
   streamerId: number
   streamer: Streamer
   status: StreamerHealthStatus
@@ -41,7 +41,7 @@ export interface MemberHealth extends StreamerHealth {
   membership: CampaignMembership
 }
 
-export interface HealthCheckOptions<Health extends StreamerHealth = StreamerHealth> {
+interface HealthCheckOptions<Health extends StreamerHealth = StreamerHealth> {
   trigger?: Extract<RefreshTrigger, 'health_check' | 'validation'>
   concurrency?: number
   /**

@@ -18,13 +18,13 @@ import { reportBackgroundFailure } from '#services/availability/background_failu
 import { errorMessage } from '#services/error_message'
 
 /** The retry sweep looks every minute. */
-export const RETRY_SWEEP_EXPRESSION = '* * * * *'
+const RETRY_SWEEP_EXPRESSION = '* * * * *'
 
 /**
  * The hourly validation, at minute 45: away from the refresh ticks
  * (:00 and :30), so it does not validate tokens a cycle is renewing.
  */
-export const HOURLY_VALIDATION_EXPRESSION = '45 * * * *'
+const HOURLY_VALIDATION_EXPRESSION = '45 * * * *'
 
 /** How long a tick's claim lives: far longer than any clock skew between instances. */
 const TICK_CLAIM_TTL = { cycle: '30m', sweep: '5m', validation: '30m' } as const
@@ -34,7 +34,7 @@ const STOP_GRACE_MS = 15_000
 
 type JobKind = keyof typeof TICK_CLAIM_TTL
 
-export interface ValidationSummary {
+interface ValidationSummary {
   total: number
   ready: number
   refreshed: number

@@ -15,7 +15,7 @@ export interface TwitchEventSubSubscription {
   createdAt: string
 }
 
-export interface CreateSubscriptionInput {
+interface CreateSubscriptionInput {
   type: string
   version: string
   condition: Record<string, string>
