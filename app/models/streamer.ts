@@ -5,6 +5,7 @@ import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import CampaignMembership, { whereAuthorizationActive } from '#models/campaign_membership'
 import { StreamerSchema } from '#database/schema'
+import { decryptToken, isLegacyCiphertext } from '#services/tokens/legacy_tokens'
 
 export type BroadcasterType = '' | 'affiliate' | 'partner'
 
@@ -72,7 +73,7 @@ export default class Streamer extends StreamerSchema {
     if (!this.#plainTokens.has(value)) {
       // The current access and refresh tokens, plus the pair before a refresh.
       if (this.#plainTokens.size >= 4) this.#plainTokens.clear()
-      this.#plainTokens.set(value, decrypt(value))
+      this.#plainTokens.set(value, decryptToken(value))
     }
     return this.#plainTokens.get(value)!
   }
@@ -85,20 +86,13 @@ export default class Streamer extends StreamerSchema {
     this.accessTokenEncrypted = encryption.encrypt(tokens.accessToken)
     if (tokens.refreshToken) {
       this.refreshTokenEncrypted = encryption.encrypt(tokens.refreshToken)
+    } else if (isLegacyCiphertext(this.refreshTokenEncrypted)) {
+      // The refresh token kept leaves the previous format too.
+      this.refreshTokenEncrypted = encryption.encrypt(this.refreshToken!)
     }
   }
 
   isTokenExpired(now: DateTime) {
     return !this.tokenExpiresAt || this.tokenExpiresAt <= now
   }
-}
-
-/**
- * Tokens stored before the move to AdonisJS 7 are in the previous format,
- * which the default driver refuses (null): those are read with the `legacy`
- * driver. The next refresh rewrites them in the current format.
- */
-function decrypt(value: string | null): string | null {
-  if (!value) return null
-  return encryption.decrypt<string>(value) ?? encryption.use('legacy').decrypt<string>(value)
 }
