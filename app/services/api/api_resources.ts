@@ -27,7 +27,8 @@ export function meResource(user: User, streamer: Streamer | null, overlayUrl: st
 
 /**
  * A campaign from CampaignService.ownedBy, with its counts as the dashboard
- * says them: `authorized` are the members a poll launched now would reach.
+ * says them. The API calls the ready channels (those a poll launched now
+ * would reach) `authorized`: a field name the API keeps for its clients.
  */
 export function campaignResource(campaign: Campaign) {
   const counts = CampaignService.counts(campaign)

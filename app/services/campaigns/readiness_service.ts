@@ -12,9 +12,9 @@ import {
   type ChannelState,
 } from '#services/campaigns/channel_state'
 import {
-  HealthCheckService,
+  CheckAndRefreshService,
   type StreamerHealthStatus,
-} from '#services/tokens/health_check_service'
+} from '#services/tokens/check_and_refresh_service'
 
 interface ReadinessRow {
   /** The channel's one state (docs/architecture.md, "A channel's state"). */
@@ -60,7 +60,7 @@ export const HEALTH_LABELS: Record<StreamerHealthStatus, string> = {
 @inject()
 export class ReadinessService {
   constructor(
-    private healthCheck: HealthCheckService,
+    private healthCheck: CheckAndRefreshService,
     private channelStates: ChannelStateService
   ) {}
 

@@ -15,7 +15,10 @@ import {
   TwitchTransientError,
   TwitchUnauthorizedError,
 } from '#services/twitch/twitch_errors'
-import { HealthCheckService, type MemberHealth } from '#services/tokens/health_check_service'
+import {
+  CheckAndRefreshService,
+  type MemberHealth,
+} from '#services/tokens/check_and_refresh_service'
 import {
   StreamerTokenRunner,
   StreamerTokenUnavailableError,
@@ -78,7 +81,7 @@ export class PollLaunchService {
   constructor(
     private clock: Clock,
     private settings: PollSettings,
-    private healthCheck: HealthCheckService,
+    private healthCheck: CheckAndRefreshService,
     private runner: StreamerTokenRunner,
     private helix: TwitchHelixClient,
     private poller: PollResultsPoller,

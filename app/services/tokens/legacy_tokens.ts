@@ -56,12 +56,12 @@ export class LegacyTokenReencryption {
         for (const column of TOKEN_COLUMNS) {
           const ciphertext = stored[column]
           if (!ciphertext || !isLegacyCiphertext(ciphertext)) continue
-          const updated: number = await db
+          const updated = await db
             .from('streamers')
             .where('id', streamer.id)
             .where(column, ciphertext)
-            .update({ [column]: encryption.encrypt(decryptToken(ciphertext)!) })
-          report.rewritten += updated
+            .update({ [column]: encryption.encrypt(decryptToken(ciphertext)!) }, ['id'])
+          report.rewritten += updated.length
         }
       }
     }

@@ -6,9 +6,9 @@ import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
 import { NotificationService } from '#services/notifications/notification_service'
 import {
-  HealthCheckService,
+  CheckAndRefreshService,
   type StreamerHealthStatus,
-} from '#services/tokens/health_check_service'
+} from '#services/tokens/check_and_refresh_service'
 import { REFRESH_CRON_EXPRESSIONS } from '#services/tokens/refresh_schedule'
 import { RefreshCycle } from '#services/tokens/refresh_cycle'
 import { RefreshSelection } from '#services/tokens/refresh_selection'
@@ -68,7 +68,7 @@ export class TokenRefreshScheduler {
     private settings: TokenRefreshSettings,
     private selection: RefreshSelection,
     private cycle: RefreshCycle,
-    private healthCheck: HealthCheckService
+    private healthCheck: CheckAndRefreshService
   ) {}
 
   get isRunning() {

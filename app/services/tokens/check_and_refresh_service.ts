@@ -54,13 +54,14 @@ interface HealthCheckOptions<Health extends StreamerHealth = StreamerHealth> {
 }
 
 /**
- * The token health of streamers before a poll launch, on the readiness page
- * and in the hourly validation (docs/token-policy.md). Expiry-aware: a due
- * or expired token is refreshed without asking Twitch first; any other one
- * is checked with `/validate`, and a 401 leads to a refresh under the policy.
+ * Checks streamers' tokens and refreshes those that need it: before a poll
+ * launch, on the readiness page ("Check now") and in the hourly validation
+ * (docs/token-policy.md). Expiry-aware: a due or expired token is refreshed
+ * without asking Twitch first; any other one is checked with `/validate`,
+ * and a 401 leads to a refresh under the policy.
  */
 @inject()
-export class HealthCheckService {
+export class CheckAndRefreshService {
   constructor(
     private clock: Clock,
     private settings: TokenRefreshSettings,
