@@ -54,18 +54,14 @@ for (const target of TARGETS) {
     scores.push(`${target.file}: not in this tree, skipped`)
     continue
   }
-  const run = spawnSync(
-    'npx',
-    ['stryker', 'run', 'stryker.config.mjs', '--mutate', target.file],
-    {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        MUTATION_SUITE: target.suite,
-        MUTATION_TESTS: target.tests.join(' --files='),
-      },
-    }
-  )
+  const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', '--mutate', target.file], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      MUTATION_SUITE: target.suite,
+      MUTATION_TESTS: target.tests.join(' --files='),
+    },
+  })
   if (run.status !== 0) {
     scores.push(`${target.file}: Stryker failed (exit ${run.status})`)
     missed = true
