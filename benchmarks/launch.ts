@@ -44,7 +44,7 @@ const { app, emulator } = await startBenchApp({
 })
 
 const { default: Streamer } = await import('#models/streamer')
-const { HealthCheckService } = await import('#services/tokens/health_check_service')
+const { CheckAndRefreshService } = await import('#services/tokens/check_and_refresh_service')
 const { StreamerTokenRunner } = await import('#services/tokens/streamer_token_runner')
 const { TwitchHelixClient } = await import('#services/twitch/twitch_helix_client')
 const { PollLaunchService } = await import('#services/polls/poll_launch_service')
@@ -67,7 +67,7 @@ async function helixCounts() {
  * (median of 5, each on its own channel, each poll ended afterwards).
  */
 async function oneRoundTrip(streamers: InstanceType<typeof Streamer>[]) {
-  const health = await app.container.make(HealthCheckService)
+  const health = await app.container.make(CheckAndRefreshService)
   const runner = await app.container.make(StreamerTokenRunner)
   const helix = new TwitchHelixClient()
   const samples: number[] = []

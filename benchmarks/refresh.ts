@@ -90,7 +90,7 @@ async function measure(n: number, concurrency: number): Promise<Result> {
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
   const report = await cycle.run(selection.withActiveAuthorization(), {
-    trigger: 'manual',
+    trigger: 'command',
     concurrency,
   })
   const wallMs = performance.now() - started

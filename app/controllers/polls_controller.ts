@@ -5,13 +5,9 @@ import { inject } from '@adonisjs/core'
 import PollRun from '#models/poll_run'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { findManagedCampaign } from '#policies/campaign_policy'
-import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { refusalsGoTo } from '#exceptions/domain_error_renderer'
 import { PreparedPollService } from '#services/polls/prepared_poll_service'
-import {
-  PollLaunchInterruptedError,
-  PollLaunchRefusedError,
-  PollLaunchService,
-} from '#services/polls/poll_launch_service'
+import { PollLaunchService } from '#services/polls/poll_launch_service'
 import {
   launchPollValidator,
   movePollValidator,
@@ -95,29 +91,17 @@ export default class PollsController {
    * Launches the poll on every ready channel, then opens its live page. A
    * second submit of the same form opens the first launch.
    */
-  async launch({ auth, params, request, response, session }: HttpContext) {
+  async launch(ctx: HttpContext) {
+    const { auth, params, request, response, session } = ctx
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const poll = await this.polls.find(campaign, params.pollId)
     const { idempotency_key: key, voting_mode: votingMode } =
       await request.validateUsing(launchPollValidator)
 
-    let result
-    try {
-      result = await this.launcher.launch(campaign, poll, user, key, votingMode ?? 'auto')
-    } catch (error) {
-      if (error instanceof PollLaunchInterruptedError) {
-        throw new CampaignActionException(error.message, {
-          redirectTo: urlFor('polls.index', { id: campaign.id }),
-        })
-      }
-      if (!(error instanceof PollLaunchRefusedError)) throw error
-      throw new CampaignActionException(error.message, {
-        redirectTo: error.liveRun
-          ? urlFor('pollRuns.show', { id: campaign.id, runId: error.liveRun.id })
-          : urlFor('polls.index', { id: campaign.id }),
-      })
-    }
+    // A launch refused because a poll is live opens that poll instead.
+    refusalsGoTo(ctx, urlFor('polls.index', { id: campaign.id }))
+    const result = await this.launcher.launch(campaign, poll, user, key, votingMode ?? 'auto')
 
     const { run } = result
     if (result.created) {

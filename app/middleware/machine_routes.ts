@@ -14,7 +14,7 @@ type MiddlewareModule = Promise<{ default: new (...args: any[]) => Middleware }>
  * raw body, a signature covers its exact bytes), no session, no cookies, no
  * CSRF, no auth.
  */
-export function isMachineRoute(ctx: HttpContext) {
+function isMachineRoute(ctx: HttpContext) {
   return ctx.route?.pattern.startsWith('/webhooks/') ?? false
 }
 
@@ -25,7 +25,7 @@ export function isMachineRoute(ctx: HttpContext) {
  * session for every cookieless call) and the pages' signed-in user — but
  * keeps the body parser, the NUL guard and auth.
  */
-export function isApiRoute(ctx: HttpContext) {
+function isApiRoute(ctx: HttpContext) {
   return ctx.route?.pattern.startsWith('/api/') ?? false
 }
 

@@ -13,7 +13,7 @@ export const CHAT_MESSAGE_LIMIT = 500
 
 const SEPARATOR = ' · '
 
-export interface ChatQuestion {
+interface ChatQuestion {
   title: string
   choices: string[]
   durationSeconds: number
@@ -34,7 +34,7 @@ export function announcementMessages(i18n: I18n, question: ChatQuestion): string
   return packMessages(parts)
 }
 
-export interface ChatResultLine {
+interface ChatResultLine {
   title: string
   votes: number
 }

@@ -8,7 +8,7 @@ import { CAMPAIGN_NOTIFICATION_TYPES } from '#services/campaigns/campaign_notifi
  * A kind of notification a user can choose to receive as web push or not.
  * Every notification is stored in-app whatever the user chose.
  */
-export interface NotificationCategory {
+interface NotificationCategory {
   key: string
   label: string
   description: string
@@ -85,7 +85,7 @@ export function categoryOfType(type: string): NotificationCategory | undefined {
   return CATEGORY_BY_TYPE.get(type)
 }
 
-export type PushChoices = Record<string, boolean>
+type PushChoices = Record<string, boolean>
 
 /**
  * Reads and writes each user's push choices (`notification_preferences`).

@@ -15,9 +15,8 @@ export type RefreshTrigger =
   | 'validation'
   | 'helix_401'
   | 'helix_call'
-  | 'manual'
 
-export type RefreshFailureKind = 'permanent' | 'transient'
+type RefreshFailureKind = 'permanent' | 'transient'
 
 interface OutcomeBase {
   /** The streamer as it is now (re-read under the lock when one was taken). */
@@ -26,13 +25,13 @@ interface OutcomeBase {
   reason: string
 }
 
-export interface RefreshedOutcome extends OutcomeBase {
+interface RefreshedOutcome extends OutcomeBase {
   status: 'refreshed'
   /** Another caller refreshed it while this one waited: no second call to Twitch. */
   concurrent: boolean
 }
 
-export interface SkippedOutcome extends OutcomeBase {
+interface SkippedOutcome extends OutcomeBase {
   status: 'skipped'
   /** Dry run: the refresh that would have happened. */
   wouldRefresh: boolean

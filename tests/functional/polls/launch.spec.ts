@@ -268,7 +268,8 @@ test.group('Polls: launch', (group) => {
     response.assertHeader('location', `/campaigns/${campaign.id}/runs/${live.id}`)
     response.assertFlashMessage(
       'error',
-      '"First" is still running in this campaign: end it before launching another poll.'
+      `"First" (run ${live.id}) is still running in this campaign: end it before launching ` +
+        'another poll.'
     )
     assert.lengthOf(await PollRun.query().where('campaign_id', campaign.id), 1)
     assert.equal(helixCount('polls.create'), 2)

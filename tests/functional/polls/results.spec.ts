@@ -26,6 +26,7 @@ import {
   usePollSettings,
   waitUntil,
 } from '#tests/helpers/polls'
+import { buildInjected } from '#providers/injected_singleton'
 
 const THREE = [SEEDED.aria, SEEDED.bram, SEEDED.cass]
 
@@ -134,7 +135,7 @@ test.group('Polls: live results', (group) => {
 
     // That instance dies (its lock expires or is released): the watcher takes over.
     await elsewhere.release()
-    const watcher = await app.container.make(PollRunWatcher)
+    const watcher = await buildInjected(app.container, PollRunWatcher)
     await watcher.sweep()
     assert.isTrue(here.isPolling(run.id))
   })
@@ -292,7 +293,7 @@ test.group('Polls: live results', (group) => {
       channelPointsPerVote: null,
     })
 
-    const watcher = await app.container.make(PollRunWatcher)
+    const watcher = await buildInjected(app.container, PollRunWatcher)
     await watcher.sweep()
     const notYet = await PollRun.findOrFail(stuck.id)
     assert.equal(notYet.status, 'launching')

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
-import NotificationPreference from '#models/notification_preference'
+import db from '@adonisjs/lucid/services/db'
 import { UserFactory } from '#database/factories/user_factory'
 import { StreamerFactory } from '#database/factories/streamer_factory'
 import { CampaignFactory } from '#database/factories/campaign_factory'
@@ -93,14 +93,14 @@ test.group('Notification settings page', (group) => {
       .loginAs(me)
       .withCsrfToken()
 
-    const mine = await NotificationPreference.query().where('user_id', me.id)
+    const mine = await db.from('notification_preferences').where('user_id', me.id)
     assert.lengthOf(mine, NOTIFICATION_CATEGORIES.length)
     assert.deepEqual(
-      mine.filter((row) => row.pushEnabled).map((row) => row.category),
+      mine.filter((row) => row.push_enabled).map((row) => row.category),
       ['invitation_received']
     )
-    const theirs = await NotificationPreference.query().where('user_id', other.id)
-    assert.isTrue(theirs.every((row) => !row.pushEnabled))
+    const theirs = await db.from('notification_preferences').where('user_id', other.id)
+    assert.isTrue(theirs.every((row) => !row.push_enabled))
   })
 
   test('a GM who streams no campaign is offered only what can reach them; their other choices are kept', async ({
@@ -144,7 +144,7 @@ test.group('Notification settings page', (group) => {
 
     const user = await UserFactory.create()
     await client.post('/notifications/preferences').form({}).loginAs(user).redirects(0)
-    assert.lengthOf(await NotificationPreference.all(), 0)
+    assert.lengthOf(await db.from('notification_preferences'), 0)
   })
 
   test('the service worker and the control script are served as JavaScript', async ({
