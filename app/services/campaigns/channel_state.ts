@@ -519,7 +519,7 @@ export class ChannelStateService {
 
   /** An invitation to a login that has never signed in. */
   ofInvitation(invitation: Pick<CampaignInvitation, 'broadcasterType'>): ChannelState {
-    return invitationState(invitation)
+    return invitationState(invitation, this.#options())
   }
 
   /** The streamer's own Twitch connection (their dashboard). */
