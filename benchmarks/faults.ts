@@ -108,7 +108,7 @@ function scenarioLine(result: FaultResult, fiveXxToTwitch: number) {
       : `taken over in ${(result.takeoverMs / 1000).toFixed(1)} s`
   return `${takeover}, ${result.votesLost} lost, ${result.pollsLeftRunning} left running, ${fiveXxToTwitch} × 5xx`
 }
-printReport('Fault benchmark (two instances, one killed mid-work)', [
+printReport('Fault benchmark (instances killed mid-work, chat delivery lost)', [
   ['fault scenarios run', `${finished.length} of ${results.length}`],
   ...results.flatMap(({ name, result, error, fiveXx: own }): [string, string][] => [
     [`  ${name}`, result ? scenarioLine(result, own) : `FAILED: ${error}`],
