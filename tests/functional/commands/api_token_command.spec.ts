@@ -55,7 +55,8 @@ test.group('Command: api:token', (group) => {
       .filter((line) => line !== '')
       .at(-1)!
     assert.match(token, /^chorus_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
-    ;(await apiCall(client, 'get', '/api/v1/me', token)).assertStatus(200)
+    const me = await apiCall(client, 'get', '/api/v1/me', token)
+    me.assertStatus(200)
   })
 
   test('an unknown login fails with a clear message and exit code 1, and makes nothing', async ({
