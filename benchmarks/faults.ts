@@ -5,9 +5,10 @@
 |
 | Plays every fault scenario of benchmarks/faults/scenarios (one file each,
 | exporting `scenario`: add a file to add a scenario) against real
-| processes: the emulator, and two web instances on one database and Redis,
-| one of which is killed (SIGKILL by pid) in the middle of its work; the
-| other must finish the run. Short leases and watch intervals keep each
+| processes: the emulator, and web instances on one database and Redis —
+| two, one of which is killed (SIGKILL by pid) in the middle of its work
+| while the other must finish the run; or one whose Twitch stops
+| delivering a chat silently. Short leases and watch intervals keep each
 | scenario to seconds. Prints:
 |
 | - fault scenarios run;
@@ -21,12 +22,11 @@
 | (BENCH_FAULTS_REDIS_DB, default 11). Exit code 1 when a target is missed.
 */
 import 'reflect-metadata'
-import { readdir } from 'node:fs/promises'
 import { startBenchApp } from './bench_app.js'
 import { startWebInstance } from './bench_instance.js'
 import { printReport } from './bench_report.js'
-import type { FaultResult, FaultScenario, InstancePair } from './faults/fault_kit.js'
-import { TAKEOVER_TARGET_MS } from './faults/fault_kit.js'
+import type { FaultResult, InstancePair } from './faults/fault_kit.js'
+import { loadScenarios, TAKEOVER_TARGET_MS } from './faults/fault_kit.js'
 import { unusedPort } from '#tests/helpers/ports'
 
 /** Leases and intervals of both instances: a dead owner is replaced in seconds. */
@@ -57,16 +57,6 @@ async function startInstances(): Promise<InstancePair> {
     dying: dying as InstancePair['dying'],
     survivor: survivor as InstancePair['survivor'],
   }
-}
-
-async function loadScenarios(): Promise<FaultScenario[]> {
-  const folder = new URL('./faults/scenarios/', import.meta.url)
-  const entries = await readdir(folder)
-  const files = entries.filter((file) => file.endsWith('.ts')).sort()
-  const modules = await Promise.all(
-    files.map((file) => import(new URL(file, folder).href) as Promise<{ scenario: FaultScenario }>)
-  )
-  return modules.map((module) => module.scenario)
 }
 
 /** Webhook answers of 500 or more the emulator recorded since its last reset. */
@@ -105,18 +95,24 @@ const sum = (pick: (result: FaultResult) => number) =>
 const votesLost = sum((result) => result.votesLost)
 const pollsLeft = sum((result) => result.pollsLeftRunning)
 const runsLeft = sum((result) => result.runsLeftOpen)
-const slowest = Math.max(0, ...finished.map((result) => result.takeoverMs))
+const slowest = Math.max(0, ...finished.map((result) => result.takeoverMs ?? 0))
 const fiveXx = results.reduce((total, entry) => total + entry.fiveXx, 0)
 const failed = results.filter((entry) => entry.result === null)
 
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED')
-printReport('Fault benchmark (two instances, one killed mid-work)', [
+
+function scenarioLine(result: FaultResult, fiveXxToTwitch: number) {
+  const takeover =
+    result.takeoverMs === null
+      ? 'no takeover'
+      : `taken over in ${(result.takeoverMs / 1000).toFixed(1)} s`
+  return `${takeover}, ${result.votesLost} lost, ${result.pollsLeftRunning} left running, ${fiveXxToTwitch} × 5xx`
+}
+printReport('Fault benchmark (instances killed mid-work, chat delivery lost)', [
   ['fault scenarios run', `${finished.length} of ${results.length}`],
-  ...results.map(({ name, result, error }): [string, string] => [
-    `  ${name}`,
-    result
-      ? `taken over in ${(result.takeoverMs / 1000).toFixed(1)} s, ${result.votesLost} lost, ${result.pollsLeftRunning} left running`
-      : `FAILED: ${error}`,
+  ...results.flatMap(({ name, result, error, fiveXx: own }): [string, string][] => [
+    [`  ${name}`, result ? scenarioLine(result, own) : `FAILED: ${error}`],
+    ...(result?.figures ?? []).map(([label, value]): [string, string] => [`    ${label}`, value]),
   ]),
   ['votes lost (target 0)', `${votesLost} ${verdict(votesLost === 0)}`],
   ['polls left running on Twitch (target 0)', `${pollsLeft} ${verdict(pollsLeft === 0)}`],

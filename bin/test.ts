@@ -14,6 +14,7 @@ import 'reflect-metadata'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
 import { configure, processCLIArgs, run } from '@japa/runner'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import { armExitGuard } from '#tests/helpers/exit_guard'
 
 const APP_ROOT = new URL('../', import.meta.url)
 
@@ -54,6 +55,8 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     try {
       await run()
     } finally {
+      // Whatever a test left open, the run ends: the guard names it and exits.
+      armExitGuard(30_000)
       // Close Redis, PostgreSQL and the rest so the process exits on its own.
       await app.terminate()
     }

@@ -3,6 +3,14 @@ import app from '@adonisjs/core/services/app'
 import { defineConfig, targets } from '@adonisjs/core/logger'
 
 /**
+ * A console command's own output is its stdout (`node ace api:token` prints
+ * the token alone on the last line, for scripts): the app's log lines, which
+ * pino writes from a worker thread whenever it gets to them, go to stderr
+ * there, so a boot warning can never land after the command's last line.
+ */
+const logDestination = app.getEnvironment() === 'console' ? 2 : 1
+
+/**
  * Tokens never reach a log line: besides never passing them to the logger,
  * pino's redaction blanks the usual token keys should one slip into an object.
  */
@@ -27,8 +35,8 @@ const loggerConfig = defineConfig({
       },
       transport: {
         targets: targets()
-          .pushIf(!app.inProduction, targets.pretty())
-          .pushIf(app.inProduction, targets.file({ destination: 1 }))
+          .pushIf(!app.inProduction, targets.pretty({ destination: logDestination }))
+          .pushIf(app.inProduction, targets.file({ destination: logDestination }))
           .toArray(),
       },
     },

@@ -47,6 +47,8 @@ const twitchConfig = {
     secret: env.get('TWITCH_EVENTSUB_SECRET', ''),
     callbackUrl: env.get('TWITCH_EVENTSUB_CALLBACK_URL') || `${appUrl}/webhooks/twitch/eventsub`,
     websocketUrl: env.get('TWITCH_EVENTSUB_WS_URL') || 'wss://eventsub.wss.twitch.tv/ws',
+    /** Over a conduit: how often each instance asks Twitch whether its own shard is enabled. */
+    shardCheckMs: env.get('TWITCH_EVENTSUB_SHARD_CHECK_MS', 30_000),
   },
 }
 

@@ -89,6 +89,14 @@ export function registerControlRoutes(router: Router, state: EmulatorState): voi
     )
     .add(
       'POST',
+      '/_emulator/users/:id/fail-chat-sends',
+      control((ctx) => {
+        state.failChatSends(ctx.params.id, readFault(bodyOf(ctx)))
+        return ok({ fault: state.chatSendFaults.peek(ctx.params.id) ?? null })
+      })
+    )
+    .add(
+      'POST',
       '/_emulator/users/:id/latency',
       control((ctx) => {
         const body = bodyOf(ctx)

@@ -1,6 +1,7 @@
 import { failsAutomod } from './automod.js'
 import { missingScope } from './helix_gate.js'
 import type { HelixCaller } from './helix_gate.js'
+import { helixFaultReply } from './fault_replies.js'
 import { helixError, jsonReply } from './replies.js'
 import type { Reply } from './replies.js'
 import type { RequestContext } from './request_context.js'
@@ -92,6 +93,10 @@ export function sendChatMessage(
     return senderProblem
   }
   ctx.userId = senderId
+  const fault = state.chatSendFaults.take(broadcasterId)
+  if (fault) {
+    return helixFaultReply(fault, state.now())
+  }
   if ([...message].length > MAX_CHAT_MESSAGE_LENGTH) {
     return helixError(
       422,

@@ -87,6 +87,8 @@ export class EmulatorState {
   readonly polls: PollStore
   readonly refreshFaults = new FaultBook()
   readonly helixFaults = new FaultBook()
+  /** Faults of Send Chat Message into a channel (by broadcaster id), whatever the token. */
+  readonly chatSendFaults = new FaultBook()
   readonly rateLimiter: RateLimiter
   readonly statsRecorder = new StatsRecorder()
   readonly eventsub: EventSubBroker
@@ -243,6 +245,19 @@ export class EmulatorState {
 
   clearHelixFault(userId: string): void {
     this.helixFaults.clear(userId)
+  }
+
+  /**
+   * `null` clears. Send Chat Message into this channel answers with the fault
+   * (`timeout`: never answers) and posts nothing, with a user or an app token.
+   */
+  failChatSends(broadcasterId: string, fault: FaultInput | null): void {
+    this.users.require(broadcasterId)
+    if (fault === null) {
+      this.chatSendFaults.clear(broadcasterId)
+    } else {
+      this.chatSendFaults.arm(broadcasterId, fault)
+    }
   }
 
   /** Latency added to every /oauth2 and /helix answer. */
@@ -497,6 +512,7 @@ export class EmulatorState {
     this.chat.reset()
     this.refreshFaults.clearAll()
     this.helixFaults.clearAll()
+    this.chatSendFaults.clearAll()
     this.statsRecorder.reset()
     this.#settings = this.#initialSettings()
     this.rateLimiter.setLimit(this.#settings.rateLimit)

@@ -82,6 +82,8 @@ export default await Env.create(new URL('../', import.meta.url), {
     }
     return value
   },
+  /** How often a conduit instance asks Twitch whether its shard is still enabled (ms). */
+  TWITCH_EVENTSUB_SHARD_CHECK_MS: Env.schema.number.optional(),
 
   /*
   | Web push

@@ -26,6 +26,8 @@ export type PollChannelReason =
   | 'twitch_unreachable'
   /** Its chat already runs another campaign's vote: two would share the same messages. */
   | 'chat_busy'
+  /** A chat channel whose question was never posted (its launching instance died, too late to ask). */
+  | 'not_asked'
 
 /**
  * A campaign member's channel in one run: its Twitch poll and votes, or the

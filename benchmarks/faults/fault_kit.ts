@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ApplicationService } from '@adonisjs/core/types'
 import type { BenchEmulator, BenchTokens } from '../bench_emulator.js'
@@ -27,17 +28,37 @@ export interface FaultResult {
   pollsLeftRunning: number
   /** Runs left `launching` or `ending`. */
   runsLeftOpen: number
-  /** From the kill until the survivor had finished the run, in ms. */
-  takeoverMs: number
+  /** From the kill until the survivor had finished the run, in ms (null: nothing was killed). */
+  takeoverMs: number | null
+  /** What else the scenario measured, printed under its line. */
+  figures?: [string, string][]
 }
 
 /**
  * One fault, played against real processes. Each scenario is a file in
  * benchmarks/faults/scenarios exporting `scenario`; the runner plays them all.
+ * The runner counts the 5xx answered to Twitch during each one.
  */
 export interface FaultScenario {
   name: string
   run(context: FaultContext): Promise<FaultResult>
+}
+
+/** Every scenario of benchmarks/faults/scenarios, in file name order. */
+export async function loadScenarios(): Promise<FaultScenario[]> {
+  const folder = new URL('./scenarios/', import.meta.url)
+  const entries = await readdir(folder)
+  const files = entries.filter((file) => file.endsWith('.ts')).sort()
+  const modules = await Promise.all(
+    files.map((file) => import(new URL(file, folder).href) as Promise<{ scenario?: FaultScenario }>)
+  )
+  return modules.map((module, index) => {
+    const { scenario } = module
+    if (!scenario || typeof scenario.name !== 'string' || typeof scenario.run !== 'function') {
+      throw new Error(`${files[index]} does not export a fault scenario ({ name, run })`)
+    }
+    return scenario
+  })
 }
 
 /** The longest a surviving instance may take to finish a run (docs/live-results.md). */

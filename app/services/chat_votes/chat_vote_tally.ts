@@ -119,12 +119,15 @@ export class ChatVoteTally {
       closesAt + POINTER_GRACE_MS,
       'NX'
     )
-    if (claimed !== 'OK') {
-      return (await redis.get(liveKey(broadcasterId))) === voteKey(vote)
+    if (claimed !== 'OK' && (await redis.get(liveKey(broadcasterId))) !== voteKey(vote)) {
+      return false
     }
+    // Opening the same vote again (another instance carrying on a launch)
+    // keeps what is there: a close time already moved earlier stays.
     await redis
       .multi()
-      .hset(keys.meta, { choices: String(choices), closes_at: String(closesAt) })
+      .hsetnx(keys.meta, 'choices', String(choices))
+      .hsetnx(keys.meta, 'closes_at', String(closesAt))
       .pexpireat(keys.meta, closesAt + RETAIN_SECONDS * 1000)
       .exec()
     return true

@@ -13,6 +13,8 @@ import { errorMessage } from '#services/error_message'
 import { audienceLocalesOf } from '#services/i18n/audience_locales'
 import { DEFAULT_LOCALE } from '#services/i18n/locales'
 import { translator } from '#services/i18n/translator'
+import { POLL_LIMITS } from '#validators/poll'
+import { NOT_ASKED_IN_TIME } from '#services/chat_votes/not_asked'
 
 /** Chat posts at once across a run's channels. */
 const POST_CONCURRENCY = 8
@@ -40,14 +42,14 @@ export class RunChatVotes {
    * not take part: its viewers were never asked, so its vote is closed and
    * the channel is listed as left out with the reason. One write for all.
    */
-  async open(run: PollRun, channels: PollChannel[]) {
+  async open(run: PollRun, channels: PollChannel[], secondsLeft = run.durationSeconds) {
     const chat = channels.filter(isChatChannel)
     if (chat.length === 0 || !run.endsAt) return
     const closesAt = run.endsAt.toMillis()
     const question = {
       title: run.title,
       choices: run.choices,
-      durationSeconds: run.durationSeconds,
+      durationSeconds: secondsLeft,
     }
     const messagesIn = await messagesByAudience(chat, (i18n) =>
       announcementMessages(i18n, question)
@@ -75,6 +77,28 @@ export class RunChatVotes {
       }
     })
     await this.store.saveChatOpenings(run.id, chat)
+  }
+
+  /**
+   * The questions the launching instance did not get to post (it died after
+   * recording the launch): called by the instance that took the run over,
+   * holding the run's lease. Posted now, saying the time that is left; when
+   * less than a poll's shortest duration is left, the channels are left out
+   * instead (`not_asked`): their viewers would have no time to answer.
+   */
+  async openLate(run: PollRun, channels: PollChannel[]) {
+    const unasked = channels.filter(
+      (channel) => isChatChannel(channel) && channel.chatAnnouncedAt === null
+    )
+    if (unasked.length === 0 || !run.endsAt) return
+    const secondsLeft = Math.floor((run.endsAt.toMillis() - this.clock.now().toMillis()) / 1000)
+    if (secondsLeft >= POLL_LIMITS.durationMin) return this.open(run, unasked, secondsLeft)
+    const at = this.clock.now().toMillis()
+    for (const channel of unasked) {
+      await this.tally.close({ runId: run.id, channelId: channel.id }, channel.twitchUserId, at)
+      leaveOut(channel, 'not_asked', NOT_ASKED_IN_TIME)
+    }
+    await this.store.saveChatOpenings(run.id, unasked)
   }
 
   /**

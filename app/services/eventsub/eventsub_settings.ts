@@ -93,6 +93,14 @@ export class EventSubSettings {
   shardHeartbeatMs = 3_000
   shardClaimTtlMs = 10_000
 
+  /**
+   * How often an instance asks Twitch (Get Conduit Shards, one request)
+   * whether its own shard is enabled: Twitch may disable it while the
+   * session lives, and a lone instance hears no `conduit.shard.disabled`
+   * (it goes to another shard). A disabled shard gets its session back.
+   */
+  shardCheckMs = twitchConfig.eventsub.shardCheckMs
+
   /** Waits before reconnecting after a session is lost (the last repeats). */
   reconnectDelaysMs: readonly number[] = [0, 1_000, 2_000, 5_000]
 

@@ -121,6 +121,19 @@ export class PollLaunchService {
     // While this instance works on the launch it holds the run's lease: if
     // it dies, another instance undoes the launch (docs/live-results.md).
     const lease = await this.leases.take(run.id)
+    try {
+      await this.#launch(campaign, run)
+      // The lease is kept until the chat questions are posted: if this
+      // instance dies before, the one that takes the lease posts them.
+      if (run.status === 'running') return await this.#start(run)
+      return { run, created: true }
+    } finally {
+      await lease?.release()
+    }
+  }
+
+  /** Creates the polls and records the run; an interruption is undone. */
+  async #launch(campaign: Campaign, run: PollRun) {
     const plans: LaunchedChannel[] = []
     try {
       await this.#createPolls(campaign, run, plans)
@@ -145,21 +158,20 @@ export class PollLaunchService {
         )
       }
       throw new PollLaunchInterruptedError(run, false)
-    } finally {
-      await lease?.release()
     }
+  }
 
-    if (run.status === 'running') {
-      // The question goes to the chat channels once their rows exist.
-      const loaded = await this.store.load(run.id)
-      if (loaded) await this.chatCounts.open(run, loaded.channels)
-      if (loaded && !loaded.channels.some((channel) => channel.outcome === 'created')) {
-        await this.#nobodyAsked(run)
-        return { run, created: true }
-      }
-      await this.poller.start(run.id)
-      await this.notifier.started(run)
+  /** A recorded run: the chat questions posted, the results poller started. */
+  async #start(run: PollRun): Promise<LaunchResult> {
+    // The question goes to the chat channels once their rows exist.
+    const loaded = await this.store.load(run.id)
+    if (loaded) await this.chatCounts.open(run, loaded.channels)
+    if (loaded && !loaded.channels.some((channel) => channel.outcome === 'created')) {
+      await this.#nobodyAsked(run)
+      return { run, created: true }
     }
+    await this.poller.start(run.id)
+    await this.notifier.started(run)
     return { run, created: true }
   }
 

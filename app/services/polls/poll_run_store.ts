@@ -14,6 +14,7 @@ import type { TwitchPoll, TwitchPollStatus } from '#services/twitch/twitch_helix
 import { Clock } from '#services/clock'
 import { combineVotes } from '#services/polls/poll_snapshot'
 import { PollNotifier } from '#services/polls/poll_notifier'
+import { NOT_ASKED_IN_TIME } from '#services/chat_votes/not_asked'
 
 /** One member's channel as a launch leaves it: its Twitch poll, or why it has none. */
 export interface LaunchedChannel {
@@ -224,6 +225,22 @@ export class PollRunStore {
     return rows.map((row) => ({ id: row.id, twitchUserId: row.twitch_user_id }))
   }
 
+  /**
+   * Which of these runs have a chat channel taking part whose question was
+   * never posted (the launching instance died first): one query for all.
+   */
+  async withUnaskedChat(runIds: number[]): Promise<Set<number>> {
+    if (runIds.length === 0) return new Set()
+    const rows: { poll_run_id: number }[] = await db
+      .from('poll_channels')
+      .whereIn('poll_run_id', runIds)
+      .where('voting', 'chat')
+      .where('outcome', 'created')
+      .whereNull('chat_announced_at')
+      .distinct('poll_run_id')
+    return new Set(rows.map((row) => row.poll_run_id))
+  }
+
   /** Which of these Twitch poll ids a run has recorded. */
   async recordedPollIds(pollIds: string[]): Promise<Set<string>> {
     if (pollIds.length === 0) return new Set()
@@ -292,6 +309,7 @@ export class PollRunStore {
   ): Promise<PollRun | null> {
     const ended = await this.#whileIn(runId, from, async (run, trx) => {
       await saveDirty(channels, trx, this.clock.now().toJSDate())
+      await settleChat(runId, trx, this.clock.now().toJSDate())
       // Events may have written counts since `channels` was read: the totals
       // come from the rows as stored, and the caller's models catch up.
       const stored = await PollChannel.query({ client: trx }).where('poll_run_id', runId)
@@ -384,6 +402,28 @@ export class PollRunStore {
   }
 }
 
+/**
+ * What the end settles on the chat channels: a chat vote is over, so a mark
+ * "interrupted" (Twitch stopped delivering its chat) no longer applies; a
+ * chat channel whose question was never posted (no vote reached it: its
+ * launching instance died first) is listed with the channels left out.
+ */
+async function settleChat(runId: number, trx: TransactionClientContract, now: Date) {
+  await trx
+    .from('poll_channels')
+    .where('poll_run_id', runId)
+    .whereNotNull('chat_interrupted_at')
+    .update({ chat_interrupted_at: null, updated_at: now })
+  await trx
+    .from('poll_channels')
+    .where('poll_run_id', runId)
+    .where('voting', 'chat')
+    .where('outcome', 'created')
+    .whereNull('chat_announced_at')
+    .where('total_votes', 0)
+    .update({ outcome: 'failed', reason: 'not_asked', error: NOT_ASKED_IN_TIME, updated_at: now })
+}
+
 /** The counts and statuses of `stored` copied onto the matching models. */
 function adoptCounts(channels: PollChannel[], stored: PollChannel[]) {
   const byId = new Map(stored.map((channel) => [channel.id, channel]))
@@ -397,6 +437,10 @@ function adoptCounts(channels: PollChannel[], stored: PollChannel[]) {
       twitchStatus: row.twitchStatus,
       resultsVia: row.resultsVia,
       lastReadAt: row.lastReadAt,
+      outcome: row.outcome,
+      reason: row.reason,
+      error: row.error,
+      chatInterruptedAt: row.chatInterruptedAt,
     })
     channel.$hydrateOriginals()
   }

@@ -7,6 +7,8 @@ import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { RunOwnerLeases } from '#services/polls/run_owner_leases'
 import { LaunchCompensation } from '#services/polls/launch_compensation'
+import { PollRunStore } from '#services/polls/poll_run_store'
+import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { errorMessage } from '#services/error_message'
 import { reportBackgroundFailure } from '#services/availability/background_failure'
 
@@ -17,7 +19,8 @@ import { reportBackgroundFailure } from '#services/availability/background_failu
  * and finishes the runs whose owner died half-way: a `launching` or
  * `ending` run whose lease (`RunOwnerLeases`) nobody renews any more. A
  * launch is undone (`LaunchCompensation`), an end is carried on by
- * `PollRunCloser`, exactly as its owner would have.
+ * `PollRunCloser`, exactly as its owner would have; a running run whose
+ * launcher died before posting its chat questions has them posted.
  */
 @inject()
 export class PollRunWatcher {
@@ -30,7 +33,9 @@ export class PollRunWatcher {
     private poller: PollResultsPoller,
     private closer: PollRunCloser,
     private leases: RunOwnerLeases,
-    private compensation: LaunchCompensation
+    private compensation: LaunchCompensation,
+    private store: PollRunStore,
+    private chatVotes: RunChatVotes
   ) {}
 
   start() {
@@ -70,12 +75,35 @@ export class PollRunWatcher {
     // takes its lease right after.
     const settled = this.clock.now().minus({ milliseconds: this.settings.ownerGraceMs })
     const runs = await PollRun.query().whereIn('status', ['launching', 'running', 'ending'])
+    const unasked = await this.store.withUnaskedChat(
+      runs.filter((run) => run.status === 'running').map((run) => run.id)
+    )
     for (const run of runs) {
       if (run.status === 'running') {
+        if (unasked.has(run.id)) await this.#askLate(run.id)
         await this.poller.start(run.id)
       } else if (run.updatedAt <= settled && !this.closer.isRetrying(run.id)) {
         await this.#takeOver(run)
       }
+    }
+  }
+
+  /**
+   * A running run with chat questions never posted: the launching instance
+   * holds the lease until it has posted them, so a free lease means it died
+   * first. The lease makes one instance post them, once; the rows are read
+   * again under it (the launcher may have just finished).
+   */
+  async #askLate(runId: number) {
+    const lease = await this.leases.take(runId)
+    if (!lease) return
+    try {
+      const loaded = await this.store.load(runId)
+      if (!loaded || loaded.run.status !== 'running') return
+      await this.chatVotes.openLate(loaded.run, loaded.channels)
+      logger.warn({ runId }, '[Polls] posted chat questions left by a launch whose owner stopped')
+    } finally {
+      await lease.release()
     }
   }
 

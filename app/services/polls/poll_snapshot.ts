@@ -10,6 +10,7 @@ export const REASON_LABELS: Record<PollChannelReason, string> = {
   twitch_refused: 'Twitch refused',
   twitch_unreachable: 'Twitch unreachable',
   chat_busy: 'Chat vote already open',
+  not_asked: 'Question not posted',
 }
 
 export const RESULTS_VIA_LABELS: Record<PollChannel['resultsVia'], string> = {

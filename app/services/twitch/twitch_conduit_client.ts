@@ -22,7 +22,11 @@ interface ConduitsBody {
 interface ShardsBody {
   data?: { id: string; status: string }[]
   errors?: TwitchShardError[]
+  pagination?: { cursor?: string }
 }
+
+/** Pages of Get Conduit Shards read at most when looking for one shard. */
+const SHARD_PAGES = 5
 
 /**
  * Twitch's Conduits API (`{TWITCH_HELIX_URL}/eventsub/conduits`), always
@@ -84,6 +88,29 @@ export class TwitchConduitClient {
     if (error) return error
     if (!body?.data?.some((shard) => shard.id === shardId)) {
       return { id: shardId, message: 'Twitch did not list the shard as updated', code: 'unknown' }
+    }
+    return null
+  }
+
+  /**
+   * A shard's status as Twitch lists it (`enabled`, or why it is not), or
+   * null when not listed. Get Conduit Shards, a few pages at most.
+   */
+  async shardStatus(conduitId: string, shardId: string): Promise<string | null> {
+    let cursor: string | undefined
+    for (let page = 0; page < SHARD_PAGES; page++) {
+      const query = new URLSearchParams({ conduit_id: conduitId })
+      if (cursor) query.set('after', cursor)
+      const { body } = await this.#call<ShardsBody>(
+        'GET',
+        `/shards?${query}`,
+        undefined,
+        'read the conduit shards'
+      )
+      const shard = body?.data?.find((candidate) => candidate.id === shardId)
+      if (shard) return shard.status
+      cursor = body?.pagination?.cursor
+      if (!cursor) return null
     }
     return null
   }

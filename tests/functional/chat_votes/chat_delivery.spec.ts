@@ -153,6 +153,45 @@ test.group('Chat voting: delivery stops mid-vote', (group) => {
     }
   })
 
+  test('the end settles an interruption: an ended run no longer says "chat votes interrupted"', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await mixedCampaign()
+    const token = await apiTokenOf(gm)
+    const launched = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
+    launched.assertStatus(302)
+    const run = await campaignRun(campaign)
+
+    // Twitch drops Pat's chat silently, and holds the new subscription's
+    // challenge: the run is still interrupted when the GM ends it.
+    const lost = chatSubscriptionOf(SEEDED.pat.id)!
+    twitchEmulator.state.revokeSubscription(lost.id, 'notification_failures_exceeded', {
+      notify: false,
+    })
+    twitchEmulator.state.setDeliveryFaults({ verificationDelayMs: 5000 })
+    const watch = await app.container.make(ChatSubscriptionWatch)
+    await watch.check()
+    const during = await patAsShown(client, gm, campaign, run.id, token)
+    assert.isTrue(during.onPage.votingInterrupted)
+    assert.isTrue(during.inApi.voting_interrupted)
+
+    const ended = await apiCall(client, 'post', `/api/v1/runs/${run.id}/end`, token)
+    ended.assertStatus(200)
+    const pat = ended
+      .body()
+      .channels.find(
+        (channel: { twitch_login: string }) => channel.twitch_login === SEEDED.pat.login
+      )
+    assert.isFalse(pat.voting_interrupted)
+    const after = await patAsShown(client, gm, campaign, run.id, token)
+    assert.isFalse(after.onPage.votingInterrupted)
+    assert.equal(after.onPage.votingLabel, 'chat vote')
+    assert.isFalse(after.inApi.voting_interrupted)
+    const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
+    assert.notInclude(page.text(), 'chat votes interrupted')
+  })
+
   test('a launch asks Twitch, not only its table: a chat subscription Twitch dropped silently is made again first', async ({
     client,
     assert,

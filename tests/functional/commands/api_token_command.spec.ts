@@ -34,6 +34,31 @@ test.group('Command: api:token', (group) => {
     assert.isNull(row.expires_at)
   })
 
+  test('boot warnings of the app go to stderr: nothing the logger writes can follow the token', async ({
+    client,
+    assert,
+  }) => {
+    await connectedStreamer(SEEDED.dorian)
+
+    // Without VAPID keys the push provider warns at boot, from pino's worker
+    // thread, whenever it gets to it: on stdout it could land after the token.
+    const run = await runAce(['api:token', 'dorian_dm'], {
+      VAPID_PUBLIC_KEY: '',
+      VAPID_PRIVATE_KEY: '',
+      LOG_LEVEL: 'info',
+    })
+
+    assert.equal(run.code, 0, run.stderr)
+    assert.notInclude(run.stdout, 'VAPID keys are not set')
+    assert.include(run.stderr, 'VAPID keys are not set')
+    const token = outputLines(run.stdout)
+      .filter((line) => line !== '')
+      .at(-1)!
+    assert.match(token, /^chorus_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    const me = await apiCall(client, 'get', '/api/v1/me', token)
+    me.assertStatus(200)
+  })
+
   test('an unknown login fails with a clear message and exit code 1, and makes nothing', async ({
     assert,
   }) => {

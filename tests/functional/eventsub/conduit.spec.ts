@@ -30,12 +30,13 @@ import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 const KEEPALIVE_MS = 10_000
 
 /** A web instance receiving Twitch's events over the conduit: no secret, no callback. */
-function conduitInstance(): Promise<WebInstance> {
+function conduitInstance(overrides: Record<string, string> = {}): Promise<WebInstance> {
   return bootWebInstance({
     LOG_LEVEL: 'debug',
     TWITCH_EVENTSUB_TRANSPORT: 'conduit',
     TWITCH_EVENTSUB_SECRET: '',
     TWITCH_EVENTSUB_WS_URL: twitchEmulator.websocketUrl,
+    ...overrides,
   })
 }
 
@@ -83,6 +84,39 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
   pollTestSetup(group)
   eventsubTestSetup(group, { transport: 'conduit', secret: '' })
   chatVoteSetup(group)
+
+  test('a lone instance whose shard Twitch disables while its session lives puts the session back by itself', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await campaignWithChannels([SEEDED.aria])
+    const instance = await conduitInstance({ TWITCH_EVENTSUB_SHARD_CHECK_MS: '1000' })
+    try {
+      await waitUntil(() => shardsReady(1), 20_000)
+      const current = conduit()
+      const [sessionId] = current.shards.map((shard) => shard.sessionId!)
+      // No other shard: the conduit.shard.disabled event reaches nobody.
+      twitchEmulator.state.eventsub.disableShard(
+        current,
+        current.shards[0],
+        'websocket_network_error'
+      )
+      assert.isFalse(shardsReady(1))
+
+      await waitUntil(() => shardsReady(1), 15_000)
+      assert.equal(conduit().shards[0].sessionId, sessionId, 'the same session, put back')
+      await waitUntil(() => instance.output().includes('our session is back on its shard'), 5_000)
+
+      // Events reach the instance again.
+      await waitUntil(() => subscribedOnConduit(5), 20_000)
+      const run = await launchRun(client, gm, campaign, await preparedPoll(campaign))
+      const pollId = channelOf(run, SEEDED.aria).twitchPollId!
+      twitchEmulator.state.castVotes(pollId, 0, 2)
+      await waitUntil(() => storedVotesMatch(run.id, [SEEDED.aria]), 10_000)
+    } finally {
+      await instance.stop()
+    }
+  })
 
   test('a boot makes the conduit, its shard and subscriptions; votes arrive by event through reconnects; a revocation deactivates', async ({
     client,

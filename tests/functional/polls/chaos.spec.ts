@@ -10,7 +10,7 @@ import { connectedStreamer } from '#tests/helpers/campaigns'
 import { campaignWithChannels, pollTestSetup, SEEDED, waitUntil } from '#tests/helpers/polls'
 import { unusedPort } from '#tests/helpers/ports'
 import { clearEventSubKeys, EVENTSUB_SECRET } from '#tests/helpers/eventsub'
-import { chatVoteSetup, mixedCampaign } from '#tests/helpers/chat_votes'
+import { chatTexts, chatVoteSetup, mixedCampaign } from '#tests/helpers/chat_votes'
 
 /**
  * Instances die mid-work (SIGKILL by pid) and another one finishes their
@@ -218,6 +218,68 @@ test.group('Chaos: an instance dies mid-work, another finishes its runs', (group
         stored.votes
       )
       assert.deepEqual(run.totals, [4, 2])
+      await nothingLeftRunning(assert, [SEEDED.aria.id, SEEDED.bram.id])
+    } finally {
+      await dying.kill()
+      await survivor.stop()
+    }
+  })
+  test('killed after recording a launch, before posting its chat question: the other instance posts it, once', async ({
+    assert,
+  }) => {
+    const { gm, campaign } = await mixedCampaign()
+    const token = await apiTokenOf(gm)
+    const survivorPort = await unusedPort()
+    const events = {
+      ...FAST,
+      TWITCH_EVENTSUB_SECRET: EVENTSUB_SECRET,
+      TWITCH_EVENTSUB_CALLBACK_URL: `http://127.0.0.1:${survivorPort}/webhooks/twitch/eventsub`,
+    }
+    const [dying, survivor] = await Promise.all([
+      bootWebInstance(events),
+      bootWebInstance({ ...events, PORT: String(survivorPort) }),
+    ])
+    const questionsInChat = () =>
+      chatTexts(SEEDED.pat.id).filter((text) => text.includes(QUESTION.title)).length
+    try {
+      // Twitch holds the question to Pat's chat: the launch is recorded, the
+      // question not posted, when the launching instance dies.
+      twitchEmulator.state.failChatSends(SEEDED.pat.id, { status: 'timeout', times: 1 })
+      const sends = () => twitchEmulator.state.stats().counts['chat.send'] ?? 0
+      const before = sends()
+      void launchOn(dying, campaign.id, token).catch(() => {})
+      await waitUntil(() => sends() > before, 20_000)
+      await dying.kill()
+      const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+      assert.equal(run.status, 'running')
+      assert.equal(questionsInChat(), 0)
+
+      await waitUntil(async () => {
+        const pat = await PollChannel.query()
+          .where('poll_run_id', run.id)
+          .where('twitch_user_id', SEEDED.pat.id)
+          .firstOrFail()
+        return pat.chatAnnouncedAt !== null
+      }, TAKEOVER_MS)
+      assert.equal(questionsInChat(), 1)
+      const pat = await PollChannel.query()
+        .where('poll_run_id', run.id)
+        .where('twitch_user_id', SEEDED.pat.id)
+        .firstOrFail()
+      assert.equal(pat.outcome, 'created')
+
+      // The audience was asked: its votes count.
+      twitchEmulator.state.postViewerMessage({
+        broadcasterId: SEEDED.pat.id,
+        chatterLogin: 'viewer_a',
+        text: '2',
+      })
+      await twitchEmulator.state.eventsub.idle()
+      const end = await endOn(survivor, run.id, token)
+      assert.equal(end.status, 200)
+      const stored = await PollChannel.findOrFail(pat.id)
+      assert.deepEqual(stored.votes, [0, 1])
+      assert.equal(questionsInChat(), 2, 'the question once, then the result')
       await nothingLeftRunning(assert, [SEEDED.aria.id, SEEDED.bram.id])
     } finally {
       await dying.kill()

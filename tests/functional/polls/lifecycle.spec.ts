@@ -285,6 +285,91 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     assert.isNull(await redis.get(`chorus:chat-vote:live:${SEEDED.pat.id}`))
   })
 
+  test('a chat question its launching instance never posted is posted by one of two watchers, once, saying the time left', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await mixedCampaign()
+    const launch = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
+    launch.assertStatus(302)
+    const run = await campaignRun(campaign)
+    const pat = channelOf(run, SEEDED.pat)
+    // The instance recorded the launch and died before posting Pat's question.
+    await db.from('poll_channels').where('id', pat.id).update({ chat_announced_at: null })
+    const asked = () => chatTexts(SEEDED.pat.id).filter((text) => text.includes(run.title)).length
+    const before = asked()
+    clock.advance({ seconds: 30 })
+
+    const watchers = await Promise.all([
+      app.container.make(PollRunWatcher),
+      app.container.make(PollRunWatcher),
+    ])
+    await Promise.all(watchers.map((watcher) => watcher.sweep()))
+    await Promise.all(watchers.map((watcher) => watcher.sweep()))
+
+    assert.equal(asked(), before + 1)
+    assert.isTrue(chatTexts(SEEDED.pat.id).some((text) => text.includes('90 s to vote')))
+    const row = await PollChannel.findOrFail(pat.id)
+    assert.equal(row.outcome, 'created')
+    assert.isNotNull(row.chatAnnouncedAt)
+    say('viewer_a', '3')
+    await settle()
+    const counted = await PollChannel.findOrFail(pat.id)
+    assert.deepEqual(counted.votes, [0, 0, 1])
+  })
+
+  test('too late to ask a chat channel its launching instance never asked: left out, saying why', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await mixedCampaign()
+    const launch = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
+    launch.assertStatus(302)
+    const run = await campaignRun(campaign)
+    const pat = channelOf(run, SEEDED.pat)
+    await db.from('poll_channels').where('id', pat.id).update({ chat_announced_at: null })
+    const asked = () => chatTexts(SEEDED.pat.id).filter((text) => text.includes(run.title)).length
+    const before = asked()
+    clock.advance({ seconds: run.durationSeconds - 10 })
+
+    const watcher = await app.container.make(PollRunWatcher)
+    await watcher.sweep()
+
+    assert.equal(asked(), before)
+    const row = await PollChannel.findOrFail(pat.id)
+    assert.equal(row.outcome, 'failed')
+    assert.equal(row.reason, 'not_asked')
+    // Its vote is closed: a late message counts nowhere.
+    say('viewer_a', '1')
+    await settle()
+    const closed = await PollChannel.findOrFail(pat.id)
+    assert.deepEqual(closed.votes, [0, 0, 0])
+    const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
+    const leftOut = page.body().leftOut.find((c: { login: string }) => c.login === SEEDED.pat.login)
+    assert.match(leftOut.reasonText, /^Question not posted: .*too little time was left/)
+  })
+
+  test('a run that ends with a chat channel never asked lists it with the channels left out', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await mixedCampaign()
+    const launch = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
+    launch.assertStatus(302)
+    const run = await campaignRun(campaign)
+    const pat = channelOf(run, SEEDED.pat)
+    await db.from('poll_channels').where('id', pat.id).update({ chat_announced_at: null })
+
+    const ended = await endNowRequest(client, gm, campaign, run)
+    ended.assertStatus(302)
+
+    const row = await PollChannel.findOrFail(pat.id)
+    assert.equal(row.outcome, 'failed')
+    assert.equal(row.reason, 'not_asked')
+    const stored = await PollRun.findOrFail(run.id)
+    assert.equal(stored.status, 'terminated')
+  })
+
   test('End now ends the Twitch polls of channels live by event, and the live totals include chat channels', async ({
     client,
     assert,

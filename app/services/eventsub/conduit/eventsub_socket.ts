@@ -193,6 +193,7 @@ export class EventSubSocket {
     )
     const delay = reconnectDelay(this.settings.reconnectDelaysMs, this.#attempt++)
     this.#retry = setTimeout(() => this.start(), delay)
+    this.#retry.unref()
   }
 
   /** Any frame proves the session alive; silence past the keepalive ends it. */

@@ -27,6 +27,8 @@ export class ShardKeeper {
   #sessionId: string | null = null
   #timer: NodeJS.Timeout | null = null
   #beat: Promise<void> | null = null
+  /** Heartbeats since Twitch was last asked about our shard. */
+  #beatsSinceCheck = 0
 
   constructor(
     private settings: EventSubSettings,
@@ -167,6 +169,31 @@ export class ShardKeeper {
       )
     }
     await this.#rebalance(conduitId, shardId)
+    await this.#checkShard()
+  }
+
+  /**
+   * Every `shardCheckMs` (counted in heartbeats), one Get Conduit Shards:
+   * a shard Twitch disabled while our session lives gets the session back.
+   * Nobody else would notice on a lone instance: `conduit.shard.disabled`
+   * goes to another enabled shard, and there is none.
+   */
+  async #checkShard() {
+    const every = Math.max(
+      1,
+      Math.round(this.settings.shardCheckMs / this.settings.shardHeartbeatMs)
+    )
+    if (++this.#beatsSinceCheck < every) return
+    this.#beatsSinceCheck = 0
+    const conduitId = this.#conduitId
+    const shardId = this.#shardId
+    const session = this.#sessionId
+    if (conduitId === null || shardId === null || session === null) return
+    const status = await this.client.shardStatus(conduitId, String(shardId))
+    if (status === 'enabled' || this.#sessionId !== session || this.#shardId !== shardId) return
+    logger.warn({ shardId, status }, '[EventSub] our shard is not enabled on Twitch')
+    await this.#putSession(conduitId, shardId, session)
+    logger.info({ shardId }, '[EventSub] our session is back on its shard')
   }
 
   async #rebalance(conduitId: string, shardId: number) {
