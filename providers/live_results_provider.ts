@@ -3,7 +3,8 @@ import type { ApplicationService } from '@adonisjs/core/types'
 /**
  * The shared state of live results, one instance per process (container
  * singletons): the results loops of this process and what Twitch said of
- * each channel's Helix bucket, the ends of runs it retries, the pushes of results after events, and the EventSub
+ * each channel's Helix bucket, the ends of runs it retries, the pushes of results after events,
+ * the launch work it runs after answering, and the EventSub
  * registry with the handlers and subscription sources of each feature
  * (docs/eventsub.md). A feature that listens to more Twitch events
  * registers its handler (one per subscription type) and its source here.
@@ -18,7 +19,9 @@ export default class LiveResultsProvider {
     const { HelixRateBook } = await import('#services/polls/helix_rate_book')
     const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
     const { EndRetries } = await import('#services/polls/end_retries')
+    const { LaunchWork } = await import('#services/polls/launch_work')
     this.app.container.singleton(EndRetries, () => new EndRetries())
+    this.app.container.singleton(LaunchWork, () => new LaunchWork())
     this.app.container.singleton(EventSubRegistry, () => new EventSubRegistry())
     this.app.container.singleton(EventSubBackground, () => new EventSubBackground())
     this.app.container.singleton(ResultsPush, () => new ResultsPush())
@@ -64,6 +67,9 @@ export default class LiveResultsProvider {
   }
 
   async shutdown() {
+    // Launches this process answered first finish (or are undone) before it goes.
+    const { LaunchWork } = await import('#services/polls/launch_work')
+    await (await this.app.container.make(LaunchWork)).settle()
     const { ResultsPush } = await import('#services/polls/results_push')
     const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
     const background = await this.app.container.make(EventSubBackground)

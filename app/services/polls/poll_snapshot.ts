@@ -84,9 +84,23 @@ export interface RunSnapshot {
   /** Channels left out, with their reason. */
   leftOut: ChannelSnapshot[]
   live: boolean
+  /**
+   * While the run is launching: the channels Twitch has not answered for
+   * yet ("asking Twitch…" on the GM's page). Empty once launched.
+   */
+  asking: AskingChannel[]
   /** Server time, so the page's countdown does not depend on the device's clock. */
   serverNow: string
 }
+
+/** A member's channel whose launch is still under way. */
+export interface AskingChannel {
+  login: string
+  displayName: string
+}
+
+/** What the GM reads on a channel still being asked during a launch. */
+export const ASKING_LABEL = 'asking Twitch…'
 
 /**
  * Votes per choice summed over channels (missing counts are zeros).
@@ -107,7 +121,12 @@ export function reasonText(channel: Pick<PollChannel, 'reason' | 'error'>) {
   return channel.error ? `${label}: ${channel.error}` : label
 }
 
-export function buildSnapshot(run: PollRun, channels: PollChannel[], now: Date): RunSnapshot {
+export function buildSnapshot(
+  run: PollRun,
+  channels: PollChannel[],
+  now: Date,
+  asking: AskingChannel[] = []
+): RunSnapshot {
   const sorted = [...channels].sort((a, b) => a.displayName.localeCompare(b.displayName))
   const withPoll = sorted.filter((channel) => channel.outcome === 'created')
   const totals = run.totals ?? combineVotes(run.choices.length, withPoll)
@@ -130,6 +149,7 @@ export function buildSnapshot(run: PollRun, channels: PollChannel[], now: Date):
       .filter((channel) => channel.outcome !== 'created')
       .map((channel) => channelSnapshot(channel, run.choices.length, run.status)),
     live: run.isLive,
+    asking: run.status === 'launching' ? asking : [],
     serverNow: now.toISOString(),
   }
 }

@@ -45,6 +45,8 @@ export interface HealthCheckOptions {
    * the slowest check.
    */
   onChecked?: (health: StreamerHealth) => Promise<void> | void
+  /** Called with every streamer about to be checked, before the first check (the launch's progress). */
+  onMembers?: (streamers: Streamer[]) => void
 }
 
 /**
@@ -78,6 +80,7 @@ export class HealthCheckService {
         .filter((membership) => membership.hasActiveAuthorization(now))
         .map((membership) => membership.streamerId)
     )
+    options.onMembers?.(memberships.map((membership) => membership.streamer))
     return this.#checkAll(
       memberships.map((membership) => membership.streamer),
       authorized,
