@@ -69,7 +69,8 @@ export default class LiveResultsProvider {
   async shutdown() {
     // Launches this process answered first finish (or are undone) before it goes.
     const { LaunchWork } = await import('#services/polls/launch_work')
-    await (await this.app.container.make(LaunchWork)).settle()
+    const launches = await this.app.container.make(LaunchWork)
+    await launches.settle()
     const { ResultsPush } = await import('#services/polls/results_push')
     const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
     const background = await this.app.container.make(EventSubBackground)

@@ -4,6 +4,7 @@ import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
 import PollRun from '#models/poll_run'
 import { PollRunStore } from '#services/polls/poll_run_store'
+import { LaunchWork } from '#services/polls/launch_work'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { CampaignActionException } from '#exceptions/campaign_action_exception'
 import { PreparedPollService } from '#services/polls/prepared_poll_service'
@@ -29,7 +30,8 @@ export default class PollsController {
   constructor(
     private polls: PreparedPollService,
     private launcher: PollLaunchService,
-    private runStore: PollRunStore
+    private runStore: PollRunStore,
+    private launches: LaunchWork
   ) {}
 
   async index({ auth, params, view }: HttpContext) {
@@ -92,19 +94,22 @@ export default class PollsController {
   }
 
   /**
-   * Launches the poll on every ready channel, then opens its live page. A
-   * second submit of the same form opens the first launch.
+   * Launches the poll on every ready channel and opens its live page as
+   * soon as the run exists: the page shows each channel "asking Twitch…"
+   * until Twitch answers, pushed live while this instance finishes the
+   * launch (docs/live-results.md). A second submit of the same form opens
+   * the first launch.
    */
-  async launch({ auth, params, request, response, session }: HttpContext) {
+  async launch({ auth, params, request, response }: HttpContext) {
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const poll = await this.polls.find(campaign, params.pollId)
     const { idempotency_key: key, voting_mode: votingMode } =
       await request.validateUsing(launchPollValidator)
 
-    let result
+    let start
     try {
-      result = await this.launcher.launch(campaign, poll, user, key, votingMode ?? 'auto')
+      start = await this.launcher.begin(campaign, poll, user, key, votingMode ?? 'auto')
     } catch (error) {
       if (error instanceof PollLaunchInterruptedError) {
         throw new CampaignActionException(error.message, {
@@ -119,25 +124,9 @@ export default class PollsController {
       })
     }
 
-    const { run } = result
-    if (result.created) {
-      await run.load('channels')
-      const launched = run.channels.filter((channel) => channel.outcome === 'created').length
-      const total = run.channels.length
-      if (launched > 0) {
-        session.flash(
-          'success',
-          `"${run.title}" is live on ${launched} of ${total} channel${total === 1 ? '' : 's'}.`
-        )
-      } else {
-        session.flash(
-          'error',
-          total === 0
-            ? 'Nobody streams this campaign yet: invite streamers first.'
-            : 'No channel could run this poll: see why for each channel below.'
-        )
-      }
-    }
+    const { run } = start
+    // The page says how the launch ends (its note), whatever the outcome.
+    if (start.created) this.launches.track(run.id, 'a launch', start.finished)
     return response.redirect().toRoute('pollRuns.show', { id: campaign.id, runId: run.id })
   }
 }

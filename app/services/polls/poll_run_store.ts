@@ -12,7 +12,7 @@ import type Streamer from '#models/streamer'
 import type { ModelAttributes } from '@adonisjs/lucid/types/model'
 import type { TwitchPoll, TwitchPollStatus } from '#services/twitch/twitch_helix_client'
 import { Clock } from '#services/clock'
-import { combineVotes } from '#services/polls/poll_snapshot'
+import { combineVotes, type AskingChannel } from '#services/polls/poll_snapshot'
 import { PollNotifier } from '#services/polls/poll_notifier'
 
 /** One member's channel as a launch leaves it: its Twitch poll, or why it has none. */
@@ -136,6 +136,24 @@ export class PollRunStore {
     )
     if (Number(result.rows[0]?.recorded ?? 0) === 0) throw new LaunchTakenOverError(run.id)
     run.$hydrateOriginals()
+  }
+
+  /**
+   * The channels a launching run is still asking Twitch about, as a page
+   * opened meanwhile shows them: every member of its campaign (the launch
+   * records them all at once, and pushes each answer as it comes).
+   */
+  async askingChannels(run: PollRun): Promise<AskingChannel[]> {
+    if (run.status !== 'launching') return []
+    const rows: { twitch_login: string; twitch_display_name: string | null }[] = await db
+      .from('campaign_memberships')
+      .join('streamers', 'streamers.id', 'campaign_memberships.streamer_id')
+      .where('campaign_memberships.campaign_id', run.campaignId)
+      .select('streamers.twitch_login', 'streamers.twitch_display_name')
+    return rows.map((row) => ({
+      login: row.twitch_login,
+      displayName: row.twitch_display_name || row.twitch_login,
+    }))
   }
 
   async load(runId: number): Promise<RunWithChannels | null> {

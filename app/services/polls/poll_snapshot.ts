@@ -89,6 +89,11 @@ export interface RunSnapshot {
    * yet ("asking Twitch…" on the GM's page). Empty once launched.
    */
   asking: AskingChannel[]
+  /**
+   * What the launch came to, for the GM's page: asking Twitch, live on how
+   * many channels, or why nothing runs. Null once the run is over.
+   */
+  launchNote: string | null
   /** Server time, so the page's countdown does not depend on the device's clock. */
   serverNow: string
 }
@@ -98,9 +103,6 @@ export interface AskingChannel {
   login: string
   displayName: string
 }
-
-/** What the GM reads on a channel still being asked during a launch. */
-export const ASKING_LABEL = 'asking Twitch…'
 
 /**
  * Votes per choice summed over channels (missing counts are zeros).
@@ -150,7 +152,36 @@ export function buildSnapshot(
       .map((channel) => channelSnapshot(channel, run.choices.length, run.status)),
     live: run.isLive,
     asking: run.status === 'launching' ? asking : [],
+    launchNote: launchNote(run, withPoll.length, sorted.length + asking.length),
     serverNow: now.toISOString(),
+  }
+}
+
+/** `count` channel(s), for people. */
+function channelsText(count: number) {
+  return `${count} channel${count === 1 ? '' : 's'}`
+}
+
+/**
+ * The launch's outcome in one sentence: `live` channels took the poll out
+ * of `total` members.
+ */
+function launchNote(run: PollRun, live: number, total: number): string | null {
+  switch (run.status) {
+    case 'launching':
+      return `Launching "${run.title}": asking Twitch on ${channelsText(total)}…`
+    case 'running':
+    case 'ending':
+      return `"${run.title}" is live on ${live} of ${channelsText(total)}.`
+    case 'failed':
+      if (run.endReason === 'interrupted') {
+        return 'The launch was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.'
+      }
+      return total === 0
+        ? 'Nobody streams this campaign yet: invite streamers first.'
+        : 'No channel could run this poll: see why for each channel below.'
+    default:
+      return null
   }
 }
 
