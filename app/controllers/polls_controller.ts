@@ -125,8 +125,14 @@ export default class PollsController {
     }
 
     const { run } = start
-    // The page says how the launch ends (its note), whatever the outcome.
-    if (start.created) this.launches.track(run.id, 'a launch', start.finished)
+    if (start.created) {
+      // The page says how the launch ends (its note); an interrupted one was
+      // undone and logged by the launch itself.
+      const finishing = start.finished.catch((error: unknown) => {
+        if (!(error instanceof PollLaunchInterruptedError)) throw error
+      })
+      this.launches.track(run.id, 'a launch', finishing)
+    }
     return response.redirect().toRoute('pollRuns.show', { id: campaign.id, runId: run.id })
   }
 }
