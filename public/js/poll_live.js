@@ -161,6 +161,7 @@ function render(run) {
     setText(row, '[data-read-error]', channel.endPendingText || channel.readError || '')
     const voting = row.querySelector('[data-voting]')
     if (voting && channel.votingLabel) {
+      voting.dataset.voting = channel.voting || ''
       voting.dataset.votingInterrupted = channel.votingInterrupted ? 'true' : 'false'
       voting.classList.toggle('badge-bad', Boolean(channel.votingInterrupted))
       setText(row, '[data-voting]', channel.votingLabel)
