@@ -33,7 +33,10 @@ test.group('Browser: a poll from launch to history', (group) => {
     await page.assertTextContains(`#poll-${poll.id}`, 'Where does the party go?')
     await launchFromPollsPage(page, poll.id)
     // The page opens at the click; its note says how the launch went once Twitch answered.
-    await page.locator('[data-launch-note]').filter({ hasText: 'is live on 2 of 2 channels' }).waitFor()
+    await page
+      .locator('[data-launch-note]')
+      .filter({ hasText: 'is live on 2 of 2 channels' })
+      .waitFor()
     await page.assertTextContains('[data-status-label]', 'Live')
 
     const run = await campaignRun(campaign)
