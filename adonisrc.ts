@@ -28,6 +28,7 @@ export default defineConfig({
     () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/ally/ally_provider'),
     () => import('@adonisjs/lock/lock_provider'),
+    // Rate limits with counters in Redis (config/limiter.ts)
     () => import('@adonisjs/limiter/limiter_provider'),
     // PostgreSQL and Redis outages: logged once, answered with 503 (docs/operations.md)
     () => import('#providers/availability_provider'),
@@ -38,26 +39,22 @@ export default defineConfig({
     // Events pushing live results, Twitch's EventSub handlers (docs/eventsub.md)
     () => import('#providers/live_results_provider'),
     () => import('#providers/eventsub_conduit_provider'),
-    // Rate limits with counters in Redis (config/limiter.ts)
-    () => import('@adonisjs/limiter/limiter_provider'),
     // Cross-origin calls to the JSON API only (config/cors.ts, docs/api.md)
     () => import('@adonisjs/cors/cors_provider'),
     // Overlays' results queue and rate limiter as singletons (docs/overlay.md)
     () => import('#providers/overlay_provider'),
     // Languages: ICU messages in resources/lang (docs/languages.md)
     () => import('@adonisjs/i18n/i18n_provider'),
+    // Token refresh scheduler and authorization-expiry notices, run by the web process
+    () => import('#providers/token_refresh_provider'),
   ],
 
   preloads: [
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/view'),
-    { file: () => import('#start/scheduler'), environment: ['web'] },
-    // Transmit routes and channel authorization; the running polls' watcher (docs/live-results.md)
+    // Transmit routes and channel authorization (docs/live-results.md)
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
-    { file: () => import('#start/polls'), environment: ['web'] },
-    // EventSub subscriptions reconciled at boot and every few minutes (docs/eventsub.md)
-    { file: () => import('#start/eventsub'), environment: ['web'] },
   ],
 
   tests: {
@@ -82,11 +79,12 @@ export default defineConfig({
   },
 
   /*
-  | Assembler hooks: generate the barrel files of controllers and the typed
-  | route registry (.adonisjs/) before serve, build and test.
+  | Assembler hooks: generate the typed route registry (.adonisjs/) before
+  | serve, build and test. Routes import their controllers lazily, so no
+  | barrel of controllers is generated.
   */
   hooks: {
-    init: [indexEntities()],
+    init: [indexEntities({ controllers: { enabled: false } })],
   },
 
   metaFiles: [

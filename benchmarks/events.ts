@@ -1,6 +1,6 @@
 /*
 |--------------------------------------------------------------------------
-| Twitch events benchmark — npm run bench:events [-- --channels=50 --seconds=10 --transport=webhook|conduit]
+| Twitch events benchmark — npm run bench:events [-- --channels=50 --seconds=10 --transport=webhook|conduit --instances=1]
 |--------------------------------------------------------------------------
 |
 | One web instance (bin/server.ts, EventSub on) behind the project's
@@ -25,6 +25,11 @@
 | reaches the GM again, and until the dead instance's shard is reassigned
 | (target <= 40 s each).
 |
+| With `--instances 2` (or more, webhooks) the deliveries go to one address,
+| a balancer that spreads them over that many instances (bench_instance.ts);
+| the same targets hold, and each instance's share is printed. A conduit
+| spreads events over instances by itself (its failover run starts a second).
+|
 | Uses its own database (BENCH_EVENTS_DB_DATABASE, default
 | chorus_bench_events, created and migrated here) and Redis database
 | (BENCH_EVENTS_REDIS_DB, default 12). Exit code 1 when a target is missed.
@@ -34,8 +39,8 @@ import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { startBenchApp } from './bench_app.js'
 import { choiceOption, numericOptions } from './bench_options.js'
-import { startWebInstance } from './bench_instance.js'
-import type { WebInstance } from './bench_instance.js'
+import { startWebInstance, startWebInstances } from './bench_instance.js'
+import type { WebInstance, WebInstances } from './bench_instance.js'
 import type { GmSubscriber } from './gm_subscriber.js'
 import { paced } from './bench_pacing.js'
 import { percentile, printReport, tallyDifference } from './bench_report.js'
@@ -57,9 +62,14 @@ const {
   channels: channelCount,
   seconds: windowSeconds,
   rate: votesPerSecond,
-} = numericOptions({ channels: 50, seconds: 10, rate: 250 })
+  instances: instanceCount,
+} = numericOptions({ channels: 50, seconds: 10, rate: 250, instances: 1 })
 const transport = choiceOption('transport', ['webhook', 'conduit'] as const, 'webhook')
 const overConduit = transport === 'conduit'
+if (overConduit && instanceCount > 1) {
+  console.error('--instances is for webhooks: over a conduit Twitch spreads events over instances')
+  process.exit(1)
+}
 
 const { app, emulator } = await startBenchApp({
   latencyMs: 0,
@@ -76,7 +86,7 @@ const { seedCampaignPoll, launchBenchPoll, stopBench } = await import('./bench_p
 const { GmSubscriber: Subscriber } = await import('./gm_subscriber.js')
 
 let exitCode = 0
-let instance: WebInstance | null = null
+let instance: WebInstances | null = null
 let joined: WebInstance | null = null
 let subscriber: GmSubscriber | null = null
 try {
@@ -85,7 +95,7 @@ try {
   const tokens = await emulator.connectUsers(channelCount, 'events')
   const seeded = await seedCampaignPoll(tokens, windowSeconds + 60)
 
-  instance = await startWebInstance()
+  instance = await startWebInstances(instanceCount)
   // Poll types per channel, the revoke, and over a conduit conduit.shard.disabled.
   const wanted = channelCount * 3 + (overConduit ? 2 : 1)
   const subscribeMs = await emulator.waitForSubscriptions(wanted)
@@ -107,6 +117,7 @@ try {
   const before = await emulator.stats()
   const cpuBefore = instance.cpuMs()
   // A WebSocket frame has no answer to time: only webhooks have this figure.
+  await instance.reset()
   const answers = overConduit ? null : await watchWebhookAnswers(emulator, 'channel.poll.progress')
 
   console.log(
@@ -140,6 +151,7 @@ try {
   const failed = (after.deliveries.failed ?? 0) - (before.deliveries.failed ?? 0)
   const unseen = watching.unseen
   const subscriberP95 = percentile(watching.latencies, 95)
+  const shares = await instance.perInstance()
 
   // Over a conduit: a second instance joins, then the first dies mid-votes.
   let failover: { deliveryMs: number | null; shardMs: number | null } | null = null
@@ -148,7 +160,7 @@ try {
     const port = await unusedPort()
     joined = await startWebInstance({ PORT: String(port), APP_URL: `http://127.0.0.1:${port}` })
     await waitForShards(emulator, 2)
-    const first = instance
+    const first = instance as WebInstance & WebInstances
     failover = await measureFailover({
       emulator,
       watching,
@@ -224,10 +236,14 @@ try {
       ]
     )
   }
-  printReport(
-    `Twitch events benchmark (${transport}, one instance, ${windowSeconds} s of votes)`,
-    rows
-  )
+  shares.forEach((share, index) => {
+    rows.push([
+      `instance ${index + 1}: deliveries, answer p95, CPU`,
+      `${share.webhooks} (${((100 * share.webhooks) / Math.max(1, delivered)).toFixed(0)}%), ${share.webhookP95Ms.toFixed(1)} ms at the balancer, ${(share.cpuMs / Math.max(1, share.webhooks)).toFixed(2)} ms per delivery`,
+    ])
+  })
+  const where = instanceCount > 1 ? `${instanceCount} instances behind one address` : 'one instance'
+  printReport(`Twitch events benchmark (${transport}, ${where}, ${windowSeconds} s of votes)`, rows)
 
   const failedOver =
     failover === null ||

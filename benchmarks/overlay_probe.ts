@@ -2,6 +2,8 @@
 | Loaded into the web instance the overlay benchmark spawns
 | (`--import=./benchmarks/overlay_probe.ts`): measures the event loop's delay
 | and answers the benchmark's questions over the IPC channel. Not part of the app.
+| The benchmark starts the instance with --expose-gc: `liveHeapMb` is the heap
+| used right after a full collection, what the instance really holds.
 */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 
@@ -14,13 +16,15 @@ const sampler = setInterval(() => {
 sampler.unref()
 
 process.on('message', (message: unknown) => {
+  // The event loop is measured from here; the peak RSS since the start.
   if (message === 'reset') {
     delay.reset()
-    peakRss = process.memoryUsage().rss
     process.send?.({ type: 'reset' })
   }
   if (message === 'stats') {
+    ;(globalThis as { gc?: () => void }).gc?.()
     process.send?.({
+      liveHeapMb: process.memoryUsage().heapUsed / 2 ** 20,
       type: 'stats',
       eventLoopP99Ms: delay.percentile(99) / 1e6,
       rssMb: process.memoryUsage().rss / 2 ** 20,

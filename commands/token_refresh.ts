@@ -1,13 +1,15 @@
 import type { DateTime } from 'luxon'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import Streamer from '#models/streamer'
+import type Streamer from '#models/streamer'
 import { NotificationService } from '#services/notifications/notification_service'
 import { RefreshCycle } from '#services/tokens/refresh_cycle'
 import { RefreshSelection, type StreamerPages } from '#services/tokens/refresh_selection'
 import { RefreshTiming } from '#services/tokens/refresh_timing'
 import { formatDuration } from '#services/tokens/token_refresh_policy'
-import { streamerLabel, type CycleReport } from '#services/tokens/refresh_outcome'
+import { printable } from '#services/twitch/printable_text'
+import { streamerIds, streamerLabel, type CycleReport } from '#services/tokens/refresh_outcome'
+import { findStreamerByReference, STREAMER_MATCH_LABELS } from '#services/tokens/streamer_reference'
 
 /** Below this many streamers the run is quick: no progress output. */
 const PROGRESS_FROM = 20
@@ -26,14 +28,21 @@ export default class TokenRefresh extends BaseCommand {
   static description =
     'Refresh the Twitch tokens of streamers with active authorization (or of one streamer)'
   static help = [
-    'Without an id: streamers with active authorization; only due tokens are refreshed.',
-    'With an id: that streamer only, whether or not it has active authorization.',
-    'Exit code 1 when any refresh failed (a deactivation included) or the input was wrong.',
+    'Without an argument: the streamers with active authorization; only due tokens are refreshed.',
+    'With an argument: that streamer only, whether or not it has active authorization. Name it by',
+    "Chorus's streamer id, its Twitch user id or its Twitch login (e.g. 12, 1002 or bram_rolls);",
+    'the output says which matched. Every listed streamer shows both of its ids.',
+    '--force refreshes every streamer in scope, due or not.',
+    '--dry-run lists what would be done (summary: "Would refresh: N"): no call to Twitch, no write.',
+    'Exit code 1 when any refresh failed (a deactivation included) or the streamer is unknown.',
   ]
 
   static options: CommandOptions = { startApp: true }
 
-  @args.string({ description: 'Id of one streamer', required: false })
+  @args.string({
+    description: "One streamer: Chorus's streamer id, a Twitch user id or a Twitch login",
+    required: false,
+  })
   declare streamerId?: string
 
   @flags.boolean({ description: 'Refresh every streamer in scope, due or not' })
@@ -75,8 +84,9 @@ export default class TokenRefresh extends BaseCommand {
   }
 
   /**
-   * One streamer by id (any state), or the streamers with active
-   * authorization. Null (after saying so) when the id matches nobody.
+   * One streamer (any state) named by either id or its login, or the
+   * streamers with active authorization. Null (after saying so) when the
+   * argument matches nobody.
    */
   async #scope(): Promise<Scope | null> {
     if (this.streamerId === undefined) {
@@ -85,13 +95,20 @@ export default class TokenRefresh extends BaseCommand {
       this.logger.log(`Streamers with active authorization: ${total}`)
       return { total, pages: () => selection.withActiveAuthorization() }
     }
-    const id = /^\d{1,9}$/.test(this.streamerId) ? Number(this.streamerId) : null
-    const streamer = id === null ? null : await Streamer.find(id)
-    if (!streamer) {
-      this.logger.error(`Streamer not found: ${this.streamerId}`)
+    const found = await findStreamerByReference(this.streamerId)
+    if (!found) {
+      this.logger.error(`Streamer not found: ${printable(this.streamerId)}`)
       return null
     }
-    this.logger.log(`Streamer #${streamer.id}:`)
+    const { streamer, matchedBy, alsoMatched } = found
+    this.logger.log(
+      `Streamer #${streamer.id}, matched by its ${STREAMER_MATCH_LABELS[matchedBy]} ${printable(this.streamerId.trim())}:`
+    )
+    if (alsoMatched) {
+      this.logger.warning(
+        `${printable(this.streamerId.trim())} is also the Twitch user id of ${streamerLabel(alsoMatched)}: pass its login to refresh that one.`
+      )
+    }
     return { total: 1, pages: () => onePage(streamer) }
   }
 
@@ -103,7 +120,9 @@ export default class TokenRefresh extends BaseCommand {
     const nextTick = timing.nextTick(now)
     for await (const page of pages) {
       for (const streamer of page) {
-        this.logger.log(`- ${streamerLabel(streamer)}${mark(timing, streamer, now, nextTick)}`)
+        this.logger.log(
+          `- ${streamerLabel(streamer)}${mark(timing, streamer, now, nextTick)} · ${streamerIds(streamer)}`
+        )
       }
     }
   }
@@ -140,6 +159,9 @@ export default class TokenRefresh extends BaseCommand {
     this.logger.log(`Success: ${report.success}`)
     this.logger.log(`Failed: ${report.failed}`)
     this.logger.log(`Skipped: ${report.skipped}`)
+    if (this.dryRun) {
+      this.logger.log(`Would refresh: ${report.wouldRefresh} (dry run: nothing was done)`)
+    }
     for (const line of report.lines) {
       this.logger.log(line)
     }

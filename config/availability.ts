@@ -22,4 +22,3 @@ const availabilityConfig = {
 }
 
 export default availabilityConfig
-export type AvailabilityConfig = typeof availabilityConfig

@@ -4,9 +4,9 @@ import { defineConfig, drivers } from '@adonisjs/core/encryption'
 /**
  * Encryption of cookies and of the Twitch tokens at rest, keyed by APP_KEY.
  * New values are written with ChaCha20-Poly1305. `legacy` reads what the
- * previous framework version wrote (tokens stored before the upgrade): each
- * refresh rewrites a streamer's tokens with the default driver, so legacy
- * ciphertext disappears on its own. See docs/operations.md, "Encryption".
+ * previous framework version wrote (tokens stored before the upgrade) until
+ * refreshes and `node ace tokens:reencrypt` have rewritten them all with the
+ * default driver. See docs/operations.md, "Encryption".
  */
 const encryptionConfig = defineConfig({
   default: 'chacha',

@@ -71,4 +71,3 @@ const pollsConfig = {
 }
 
 export default pollsConfig
-export type PollsConfig = typeof pollsConfig

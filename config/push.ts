@@ -38,4 +38,3 @@ const pushConfig = {
 }
 
 export default pushConfig
-export type PushConfig = typeof pushConfig

@@ -63,7 +63,10 @@ export default shieldConfig
 export const pageHeaders = {
   /** Other sites see where a visitor came from, never the path (ids, run numbers). */
   'Referrer-Policy': 'strict-origin-when-cross-origin',
-  /** Powerful browser features Chorus never uses, off for every page and frame. */
+  /**
+   * Powerful browser features Chorus never uses, off for every page and frame.
+   * Only features Chromium knows: an unknown one logs a warning on every page.
+   */
   'Permissions-Policy': [
     'camera=()',
     'microphone=()',
@@ -71,7 +74,6 @@ export const pageHeaders = {
     'payment=()',
     'usb=()',
     'serial=()',
-    'bluetooth=()',
     'midi=()',
     'magnetometer=()',
     'gyroscope=()',

@@ -47,4 +47,3 @@ const tokensConfig = {
 }
 
 export default tokensConfig
-export type TokensConfig = typeof tokensConfig

@@ -13,7 +13,7 @@ export interface CliSettings {
 
 export const USAGE = `Usage: node --import=@poppinss/ts-exec emulator/main.ts [options]
 
-  --port <n>            port to listen on (default $TWITCH_EMULATOR_PORT or ${DEFAULT_PORT}; 0 = any free port)
+  --port <n>            port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
   --host <addr>         address to bind (default 127.0.0.1)
   --client-id <id>      accepted OAuth client id (default $TWITCH_CLIENT_ID or ${DEMO_CLIENT.clientId})
   --client-secret <s>   its secret (default $TWITCH_CLIENT_SECRET or ${DEMO_CLIENT.clientSecret})
@@ -47,7 +47,7 @@ function delayList(raw: string | undefined): number[] | undefined {
   return parts.map((part) => integerOption('eventsub-retry-delays', part.trim(), 0) as number)
 }
 
-/** Command line first, then the environment, then the demo defaults. */
+/** Command line first, then the environment (the client only), then the demo defaults. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
   const { values } = parseArgs({
     args: argv,
@@ -70,7 +70,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
   const clientSecret =
     values['client-secret'] ?? env.TWITCH_CLIENT_SECRET ?? DEMO_CLIENT.clientSecret
   return {
-    port: integerOption('port', values.port ?? env.TWITCH_EMULATOR_PORT, 0) ?? DEFAULT_PORT,
+    port: integerOption('port', values.port, 0) ?? DEFAULT_PORT,
     host: values.host ?? '127.0.0.1',
     help: values.help ?? false,
     options: {

@@ -1,4 +1,5 @@
 import type { ApplicationService } from '@adonisjs/core/types'
+import { buildInjected } from '#providers/injected_singleton'
 
 /**
  * The shared state of live results, one instance per process (container
@@ -8,8 +9,17 @@ import type { ApplicationService } from '@adonisjs/core/types'
  * registry with the handlers and subscription sources of each feature
  * (docs/eventsub.md). A feature that listens to more Twitch events
  * registers its handler (one per subscription type) and its source here.
+ *
+ * In the web process three loops run from ready() to shutdown(): the watcher
+ * that gives each running poll a results poller and closes runs a crash left
+ * half-way (docs/live-results.md), the reconciler that keeps the EventSub
+ * subscriptions in step at boot and every few minutes (docs/eventsub.md),
+ * and the watch that checks with Twitch, while chat votes run, that their
+ * chat still arrives (docs/chat-voting.md).
  */
 export default class LiveResultsProvider {
+  #started = false
+
   constructor(protected app: ApplicationService) {}
 
   async register() {
@@ -22,11 +32,23 @@ export default class LiveResultsProvider {
     const { LaunchWork } = await import('#services/polls/launch_work')
     this.app.container.singleton(EndRetries, () => new EndRetries())
     this.app.container.singleton(LaunchWork, () => new LaunchWork())
+    const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
+    const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
+    const { ChatSubscriptionWatch } = await import('#services/chat_votes/chat_subscription_watch')
     this.app.container.singleton(EventSubRegistry, () => new EventSubRegistry())
     this.app.container.singleton(EventSubBackground, () => new EventSubBackground())
     this.app.container.singleton(ResultsPush, () => new ResultsPush())
     this.app.container.singleton(PollerLoops, () => new PollerLoops())
     this.app.container.singleton(HelixRateBook, () => new HelixRateBook())
+    this.app.container.singleton(PollRunWatcher, (resolver) =>
+      buildInjected(resolver, PollRunWatcher)
+    )
+    this.app.container.singleton(SubscriptionReconciler, (resolver) =>
+      buildInjected(resolver, SubscriptionReconciler)
+    )
+    this.app.container.singleton(ChatSubscriptionWatch, (resolver) =>
+      buildInjected(resolver, ChatSubscriptionWatch)
+    )
   }
 
   async boot() {
@@ -66,11 +88,23 @@ export default class LiveResultsProvider {
     registry.addSource(() => container.make(AppSubscriptionSource))
   }
 
+  /** Started once the app is ready, so that a warm-up boot never calls Twitch. */
+  async ready() {
+    if (this.app.getEnvironment() !== 'web') return
+    for (const loop of await this.#loops()) loop.start()
+    this.#started = true
+  }
+
   async shutdown() {
-    // Launches this process answered first finish (or are undone) before it goes.
+    // Launches this process answered first finish (or are undone) before it
+    // goes, and before the loops stop: a launch's last step starts its poller.
     const { LaunchWork } = await import('#services/polls/launch_work')
     const launches = await this.app.container.make(LaunchWork)
     await launches.settle()
+    if (this.#started) {
+      const loops = await this.#loops()
+      for (const loop of loops.reverse()) await loop.stop()
+    }
     const { ResultsPush } = await import('#services/polls/results_push')
     const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
     const background = await this.app.container.make(EventSubBackground)
@@ -81,5 +115,17 @@ export default class LiveResultsProvider {
     const { EndRetries } = await import('#services/polls/end_retries')
     const retries = await this.app.container.make(EndRetries)
     await retries.stopAll()
+  }
+
+  /** Started in this order, stopped in the reverse one. */
+  async #loops() {
+    const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
+    const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
+    const { ChatSubscriptionWatch } = await import('#services/chat_votes/chat_subscription_watch')
+    return Promise.all([
+      this.app.container.make(PollRunWatcher),
+      this.app.container.make(SubscriptionReconciler),
+      this.app.container.make(ChatSubscriptionWatch),
+    ])
   }
 }

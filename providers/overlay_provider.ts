@@ -8,16 +8,14 @@ import type { ApplicationService } from '@adonisjs/core/types'
 export default class OverlayProvider {
   constructor(protected app: ApplicationService) {}
 
-  async boot() {
+  async register() {
     const { OverlayBroadcaster } = await import('#services/overlays/overlay_broadcaster')
     this.app.container.singleton(OverlayBroadcaster, () => new OverlayBroadcaster())
   }
 
-  async ready() {
+  async shutdown() {
     const { OverlayBroadcaster } = await import('#services/overlays/overlay_broadcaster')
-    this.app.terminating(async () => {
-      const broadcaster = await this.app.container.make(OverlayBroadcaster)
-      await broadcaster.settled()
-    })
+    const broadcaster = await this.app.container.make(OverlayBroadcaster)
+    await broadcaster.settled()
   }
 }

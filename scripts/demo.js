@@ -1,9 +1,11 @@
 /*
- * npm run demo — Chorus on a fresh machine, in one command.
+ * npm run demo — Chorus on a fresh machine, in one command (docs/operations.md, "The demo").
  *
- * 1. creates .env from .env.example when missing (fresh APP_KEY) and adds VAPID keys;
- *    Twitch events come over a conduit (the server opens a WebSocket session to the
- *    emulator: no secret, no public address) unless .env says otherwise
+ * 1. creates .env from .env.example when missing; into a new or hand-made .env, generates
+ *    whatever is empty: APP_KEY, VAPID keys, an EventSub secret (used only if the transport
+ *    is switched to webhooks: the demo's Twitch events come over a conduit, the server
+ *    opening a WebSocket session to the emulator). Checks the ports: PORT (and APP_URL) for
+ *    the web server, the port of TWITCH_OAUTH_URL (and TWITCH_HELIX_URL) for the emulator.
  * 2. creates the PostgreSQL database when missing and migrates it
  * 3. starts the Twitch emulator (when TWITCH_OAUTH_URL points at this machine)
  *    with simulated viewers (votes in Twitch polls, and auto-chatters voting in
@@ -13,10 +15,8 @@
  * 4. prints the URL; Ctrl-C stops both
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { parseEnv } from 'node:util'
 import pg from 'pg'
+import { demoPorts, prepareDemoEnv } from '#services/setup/demo_env'
 
 const root = new URL('../', import.meta.url)
 const envPath = new URL('.env', root)
@@ -24,14 +24,6 @@ const TS_LOADER = ['--import=@poppinss/ts-exec']
 
 function step(message) {
   console.log(`\x1b[35m›\x1b[0m ${message}`)
-}
-
-function ensureEnvFile() {
-  if (existsSync(envPath)) return
-  copyFileSync(new URL('.env.example', root), envPath)
-  const key = randomBytes(32).toString('base64url')
-  writeFileSync(envPath, readFileSync(envPath, 'utf8').replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`))
-  step('created .env with a fresh APP_KEY')
 }
 
 function ace(...args) {
@@ -63,18 +55,6 @@ async function ensureDatabase(env) {
   }
 }
 
-/**
- * The emulator runs only when the OAuth URL points at this machine: with a
- * real Twitch application configured, the demo talks to Twitch itself.
- */
-function emulatorPort(env) {
-  // Unset means the app's default: the real Twitch.
-  if (!env.TWITCH_OAUTH_URL) return null
-  const url = new URL(env.TWITCH_OAUTH_URL)
-  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
-  return local ? Number(url.port || 80) : null
-}
-
 async function waitFor(url, timeoutMs) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
@@ -88,14 +68,19 @@ async function waitFor(url, timeoutMs) {
   return false
 }
 
-ensureEnvFile()
-ace('push:vapid')
-const env = { ...parseEnv(readFileSync(envPath, 'utf8')), ...process.env }
+const prepared = await prepareDemoEnv(envPath, new URL('.env.example', root))
+if (prepared.created) step('created .env from .env.example')
+if (prepared.added.length > 0) step(`added to .env: ${prepared.added.join(', ')}`)
+const env = prepared.env
+const { emulator: port, problems } = demoPorts(env)
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`✗ ${problem}`)
+  process.exit(1)
+}
 await ensureDatabase(env)
 ace('migration:run', '--force', '--no-schema-generate')
 
 const children = []
-const port = emulatorPort(env)
 if (port) {
   step(`starting the Twitch emulator on port ${port}`)
   children.push(

@@ -8,7 +8,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
-import { browserOnly, pageOnly } from '#middleware/machine_routes'
+import { browserOnly, browserPagesOnly, exceptStreams, pageOnly } from '#middleware/machine_routes'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
@@ -26,7 +26,8 @@ server.use([
 // Body parser, session, shield (CSRF), auth and the signed-in user, for
 // every route but those only machines call (Twitch's webhook, under
 // /webhooks/: see app/middleware/machine_routes.ts). The JSON API (/api/,
-// bearer tokens) skips the session, shield and the pages' signed-in user.
+// bearer tokens) skips the session, shield and the pages' signed-in user;
+// Transmit's event stream skips auth and the signed-in user.
 router.use([
   () => import('#middleware/service_availability_middleware'),
   pageOnly(() => import('@adonisjs/core/bodyparser_middleware')),
@@ -35,8 +36,8 @@ router.use([
   // A visitor with nothing in the session gets no session stored (docs/operations.md)
   browserOnly(() => import('#middleware/visitor_session_middleware')),
   browserOnly(() => import('@adonisjs/shield/shield_middleware')),
-  pageOnly(() => import('@adonisjs/auth/initialize_auth_middleware')),
-  browserOnly(() => import('#middleware/silent_auth_middleware')),
+  exceptStreams(() => import('@adonisjs/auth/initialize_auth_middleware')),
+  browserPagesOnly(() => import('#middleware/silent_auth_middleware')),
   // The reader's interface language: saved on the account, else Accept-Language (docs/languages.md)
   browserOnly(() => import('#middleware/detect_user_locale_middleware')),
 ])

@@ -1,10 +1,9 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import Streamer from '#models/streamer'
-import {
-  AccountDeletionService,
-  LivePollBlocksDeletionError,
-} from '#services/accounts/account_deletion_service'
+import { urlFor } from '@adonisjs/core/services/url_builder'
+import { AccountDeletionService } from '#services/accounts/account_deletion_service'
+import { refusalsGoTo } from '#exceptions/domain_error_renderer'
 import { accountDeletionValidator } from '#validators/account'
 
 /**
@@ -22,7 +21,8 @@ export default class AccountController {
     })
   }
 
-  async destroy({ auth, request, response, session }: HttpContext) {
+  async destroy(ctx: HttpContext) {
+    const { auth, request, response, session } = ctx
     const user = auth.getUserOrFail()
     const { confirmation } = await request.validateUsing(accountDeletionValidator)
     const expected = await confirmationWordOf(user.id, user.displayName)
@@ -31,15 +31,8 @@ export default class AccountController {
       return response.redirect().toRoute('account.show')
     }
 
-    try {
-      await this.deletion.delete(user)
-    } catch (error) {
-      if (error instanceof LivePollBlocksDeletionError) {
-        session.flash('error', error.message)
-        return response.redirect().toRoute('account.show')
-      }
-      throw error
-    }
+    refusalsGoTo(ctx, urlFor('account.show'))
+    await this.deletion.delete(user)
 
     await auth.use('web').logout()
     session.regenerate()

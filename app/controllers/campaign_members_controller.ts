@@ -5,7 +5,7 @@ import { InvitationService } from '#services/campaigns/invitation_service'
 import { MembershipService } from '#services/campaigns/membership_service'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { inviteStreamerValidator } from '#validators/campaign'
-import { refusalsGoTo } from '#exceptions/campaign_action_exception'
+import { refusalsGoTo } from '#exceptions/domain_error_renderer'
 
 /**
  * The GM's side of membership: invite by Twitch login, withdraw an
@@ -18,13 +18,13 @@ export default class CampaignMembersController {
     private memberships: MembershipService
   ) {}
 
-  async invite({ auth, params, request, response, session }: HttpContext) {
+  async invite(ctx: HttpContext) {
+    const { auth, params, request, response, session } = ctx
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const { login } = await request.validateUsing(inviteStreamerValidator)
-    const result = await refusalsGoTo(urlFor('campaigns.show', { id: campaign.id }), () =>
-      this.invitations.invite(campaign, user, login)
-    )
+    refusalsGoTo(ctx, urlFor('campaigns.show', { id: campaign.id }))
+    const result = await this.invitations.invite(campaign, user, login)
     session.flash(
       'success',
       result.kind === 'invited'

@@ -1,10 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { inject } from '@adonisjs/core'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
 import { ReadinessService } from '#services/campaigns/readiness_service'
-import { channelState } from '#services/campaigns/channel_state'
+import { ChannelStateService } from '#services/campaigns/channel_state'
 import { findManagedCampaign, findVisibleCampaign } from '#policies/campaign_policy'
 import {
   campaignValidator,
@@ -23,7 +22,7 @@ export default class CampaignsController {
     private campaigns: CampaignService,
     private readiness: ReadinessService,
     private clock: Clock,
-    private eventsub: EventSubSettings
+    private channelStates: ChannelStateService
   ) {}
 
   async create({ view }: HttpContext) {
@@ -52,7 +51,7 @@ export default class CampaignsController {
       rows: isOwner ? await this.readiness.rows(campaign) : [],
       membershipState:
         membership?.status === 'active'
-          ? channelState(membership.streamer, membership, now, { eventsub: this.eventsub.enabled })
+          ? this.channelStates.of(membership.streamer, membership)
           : null,
       now,
     })

@@ -1,10 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { inject } from '@adonisjs/core'
 import type User from '#models/user'
 import { Clock } from '#services/clock'
 import { CampaignService } from '#services/campaigns/campaign_service'
-import { channelState, connectionState, votingState } from '#services/campaigns/channel_state'
+import { ChannelStateService } from '#services/campaigns/channel_state'
 import { NotificationInbox } from '#services/inbox/notification_inbox'
 import { OverlayService } from '#services/overlays/overlay_service'
 
@@ -19,7 +18,7 @@ export default class DashboardController {
     private inbox: NotificationInbox,
     private clock: Clock,
     private overlays: OverlayService,
-    private eventsub: EventSubSettings
+    private channelStates: ChannelStateService
   ) {}
 
   async show({ auth, view }: HttpContext) {
@@ -32,19 +31,15 @@ export default class DashboardController {
     return view.render('pages/dashboard', {
       user,
       streamer: user.streamer,
-      connection: user.streamer ? connectionState(user.streamer, now) : null,
-      voting: user.streamer
-        ? votingState(user.streamer, { eventsub: this.eventsub.enabled })
-        : null,
+      connection: user.streamer ? this.channelStates.connection(user.streamer) : null,
+      voting: user.streamer ? this.channelStates.voting(user.streamer) : null,
       ownedCampaigns: owned.map((campaign) => ({
         campaign,
         counts: CampaignService.counts(campaign),
       })),
       memberships: joined.map((membership) => ({
         membership,
-        state: channelState(membership.streamer, membership, now, {
-          eventsub: this.eventsub.enabled,
-        }),
+        state: this.channelStates.of(membership.streamer, membership),
       })),
       invitations: await this.campaigns.membershipsOf(user, 'pending'),
       notifications: await this.inbox.latest(user, 10),

@@ -4,10 +4,8 @@ import { inject } from '@adonisjs/core'
 import { MembershipService } from '#services/campaigns/membership_service'
 import { PollAuthorizationService } from '#services/campaigns/poll_authorization_service'
 import { findOwnMembership } from '#policies/campaign_policy'
-import { Clock } from '#services/clock'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
-import { channelState } from '#services/campaigns/channel_state'
-import { refusalsGoTo } from '#exceptions/campaign_action_exception'
+import { ChannelStateService } from '#services/campaigns/channel_state'
+import { refusalsGoTo } from '#exceptions/domain_error_renderer'
 
 /**
  * The streamer's side: answer an invitation, grant or revoke the 12-hour
@@ -19,15 +17,14 @@ export default class MembershipsController {
   constructor(
     private memberships: MembershipService,
     private authorizations: PollAuthorizationService,
-    private clock: Clock,
-    private eventsub: EventSubSettings
+    private channelStates: ChannelStateService
   ) {}
 
-  async accept({ auth, params, response, session }: HttpContext) {
+  async accept(ctx: HttpContext) {
+    const { auth, params, response, session } = ctx
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await refusalsGoTo(urlFor('campaigns.show', { id: membership.campaignId }), () =>
-      this.memberships.accept(membership)
-    )
+    refusalsGoTo(ctx, urlFor('campaigns.show', { id: membership.campaignId }))
+    await this.memberships.accept(membership)
     session.flash(
       'success',
       `You joined "${membership.campaign.name}". Grant the poll authorization when the session starts.`
@@ -35,24 +32,22 @@ export default class MembershipsController {
     return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }
 
-  async decline({ auth, params, response, session }: HttpContext) {
+  async decline(ctx: HttpContext) {
+    const { auth, params, response, session } = ctx
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await refusalsGoTo(urlFor('campaigns.show', { id: membership.campaignId }), () =>
-      this.memberships.decline(membership)
-    )
+    refusalsGoTo(ctx, urlFor('campaigns.show', { id: membership.campaignId }))
+    await this.memberships.decline(membership)
     session.flash('success', `You declined the invitation to "${membership.campaign.name}".`)
     return response.redirect().toRoute('dashboard')
   }
 
-  async grant({ auth, params, response, session }: HttpContext) {
+  async grant(ctx: HttpContext) {
+    const { auth, params, response, session } = ctx
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await refusalsGoTo(urlFor('campaigns.show', { id: membership.campaignId }), () =>
-      this.authorizations.grant(membership)
-    )
+    refusalsGoTo(ctx, urlFor('campaigns.show', { id: membership.campaignId }))
+    await this.authorizations.grant(membership)
     // The confirmation says what the channel's state now is, not what a grant usually means.
-    const state = channelState(membership.streamer, membership, this.clock.now(), {
-      eventsub: this.eventsub.enabled,
-    })
+    const state = this.channelStates.of(membership.streamer, membership)
     const ready = `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
     session.flash(
       'success',
@@ -72,9 +67,11 @@ export default class MembershipsController {
     return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }
 
-  async leave({ auth, params, response, session }: HttpContext) {
+  async leave(ctx: HttpContext) {
+    const { auth, params, response, session } = ctx
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
-    await refusalsGoTo(urlFor('dashboard'), () => this.memberships.leave(membership))
+    refusalsGoTo(ctx, urlFor('dashboard'))
+    await this.memberships.leave(membership)
     session.flash('success', `You left "${membership.campaign.name}".`)
     return response.redirect().toRoute('dashboard')
   }

@@ -16,8 +16,10 @@ export default class NotificationPreferencesController {
 
   async edit({ auth, view }: HttpContext) {
     const user = auth.getUserOrFail()
+    const categories = await this.preferences.categoriesFor(user.id)
     return view.render('pages/notifications/preferences', {
-      categories: NOTIFICATION_CATEGORIES,
+      categories,
+      someHidden: categories.length < NOTIFICATION_CATEGORIES.length,
       choices: await this.preferences.choicesOf(user.id),
     })
   }
@@ -25,10 +27,17 @@ export default class NotificationPreferencesController {
   async update({ auth, request, response, session }: HttpContext) {
     const user = auth.getUserOrFail()
     const { push } = await request.validateUsing(notificationPreferencesValidator)
+    // The form shows only what the user can receive: the other choices stay as they were.
+    const categories = await this.preferences.categoriesFor(user.id)
+    const shown = new Set(categories.map(({ key }) => key))
+    const current = await this.preferences.choicesOf(user.id)
     await this.preferences.save(
       user.id,
       Object.fromEntries(
-        NOTIFICATION_CATEGORIES.map((category) => [category.key, push?.[category.key] === true])
+        NOTIFICATION_CATEGORIES.map(({ key }) => [
+          key,
+          shown.has(key) ? push?.[key] === true : current[key],
+        ])
       )
     )
     session.flash('success', 'Notification preferences saved.')

@@ -6,13 +6,10 @@ import PollRun from '#models/poll_run'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { LaunchWork } from '#services/polls/launch_work'
 import { findManagedCampaign } from '#policies/campaign_policy'
-import { CampaignActionException } from '#exceptions/campaign_action_exception'
+import { refusalsGoTo } from '#exceptions/domain_error_renderer'
 import { PreparedPollService } from '#services/polls/prepared_poll_service'
-import {
-  PollLaunchInterruptedError,
-  PollLaunchRefusedError,
-  PollLaunchService,
-} from '#services/polls/poll_launch_service'
+import { PollLaunchService } from '#services/polls/poll_launch_service'
+import { PollLaunchInterruptedError } from '#services/domain_errors'
 import {
   launchPollValidator,
   movePollValidator,
@@ -100,29 +97,17 @@ export default class PollsController {
    * launch (docs/live-results.md). A second submit of the same form opens
    * the first launch.
    */
-  async launch({ auth, params, request, response }: HttpContext) {
+  async launch(ctx: HttpContext) {
+    const { auth, params, request, response } = ctx
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const poll = await this.polls.find(campaign, params.pollId)
     const { idempotency_key: key, voting_mode: votingMode } =
       await request.validateUsing(launchPollValidator)
 
-    let start
-    try {
-      start = await this.launcher.begin(campaign, poll, user, key, votingMode ?? 'auto')
-    } catch (error) {
-      if (error instanceof PollLaunchInterruptedError) {
-        throw new CampaignActionException(error.message, {
-          redirectTo: urlFor('polls.index', { id: campaign.id }),
-        })
-      }
-      if (!(error instanceof PollLaunchRefusedError)) throw error
-      throw new CampaignActionException(error.message, {
-        redirectTo: error.liveRun
-          ? urlFor('pollRuns.show', { id: campaign.id, runId: error.liveRun.id })
-          : urlFor('polls.index', { id: campaign.id }),
-      })
-    }
+    // A launch refused because a poll is live opens that poll instead.
+    refusalsGoTo(ctx, urlFor('polls.index', { id: campaign.id }))
+    const start = await this.launcher.begin(campaign, poll, user, key, votingMode ?? 'auto')
 
     const { run } = start
     if (start.created) {

@@ -3,18 +3,26 @@ import { errors as authErrors } from '@adonisjs/auth'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import { errors as vineErrors } from '@vinejs/vine'
 import { ApiError } from '#exceptions/api_error'
+import {
+  DomainError,
+  IdempotencyKeyReusedError,
+  PollLaunchInterruptedError,
+} from '#services/domain_errors'
+import { isApiRequest } from '#services/api/api_request'
 
-export interface ApiErrorItem {
+interface ApiErrorItem {
   message: string
   field?: string
 }
+
+const SIGNED_OUT = 'Sign in to Chorus again, then retry.'
 
 const UNAUTHORIZED =
   'Send a valid API token in the Authorization header: "Authorization: Bearer <token>". ' +
   'Tokens are made on the API tokens page of Chorus.'
 
 /**
- * Every error of the JSON API as `{"errors":[{"message","field"?}]}` with
+ * Every error of the JSON API (and of the push API) as `{"errors":[{"message","field"?}]}` with
  * its status (docs/api.md): never an HTML page, a redirect or a stack trace.
  * Errors of 500 and above say nothing about their cause (the exception
  * handler logs them); 503 says a service Chorus needs is out of reach.
@@ -30,8 +38,12 @@ export function renderApiError(error: unknown, ctx: HttpContext) {
     }
     response.header('Retry-After', String(retryAfterSeconds(throttle)))
   }
-  if (status === 401) {
+  if (status === 401 && isApiRequest(ctx.request)) {
     response.header('WWW-Authenticate', 'Bearer realm="Chorus API"')
+  }
+  // A launch asked again with its key is answered as a replay, refusal included.
+  if (error instanceof PollLaunchInterruptedError && error.replayed) {
+    response.header('Idempotent-Replayed', 'true')
   }
   response.header('Cache-Control', 'no-store')
   response.removeHeader('Location')
@@ -39,7 +51,14 @@ export function renderApiError(error: unknown, ctx: HttpContext) {
 }
 
 function describe(error: unknown, ctx: HttpContext): { status: number; errors: ApiErrorItem[] } {
-  if (error instanceof ApiError) {
+  if (error instanceof IdempotencyKeyReusedError) {
+    const key = ctx.request.header('idempotency-key') ?? null
+    return {
+      status: error.status,
+      errors: [{ message: IdempotencyKeyReusedError.naming(error.run, key), field: error.field }],
+    }
+  }
+  if (error instanceof ApiError || error instanceof DomainError) {
     return {
       status: error.status,
       errors: [
@@ -55,7 +74,10 @@ function describe(error: unknown, ctx: HttpContext): { status: number; errors: A
     }
   }
   if (error instanceof authErrors.E_UNAUTHORIZED_ACCESS) {
-    return { status: 401, errors: [{ message: UNAUTHORIZED }] }
+    return {
+      status: 401,
+      errors: [{ message: isApiRequest(ctx.request) ? UNAUTHORIZED : SIGNED_OUT }],
+    }
   }
   const throttle = throttleOf(error)
   if (throttle) {

@@ -1,10 +1,19 @@
+import { inject } from '@adonisjs/core'
 import { translateError } from '#exceptions/error_translation'
+import { ServiceAvailability } from '#services/availability/service_availability'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
-import { isApiRequest } from '#services/api/api_request'
+import { answersJsonOnly } from '#services/api/api_request'
 import { renderApiError } from '#exceptions/api_error_renderer'
+import { renderRefusalPage } from '#exceptions/domain_error_renderer'
+import { DomainError } from '#services/domain_errors'
 
+@inject()
 export default class HttpExceptionHandler extends ExceptionHandler {
+  constructor(private availability: ServiceAvailability) {
+    super()
+  }
+
   /**
    * No stack traces, request headers or cookies in any response, whatever
    * NODE_ENV says: the demo runs in development and is used by people, not
@@ -30,9 +39,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
-    const translated = await translateError(error)
-    // The JSON API answers JSON only, whatever the error (docs/api.md)
-    if (isApiRequest(ctx.request)) return renderApiError(translated, ctx)
+    const translated = translateError(error, this.availability)
+    // The JSON API and the push API answer JSON only, whatever the error (docs/api.md)
+    if (answersJsonOnly(ctx.request)) return renderApiError(translated, ctx)
+    // A refusal a person can act on: a message on the page (app/services/domain_errors.ts)
+    if (translated instanceof DomainError) return renderRefusalPage(translated, ctx)
     return super.handle(translated, ctx)
   }
 
@@ -42,7 +53,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    * the page no longer shows it.
    */
   async report(error: unknown, ctx: HttpContext) {
-    const translated = await translateError(error)
+    const translated = translateError(error, this.availability)
     const httpError = this.toHttpError(translated)
     if (process.env.NODE_ENV !== 'production' && httpError.status < 500) {
       ctx.logger.debug({ err: httpError, url: ctx.request.url() }, httpError.message)

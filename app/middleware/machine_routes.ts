@@ -14,7 +14,7 @@ type MiddlewareModule = Promise<{ default: new (...args: any[]) => Middleware }>
  * raw body, a signature covers its exact bytes), no session, no cookies, no
  * CSRF, no auth.
  */
-export function isMachineRoute(ctx: HttpContext) {
+function isMachineRoute(ctx: HttpContext) {
   return ctx.route?.pattern.startsWith('/webhooks/') ?? false
 }
 
@@ -25,7 +25,7 @@ export function isMachineRoute(ctx: HttpContext) {
  * session for every cookieless call) and the pages' signed-in user — but
  * keeps the body parser, the NUL guard and auth.
  */
-export function isApiRoute(ctx: HttpContext) {
+function isApiRoute(ctx: HttpContext) {
   return ctx.route?.pattern.startsWith('/api/') ?? false
 }
 
@@ -40,6 +40,19 @@ export function isOverlaySubscription(ctx: HttpContext) {
   if (pattern !== '/__transmit/subscribe' && pattern !== '/__transmit/unsubscribe') return false
   const channel: unknown = ctx.request.input('channel')
   return typeof channel === 'string' && channel.startsWith(OVERLAY_CHANNEL_PREFIX)
+}
+
+/**
+ * Transmit's event stream (`GET /__transmit/events`): held open for hours by
+ * every GM page and OBS overlay, it needs nobody signed in (subscriptions,
+ * which do, are requests of their own). Whatever the page middleware attach
+ * to a request stays in memory as long as the stream (docs/overlay.md,
+ * "Memory"), so it skips auth. It keeps the session and shield: after a
+ * restart its answer is what renews a page's CSRF cookie before the page
+ * subscribes again.
+ */
+export function isEventStream(ctx: HttpContext) {
+  return ctx.route?.pattern === '/__transmit/events'
 }
 
 /**
@@ -58,6 +71,22 @@ export function pageOnly(load: () => MiddlewareModule) {
  */
 export function browserOnly(load: () => MiddlewareModule) {
   return skippedOn((ctx) => isMachineRoute(ctx) || isApiRoute(ctx), load)
+}
+
+/**
+ * Like `browserOnly`, and skipped on event streams too: for the pages'
+ * signed-in user.
+ */
+export function browserPagesOnly(load: () => MiddlewareModule) {
+  return skippedOn((ctx) => isMachineRoute(ctx) || isApiRoute(ctx) || isEventStream(ctx), load)
+}
+
+/**
+ * Like `pageOnly`, and skipped on event streams too: for auth, which the
+ * JSON API needs and a stream does not.
+ */
+export function exceptStreams(load: () => MiddlewareModule) {
+  return skippedOn((ctx) => isMachineRoute(ctx) || isEventStream(ctx), load)
 }
 
 function skippedOn(skip: (ctx: HttpContext) => boolean, load: () => MiddlewareModule) {

@@ -12,7 +12,7 @@ export type PollChannelOutcome = 'created' | 'skipped' | 'failed'
 export type VotingMethod = 'twitch' | 'chat'
 
 /** How the channel's votes reach the run: pushed by Twitch, or read from Helix. */
-export type PollChannelResultsVia = 'events' | 'polling'
+type PollChannelResultsVia = 'events' | 'polling'
 
 /**
  * Why a channel has no poll: left out before asking Twitch (`skipped`) or

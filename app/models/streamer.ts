@@ -1,10 +1,11 @@
-import { DateTime } from 'luxon'
+import type { DateTime } from 'luxon'
 import encryption from '@adonisjs/core/services/encryption'
 import { belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
-import CampaignMembership from '#models/campaign_membership'
+import CampaignMembership, { whereAuthorizationActive } from '#models/campaign_membership'
 import { StreamerSchema } from '#database/schema'
+import { decryptToken, isLegacyCiphertext } from '#services/tokens/legacy_tokens'
 
 export type BroadcasterType = '' | 'affiliate' | 'partner'
 
@@ -36,25 +37,45 @@ export default class Streamer extends StreamerSchema {
   declare memberships: HasMany<typeof CampaignMembership>
 
   /**
-   * Streamers with active authorization (docs/token-policy.md): active, and at least one
-   * accepted membership whose poll authorization has not expired at `now`.
+   * Streamers with active authorization (docs/token-policy.md): not
+   * deactivated, and at least one membership whose authorization is active
+   * at `now` (CampaignMembership's `authorizationActive`).
    */
-  static withActiveAuthorization = scope((query, now: DateTime = DateTime.now()) => {
+  static withActiveAuthorization = scope((query, now: DateTime) => {
     query.where('is_active', true).whereExists((memberships) => {
-      memberships
-        .from('campaign_memberships')
-        .whereColumn('campaign_memberships.streamer_id', 'streamers.id')
-        .where('campaign_memberships.status', 'active')
-        .where('campaign_memberships.poll_authorization_expires_at', '>', now.toSQL()!)
+      whereAuthorizationActive(
+        memberships
+          .from('campaign_memberships')
+          .whereColumn('campaign_memberships.streamer_id', 'streamers.id'),
+        now
+      )
     })
   })
 
+  /**
+   * Decrypted tokens by ciphertext: a poll launch reads a streamer's token
+   * several times (health check, create) and decrypting costs more than the
+   * rest of the work per channel. A new ciphertext (refresh) is a new key,
+   * so a stale token is never returned.
+   */
+  #plainTokens = new Map<string, string | null>()
+
   get accessToken(): string | null {
-    return decryptOnce(this, this.accessTokenEncrypted)
+    return this.#decryptOnce(this.accessTokenEncrypted)
   }
 
   get refreshToken(): string | null {
-    return decryptOnce(this, this.refreshTokenEncrypted)
+    return this.#decryptOnce(this.refreshTokenEncrypted)
+  }
+
+  #decryptOnce(value: string | null): string | null {
+    if (!value) return null
+    if (!this.#plainTokens.has(value)) {
+      // The current access and refresh tokens, plus the pair before a refresh.
+      if (this.#plainTokens.size >= 4) this.#plainTokens.clear()
+      this.#plainTokens.set(value, decryptToken(value))
+    }
+    return this.#plainTokens.get(value)!
   }
 
   /**
@@ -65,43 +86,13 @@ export default class Streamer extends StreamerSchema {
     this.accessTokenEncrypted = encryption.encrypt(tokens.accessToken)
     if (tokens.refreshToken) {
       this.refreshTokenEncrypted = encryption.encrypt(tokens.refreshToken)
+    } else if (isLegacyCiphertext(this.refreshTokenEncrypted)) {
+      // The refresh token kept leaves the previous format too.
+      this.refreshTokenEncrypted = encryption.encrypt(this.refreshToken!)
     }
   }
 
-  isTokenExpired(now: DateTime = DateTime.now()) {
+  isTokenExpired(now: DateTime) {
     return !this.tokenExpiresAt || this.tokenExpiresAt <= now
   }
-}
-
-/**
- * Tokens stored before the move to AdonisJS 7 are in the previous format,
- * which the default driver refuses (null): those are read with the `legacy`
- * driver. The next refresh rewrites them in the current format.
- */
-function decrypt(value: string | null): string | null {
-  if (!value) return null
-  return encryption.decrypt<string>(value) ?? encryption.use('legacy').decrypt<string>(value)
-}
-
-/**
- * Decrypted tokens per model instance, by ciphertext: a poll launch reads a
- * streamer's token several times (health check, create) and decrypting costs
- * more than the rest of the work per channel. A new ciphertext (refresh) is a
- * new key, so a stale token is never returned.
- */
-const plainTokens = new WeakMap<Streamer, Map<string, string | null>>()
-
-function decryptOnce(streamer: Streamer, value: string | null): string | null {
-  if (!value) return null
-  let cache = plainTokens.get(streamer)
-  if (!cache) {
-    cache = new Map()
-    plainTokens.set(streamer, cache)
-  }
-  if (!cache.has(value)) {
-    // The current access and refresh tokens, plus the pair before a refresh.
-    if (cache.size >= 4) cache.clear()
-    cache.set(value, decrypt(value))
-  }
-  return cache.get(value)!
 }

@@ -37,7 +37,7 @@ inviteStreamerValidator.messagesProvider = new SimpleMessagesProvider({
   'string': "Type the streamer's Twitch login.",
 })
 
-export function normalizeTwitchLogin(value: unknown) {
+function normalizeTwitchLogin(value: unknown) {
   if (typeof value !== 'string') return value
   const login = value
     .trim()

@@ -1,23 +1,12 @@
 /*
  * The overlay card of the dashboard (components/overlay/dashboard_card.edge):
- * copy the link, fit the 1920×1080 preview into the card. ("New link" asks
- * first through the pages' shared `form[data-confirm]` handler, countdown.js.)
+ * fit the 1920×1080 preview into the card. (Its Copy button is the pages'
+ * shared one, copy_button.js; "New link" asks first through the shared
+ * `form[data-confirm]` handler, countdown.js.)
  */
 ;(() => {
   const card = document.querySelector('[data-overlay-card]')
   if (!card) return
-
-  const input = card.querySelector('[data-overlay-url]')
-  const status = card.querySelector('[data-copy-status]')
-  card.querySelector('[data-copy-overlay-url]')?.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(input.value)
-      status.textContent = 'Copied. Paste it into the URL of a Browser source in OBS.'
-    } catch {
-      input.select()
-      status.textContent = 'Press Ctrl+C (⌘C on a Mac) to copy the selected link.'
-    }
-  })
 
   const preview = card.querySelector('[data-overlay-preview]')
   const frame = preview?.querySelector('iframe')

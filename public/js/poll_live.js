@@ -140,6 +140,7 @@ function render(run) {
 
   const bars = root.querySelector('[data-bars]')
   if (bars) renderVotes(bars, run.totals, run.totalVotes, true)
+  renderVerdict(root, run)
 
   // A channel's row is found by its login: during the launch it has no stored id yet.
   const rowOf = (channel) => root.querySelector(`tr[data-login="${CSS.escape(channel.login)}"]`)
@@ -173,6 +174,22 @@ function render(run) {
       setText(row, '[data-results-via]', channel.resultsViaLabel)
     }
   }
+}
+
+/** Once ended: who won (or the tie), and a star on the winning bars. */
+function renderVerdict(root, run) {
+  const verdict = root.querySelector('[data-verdict]')
+  if (verdict) {
+    verdict.hidden = !run.verdict
+    setText(root, '[data-verdict]', run.verdict || '')
+  }
+  const winners = run.winners || []
+  root.querySelectorAll('[data-bars] [data-choice-index]').forEach((bar) => {
+    const won = winners.includes(Number(bar.dataset.choiceIndex))
+    bar.classList.toggle('poll-bar-winner', won)
+    const mark = bar.querySelector('[data-winner-mark]')
+    if (mark) mark.hidden = !won
+  })
 }
 
 function renderVotes(container, votes, total, withWords) {

@@ -45,6 +45,7 @@ test.group('Browser: API tokens', (group) => {
       await page.getByLabel('Expires').selectOption('30')
       await page.getByRole('button', { name: 'Create token' }).click()
 
+      await page.waitForURL('**/settings/api-tokens')
       const value = await page.getByLabel('The new token').inputValue()
       assert.match(value, /^chorus_/)
       assert.equal(await me(value), 200)
@@ -54,15 +55,36 @@ test.group('Browser: API tokens', (group) => {
         `the tokens page scrolls sideways at ${size.name}`
       )
 
-      // Shown once: a fresh visit lists the token without its value.
-      await page.goto('/settings/api-tokens')
+      // The copy button puts the value on the clipboard and says so.
+      await browserContext.grantPermissions(['clipboard-read', 'clipboard-write'])
+      await page.locator('#new-token').getByRole('button', { name: 'Copy' }).click()
+      await page.assertTextContains('#new-token-copy-status', 'Copied.')
+      assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), value)
+
+      // Shown once: a reload lists the one token without its value.
+      await page.reload()
       assert.equal(await page.getByLabel('The new token').count(), 0)
       assert.notInclude(await page.content(), value)
+      assert.equal(await page.locator('#tokens tbody tr').count(), 1)
 
+      // Revoking asks first: dismissed, the token stays; accepted, it is gone.
+      const questions: string[] = []
+      page.once('dialog', (dialog) => {
+        questions.push(dialog.message())
+        void dialog.dismiss()
+      })
+      await page.getByRole('button', { name: 'Revoke' }).click()
+      assert.equal(await me(value), 200)
+      assert.match(questions[0], /Revoke the token "Foundry macro"\?/)
+      page.once('dialog', (dialog) => void dialog.accept())
       await page.getByRole('button', { name: 'Revoke' }).click()
       await page.assertTextContains('.flash-success', 'Token "Foundry macro" revoked')
       await page.assertTextContains('#tokens', 'No token yet.')
       assert.equal(await me(value), 401)
+
+      // … and back to the dashboard.
+      await page.getByRole('link', { name: 'Back to the dashboard' }).click()
+      await page.waitForURL('**/dashboard')
     })
   }
 })

@@ -82,7 +82,15 @@ test.group('Browser: the overlay in OBS', (group) => {
       await page.evaluate<string>('getComputedStyle(document.body).backgroundColor'),
       'rgba(0, 0, 0, 0)'
     )
-    await page.waitForTimeout(700) // the bars' animation
+    // The bars' animation has finished (the function runs in the page).
+    await page.waitForFunction(() => {
+      const browserWindow = globalThis as unknown as {
+        document: { getAnimations(): { playState: string }[] }
+      }
+      return browserWindow.document
+        .getAnimations()
+        .every((animation) => animation.playState !== 'running')
+    })
     for (const [name, backdrop] of [
       ['dark', '#0d0c12'],
       ['light', 'linear-gradient(135deg, #fffbe6, #dfe9f5 60%, #ffffff)'],
@@ -168,14 +176,20 @@ test.group('Browser: the overlay in OBS', (group) => {
   })
 
   test('a streamer in no live run sees nothing', async ({ client, browserContext, assert }) => {
-    const { pollIdOf } = await launchedPoll(client, [SEEDED.aria])
+    const { streamers, pollIdOf } = await launchedPoll(client, [SEEDED.aria])
     const outsider = await connectedStreamer(SEEDED.cass)
     const { path } = await overlayOf(outsider)
     const { page } = await openOverlay(browserContext, `${BASE_URL}${path}`)
     await page.locator('[data-overlay][data-connection="live"]').waitFor({ state: 'attached' })
+    // A member's overlay, open at the same time, shows when the votes went out.
+    const member = await overlayOf(streamers.aria_plays)
+    const witness = await openOverlay(browserContext, `${BASE_URL}${member.path}`)
+    await witness.page
+      .locator('[data-overlay][data-connection="live"]')
+      .waitFor({ state: 'attached' })
 
     twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 3)
-    await page.waitForTimeout(1000)
+    await waitForText(witness.page, '[data-total-votes]', /^3 votes$/)
     assert.isTrue(await page.locator('.overlay-card').isHidden())
     assert.equal(await page.locator('[data-title]').textContent(), '')
   })

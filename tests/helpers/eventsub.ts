@@ -10,9 +10,11 @@ import { appUrl } from '#config/app'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 import { ResultsPush } from '#services/polls/results_push'
+import { ChatSubscriptionWatch } from '#services/chat_votes/chat_subscription_watch'
 import { EventSubBackground } from '#services/eventsub/eventsub_background'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { launchRun, preparedPoll } from '#tests/helpers/polls'
+import { buildInjected } from '#providers/injected_singleton'
 
 export const EVENTSUB_SECRET = 'chorus-test-eventsub-secret'
 export const WEBHOOK_URL = `${appUrl}/webhooks/twitch/eventsub`
@@ -30,12 +32,22 @@ export function eventsubTestSetup(group: Group, overrides: Partial<EventSubSetti
       ...overrides,
     })
     app.container.swap(EventSubSettings, () => settings)
+    // The process's one reconciler (a provider's singleton) holds the
+    // settings it was built with: the test gets its own, with these.
+    const reconciler = await buildInjected(app.container, SubscriptionReconciler)
+    app.container.swap(SubscriptionReconciler, () => reconciler)
+    const chatWatch = await buildInjected(app.container, ChatSubscriptionWatch)
+    app.container.swap(ChatSubscriptionWatch, () => chatWatch)
     twitchEmulator.state.setEventSubSettings({ retryDelaysMs: [100, 100] })
     await clearEventSubKeys()
     return async () => {
+      await chatWatch.stop()
+      await reconciler.stop()
       await settleEventSub()
       const push = await app.container.make(ResultsPush)
       await push.flush()
+      app.container.restore(SubscriptionReconciler)
+      app.container.restore(ChatSubscriptionWatch)
       app.container.restore(EventSubSettings)
     }
   })

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import app from '@adonisjs/core/services/app'
+import { buildInjected } from '#providers/injected_singleton'
+import { PollRunWatcher } from '#services/polls/poll_run_watcher'
 import redis from '@adonisjs/redis/services/main'
 import type { Group } from '@japa/runner/core'
 import type { ApiClient } from '@japa/api-client'
@@ -32,6 +34,10 @@ export function pollTestSetup(group: Group, overrides: Partial<PollSettings> = {
   const clock = campaignTestSetup(group)
   group.each.setup(async () => {
     usePollSettings(overrides)
+    // The process's one watcher (a provider's singleton) holds the settings
+    // and clock it was built with: the test gets its own, with these.
+    const watcher = await buildInjected(app.container, PollRunWatcher)
+    app.container.swap(PollRunWatcher, () => watcher)
     const rateBook = await app.container.make(HelixRateBook)
     rateBook.clear()
     await clearPollKeys()
@@ -43,6 +49,8 @@ export function pollTestSetup(group: Group, overrides: Partial<PollSettings> = {
       // An end still retried in the background stops with its test.
       const retries = await app.container.make(EndRetries)
       await retries.stopAll()
+      await watcher.stop()
+      app.container.restore(PollRunWatcher)
       app.container.restore(PollSettings)
     }
   })

@@ -1,4 +1,5 @@
 import { inject } from '@adonisjs/core'
+import { LivePollBlocksDeletionError } from '#services/domain_errors'
 import logger from '@adonisjs/core/services/logger'
 import type User from '#models/user'
 import Campaign from '#models/campaign'
@@ -11,6 +12,7 @@ import {
 } from '#services/notifications/notification_service'
 import { CAMPAIGN_NOTIFICATION_TYPES } from '#services/campaigns/campaign_notifier'
 import { TwitchOAuthClient } from '#services/twitch/twitch_oauth_client'
+import { errorMessage } from '#services/error_message'
 
 /** To a streamer: the campaign they were in is gone with its GM's account. */
 export const CAMPAIGN_DELETED_TYPE = 'campaign.deleted'
@@ -18,27 +20,13 @@ export const CAMPAIGN_DELETED_TYPE = 'campaign.deleted'
 /**
  * What deleting an account takes with it, shown before the person confirms.
  */
-export interface AccountDeletionPlan {
+interface AccountDeletionPlan {
   /** Campaigns the person runs as GM: deleted, with their polls and history. */
   ownedCampaigns: { id: number; name: string; streamers: number }[]
   /** Campaigns the person streams in: they leave them, their GMs (owners) are told. */
   memberOf: { id: number; name: string; ownerId: number }[]
   /** Polls live right now in one of those: deletion waits until they end. */
   livePolls: { campaignId: number; campaignName: string; title: string }[]
-}
-
-/**
- * Deletion refused: a poll is live on the person's channel or in one of
- * their campaigns. Deleting then would leave polls running on Twitch that
- * nobody could end or read; they end within minutes.
- */
-export class LivePollBlocksDeletionError extends Error {
-  constructor(readonly livePolls: AccountDeletionPlan['livePolls']) {
-    super(
-      `A poll is live in "${livePolls[0].campaignName}": end it, or let it end, ` +
-        'before deleting your account.'
-    )
-  }
 }
 
 /**
@@ -84,7 +72,7 @@ export class AccountDeletionService {
     } catch (error) {
       // The account is gone either way; only the courtesy notices are lost.
       logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
+        { error: errorMessage(error) },
         '[Accounts] could not notify about a deleted account'
       )
     }
@@ -144,7 +132,7 @@ export class AccountDeletionService {
         logger.warn(
           {
             streamerId: streamer.id,
-            error: error instanceof Error ? error.message : String(error),
+            error: errorMessage(error),
           },
           '[Accounts] could not revoke a token at Twitch while deleting an account'
         )

@@ -12,3 +12,14 @@ export function isApiRequest(request: HttpRequest) {
   const path = request.url()
   return path === '/api' || path.startsWith('/api/')
 }
+
+/** The web-push API of public/js/push.js: JSON in and out, errors included. */
+const PUSH_API_PREFIX = '/push/'
+
+/**
+ * Answered in JSON only, errors included: the JSON API and the push API
+ * (the push API has a session, and CSRF like any session request).
+ */
+export function answersJsonOnly(request: HttpRequest) {
+  return isApiRequest(request) || request.url().startsWith(PUSH_API_PREFIX)
+}

@@ -13,7 +13,7 @@ import type { ChannelSnapshot, RunSnapshot } from '#services/polls/poll_snapshot
  */
 
 /** How a channel votes in a poll: by Twitch poll, in chat, or not at all. */
-export type ApiVoting = VotingMethod | null
+type ApiVoting = VotingMethod | null
 
 export function meResource(user: User, streamer: Streamer | null, overlayUrl: string | null) {
   return {
@@ -27,7 +27,8 @@ export function meResource(user: User, streamer: Streamer | null, overlayUrl: st
 
 /**
  * A campaign from CampaignService.ownedBy, with its counts as the dashboard
- * says them: `authorized` are the members a poll launched now would reach.
+ * says them. The API calls the ready channels (those a poll launched now
+ * would reach) `authorized`: a field name the API keeps for its clients.
  */
 export function campaignResource(campaign: Campaign) {
   const counts = CampaignService.counts(campaign)

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import type { AccessToken } from '@adonisjs/auth/access_tokens'
 import User from '#models/user'
 
-export interface ApiTokenInput {
+interface ApiTokenInput {
   name: string
   /** Days until the token stops working; absent: it works until revoked. */
   expires_in_days?: number
@@ -45,7 +45,7 @@ export class ApiTokenService {
 }
 
 /** A token as its owner sees it: never its secret, nor its hash. */
-export interface ApiTokenRow {
+interface ApiTokenRow {
   id: number
   name: string
   createdAt: DateTime

@@ -1,19 +1,12 @@
 import { inject } from '@adonisjs/core'
 import type User from '#models/user'
 import Campaign from '#models/campaign'
-import { Clock } from '#services/clock'
 import { membershipsOf } from '#policies/campaign_policy'
-import {
-  POLL_BROADCASTER_TYPES,
-  POLL_SCOPE,
-  type ChannelCounts,
-} from '#services/campaigns/channel_state'
+import { ChannelStateService, type ChannelCounts } from '#services/campaigns/channel_state'
 import CampaignMembership from '#models/campaign_membership'
-import { CHAT_VOTING_SCOPES } from '#services/chat_votes/chat_scopes'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 
-export interface CampaignInput {
+interface CampaignInput {
   name: string
   description?: string | null
 }
@@ -24,9 +17,8 @@ export interface CampaignInput {
 @inject()
 export class CampaignService {
   constructor(
-    private clock: Clock,
     private notifier: CampaignNotifier,
-    private eventsub: EventSubSettings
+    private channelStates: ChannelStateService
   ) {}
 
   async create(owner: User, input: CampaignInput) {
@@ -63,33 +55,15 @@ export class CampaignService {
    * polls now and how many are invited, counted in the same query and by the
    * same rule as the channel state (docs/architecture.md, "A channel's state"):
    * accepted, authorization running, connection accepted by Twitch, a channel
-   * that can hold a Twitch poll.
+   * that can vote.
    */
   async ownedBy(user: User) {
-    const now = this.clock.now().toSQL()!
-    const chat = this.eventsub.enabled
     return Campaign.query()
       .where('owner_id', user.id)
       .withCount('memberships', (members) => members.where('status', 'active').as('membersCount'))
       .withCount('memberships', (invited) => invited.where('status', 'pending').as('pendingCount'))
       .withCount('invitations', (invited) => invited.as('awaitingSignInCount'))
-      .withCount('memberships', (ready) =>
-        ready
-          .where('status', 'active')
-          .where('poll_authorization_expires_at', '>', now)
-          .whereHas('streamer', (streamer) =>
-            streamer.where('is_active', true).where((voting) => {
-              voting
-                .whereIn('broadcaster_type', POLL_BROADCASTER_TYPES)
-                .whereRaw('scopes @> ?::jsonb', [JSON.stringify([POLL_SCOPE])])
-              // A channel that can vote in chat counts as ready too (same rule as votingState).
-              if (chat) {
-                voting.orWhereRaw('scopes @> ?::jsonb', [JSON.stringify(CHAT_VOTING_SCOPES)])
-              }
-            })
-          )
-          .as('readyCount')
-      )
+      .withCount('memberships', (ready) => this.channelStates.whereReady(ready).as('readyCount'))
       .orderBy('created_at', 'desc')
   }
 

@@ -1,9 +1,14 @@
 import type { DateTime } from 'luxon'
+import { inject } from '@adonisjs/core'
+import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type Streamer from '#models/streamer'
 import type CampaignMembership from '#models/campaign_membership'
 import type { BroadcasterType } from '#models/streamer'
-import type { PollChannelReason } from '#models/poll_channel'
+import type { PollChannelReason, VotingMethod } from '#models/poll_channel'
 import type { VotingMode } from '#models/poll_run'
+import type CampaignInvitation from '#models/campaign_invitation'
+import { Clock } from '#services/clock'
+import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { hasChatVotingScopes } from '#services/chat_votes/chat_scopes'
 
 /**
@@ -20,12 +25,12 @@ export const POLL_SCOPE = 'channel:manage:polls'
 /** Broadcaster types whose channels can hold a Twitch poll. */
 export const POLL_BROADCASTER_TYPES: BroadcasterType[] = ['affiliate', 'partner']
 
-export type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
+type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
 
 // ---------------------------------------------------------------------------
 // The streamer's Twitch connection
 
-export type ConnectionStatus = 'connected' | 'renewal_failed' | 'token_expired' | 'disconnected'
+type ConnectionStatus = 'connected' | 'renewal_failed' | 'token_expired' | 'disconnected'
 
 export interface ConnectionState {
   status: ConnectionStatus
@@ -101,9 +106,9 @@ export function connectionState(streamer: ConnectionFacts, now: DateTime): Conne
 // ---------------------------------------------------------------------------
 // The 12-hour poll authorization of one membership
 
-export type AuthorizationStatus = 'active' | 'expired' | 'none'
+type AuthorizationStatus = 'active' | 'expired' | 'none'
 
-export interface AuthorizationState {
+interface AuthorizationState {
   status: AuthorizationStatus
   /** When a running authorization ends (null unless active). */
   expiresAt: DateTime | null
@@ -114,13 +119,22 @@ type AuthorizationFacts = Pick<
   'status' | 'pollAuthorizationGrantedAt' | 'pollAuthorizationExpiresAt'
 >
 
-export function authorizationState(
-  membership: AuthorizationFacts,
+/**
+ * The rule of an active authorization: accepted, and the 12 hours still run
+ * at `now`. Its SQL twin is the `authorizationActive` scope of
+ * CampaignMembership; a test holds the two to the same answers.
+ */
+export function isAuthorizationActive(
+  membership: Pick<CampaignMembership, 'status' | 'pollAuthorizationExpiresAt'>,
   now: DateTime
-): AuthorizationState {
+): boolean {
   const expiresAt = membership.pollAuthorizationExpiresAt
-  if (membership.status === 'active' && expiresAt && expiresAt > now) {
-    return { status: 'active', expiresAt }
+  return membership.status === 'active' && expiresAt !== null && expiresAt > now
+}
+
+function authorizationState(membership: AuthorizationFacts, now: DateTime): AuthorizationState {
+  if (isAuthorizationActive(membership, now)) {
+    return { status: 'active', expiresAt: membership.pollAuthorizationExpiresAt }
   }
   if (membership.status === 'active' && membership.pollAuthorizationGrantedAt) {
     return { status: 'expired', expiresAt: null }
@@ -131,12 +145,7 @@ export function authorizationState(
 // ---------------------------------------------------------------------------
 // How the channel can vote
 
-/**
- * `twitch`: a Twitch poll on the channel; `chat`: numbers typed in its chat
- * (docs/chat-voting.md). Null: it cannot vote, and `blocked` says why.
- */
-export type VotingMethod = 'twitch' | 'chat' | null
-export type VotingBlock =
+type VotingBlock =
   /** No Twitch poll, and chat voting is not possible (Twitch events are off). */
   | 'not_affiliate'
   /** An affiliate whose token lacks the poll permission (and cannot vote in chat). */
@@ -144,8 +153,12 @@ export type VotingBlock =
   /** No Twitch poll; chat voting needs the chat permissions: a reconnect gives them. */
   | 'missing_chat_scopes'
 
-export interface VotingState {
-  method: VotingMethod
+interface VotingState {
+  /**
+   * `twitch`: a Twitch poll on the channel; `chat`: numbers typed in its chat
+   * (docs/chat-voting.md). Null: it cannot vote, and `blocked` says why.
+   */
+  method: VotingMethod | null
   blocked: VotingBlock | null
   /** How readiness says the method: "Twitch poll", "chat vote", or null. */
   label: string | null
@@ -158,18 +171,18 @@ export interface VotingState {
  * Left out (`eventsub` undefined), the page does not know and says only
  * whether Twitch polls are possible.
  */
-export interface VotingOptions {
+interface VotingOptions {
   eventsub?: boolean
   mode?: VotingMode
 }
 
 /** How a channel's audience votes, for people (readiness, the run's page). */
-export const VOTING_LABELS: Record<NonNullable<VotingMethod>, string> = {
+export const VOTING_LABELS: Record<VotingMethod, string> = {
   twitch: 'Twitch poll',
   chat: 'chat vote',
 }
 
-function votingOf(method: VotingMethod, blocked: VotingBlock | null): VotingState {
+function votingOf(method: VotingMethod | null, blocked: VotingBlock | null): VotingState {
   return { method, blocked, label: method ? VOTING_LABELS[method] : null }
 }
 
@@ -197,7 +210,7 @@ export function votingState(
 // ---------------------------------------------------------------------------
 // The channel in a campaign: one status, one reason
 
-export type ChannelStatus =
+type ChannelStatus =
   /** Polls launched now run on this channel. */
   | 'ready'
   /** Ready, but the token needs renewing; Chorus renews it at launch. */
@@ -238,7 +251,7 @@ export const CHANNEL_LABELS: Record<ChannelStatus, string> = {
   awaiting_sign_in: 'Not signed in yet',
 }
 
-export const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
+const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
   ready: 'ok',
   token_problem: 'warn',
   no_polls: 'warn',
@@ -250,6 +263,8 @@ export const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
 }
 
 const NOT_AFFILIATE = 'Not an affiliate or partner channel: Twitch polls are not available on it.'
+const NOT_AFFILIATE_CHAT =
+  'Not an affiliate or partner channel: no Twitch polls on it, so its audience will vote in chat.'
 const NOT_AFFILIATE_NO_EVENTS =
   'Not an affiliate or partner channel: Twitch polls are not available on it. Chat voting ' +
   'needs Twitch events, which are off.'
@@ -292,11 +307,10 @@ export function channelState(
 }
 
 /**
- * The state of a member's channel when its authorization is already known
- * (the poll launch learns it from the health check): `pending` for an
+ * The state of a member's channel from its authorization: `pending` for an
  * invitation not answered yet.
  */
-export function stateOf(
+function stateOf(
   streamer: StreamerFacts,
   pending: boolean,
   authorization: AuthorizationState,
@@ -320,7 +334,7 @@ export function stateOf(
   if (pending) {
     return state(
       'invited',
-      withVoting('Has not answered the invitation yet.', voting),
+      withVoting('Has not answered the invitation yet.', voting, options),
       'You have not answered this invitation yet.'
     )
   }
@@ -437,13 +451,16 @@ export function leftOutReason(state: ChannelState): PollChannelReason | null {
 /**
  * An invitation to a login that has never signed in to Chorus.
  */
-export function invitationState(invitation: { broadcasterType: BroadcasterType }): ChannelState {
+export function invitationState(
+  invitation: { broadcasterType: BroadcasterType },
+  options: VotingOptions = {}
+): ChannelState {
   const voting = votingState({ broadcasterType: invitation.broadcasterType, scopes: null })
   return {
     status: 'awaiting_sign_in',
     label: CHANNEL_LABELS.awaiting_sign_in,
     tone: CHANNEL_TONES.awaiting_sign_in,
-    reason: withVoting('The invitation waits for their first sign-in to Chorus.', voting),
+    reason: withVoting('The invitation waits for their first sign-in to Chorus.', voting, options),
     ownReason: '',
     ready: false,
     voting,
@@ -452,9 +469,15 @@ export function invitationState(invitation: { broadcasterType: BroadcasterType }
   }
 }
 
-/** Someone who has not joined yet: their channel's voting is worth knowing now. */
-function withVoting(sentence: string, voting: VotingState) {
-  return voting.blocked === 'not_affiliate' ? `${sentence} ${NOT_AFFILIATE}` : sentence
+/**
+ * Someone who has not joined yet: their channel's voting is worth knowing
+ * now. Signing in gives Chorus the chat permissions, so with Twitch events
+ * on a channel without Twitch polls will vote in chat.
+ */
+function withVoting(sentence: string, voting: VotingState, options: VotingOptions) {
+  if (voting.blocked !== 'not_affiliate') return sentence
+  if (options.eventsub === true) return `${sentence} ${NOT_AFFILIATE_CHAT}`
+  return `${sentence} ${options.eventsub === false ? NOT_AFFILIATE_NO_EVENTS : NOT_AFFILIATE}`
 }
 
 /**
@@ -473,5 +496,56 @@ export function countChannels(states: ChannelState[]): ChannelCounts {
     members: states.filter((s) => s.status !== 'invited' && s.status !== 'awaiting_sign_in').length,
     ready: states.filter((s) => s.ready).length,
     invited: states.filter((s) => s.status === 'invited' || s.status === 'awaiting_sign_in').length,
+  }
+}
+
+/**
+ * The channel state as pages and services ask for it: at the Clock's time,
+ * with Twitch events on or off as EventSubSettings says. The functions above
+ * are the rule; this is the one place that feeds them the time and the
+ * settings, and `whereReady` is the same rule in SQL, for counts.
+ */
+@inject()
+export class ChannelStateService {
+  constructor(
+    private clock: Clock,
+    private eventsub: EventSubSettings
+  ) {}
+
+  /** A member's channel now; `mode`: the voting mode of a run being launched. */
+  of(streamer: StreamerFacts, membership: AuthorizationFacts, mode?: VotingMode): ChannelState {
+    return channelState(streamer, membership, this.clock.now(), this.#options(mode))
+  }
+
+  /** An invitation to a login that has never signed in. */
+  ofInvitation(invitation: Pick<CampaignInvitation, 'broadcasterType'>): ChannelState {
+    return invitationState(invitation, this.#options())
+  }
+
+  /** The streamer's own Twitch connection (their dashboard). */
+  connection(streamer: ConnectionFacts): ConnectionState {
+    return connectionState(streamer, this.clock.now())
+  }
+
+  /** How the channel can vote, whatever its authorizations. */
+  voting(channel: Pick<Streamer, 'broadcasterType' | 'scopes'>): VotingState {
+    return votingState(channel, this.#options())
+  }
+
+  isAuthorizationActive(membership: AuthorizationFacts): boolean {
+    return isAuthorizationActive(membership, this.clock.now())
+  }
+
+  /** Narrows a query of memberships to those whose state is ready now. */
+  whereReady<Query extends ModelQueryBuilderContract<typeof CampaignMembership, any>>(
+    memberships: Query
+  ): Query {
+    return memberships.withScopes((scopes) =>
+      scopes.readyForPolls(this.clock.now(), this.eventsub.enabled)
+    )
+  }
+
+  #options(mode?: VotingMode): VotingOptions {
+    return { eventsub: this.eventsub.enabled, mode }
   }
 }

@@ -12,12 +12,12 @@ import {
   StreamerTokenUnavailableError,
 } from '#services/tokens/streamer_token_runner'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
-import { CampaignActionRefused } from '#services/campaigns/errors'
+import { CampaignActionRefused } from '#services/domain_errors'
 
 export const INVITED_SELF_MESSAGE =
   'That is your own Twitch account: you run this campaign. Invite the streamers who play in it.'
 
-export type InvitationResult =
+type InvitationResult =
   /** The streamer uses Chorus: a pending membership waits on their dashboard. */
   | { kind: 'invited'; name: string }
   /** Never signed in: the invitation waits for their first sign-in. */

@@ -4,7 +4,7 @@ import CampaignMembership from '#models/campaign_membership'
 import { Clock } from '#services/clock'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { CampaignPolicy } from '#policies/campaign_policy'
-import { CampaignActionRefused } from '#services/campaigns/errors'
+import { CampaignActionRefused } from '#services/domain_errors'
 
 /**
  * A streamer answering an invitation or leaving, and a GM removing a member.

@@ -4,13 +4,13 @@ import type CampaignMembership from '#models/campaign_membership'
 import { Clock } from '#services/clock'
 import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { CampaignPolicy } from '#policies/campaign_policy'
-import { CampaignActionRefused } from '#services/campaigns/errors'
-import { authorizationState } from '#services/campaigns/channel_state'
+import { CampaignActionRefused } from '#services/domain_errors'
+import { isAuthorizationActive } from '#services/campaigns/channel_state'
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
 
 /** How long a grant lets the GM run polls on the streamer's channel. */
-export const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
+const POLL_AUTHORIZATION_DURATION = Duration.fromObject({ hours: 12 })
 
 /**
  * The streamer's 12-hour poll authorization for one campaign.
@@ -39,7 +39,7 @@ export class PollAuthorizationService {
     }
     if (!membership.streamer) await membership.load('streamer')
     const streamer = membership.streamer
-    const running = authorizationState(membership, this.clock.now()).status === 'active'
+    const running = isAuthorizationActive(membership, this.clock.now())
     if (!streamer.isActive) {
       throw new CampaignActionRefused(
         running

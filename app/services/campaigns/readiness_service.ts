@@ -3,23 +3,20 @@ import { inject } from '@adonisjs/core'
 import type Campaign from '#models/campaign'
 import CampaignMembership from '#models/campaign_membership'
 import CampaignInvitation from '#models/campaign_invitation'
-import { Clock } from '#services/clock'
 import {
+  CHANNEL_LABELS,
   CHANNEL_STATUS_ORDER,
-  channelState,
+  ChannelStateService,
   countChannels,
-  invitationState,
-  votingState,
   type ChannelCounts,
   type ChannelState,
 } from '#services/campaigns/channel_state'
-import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import {
-  HealthCheckService,
+  CheckAndRefreshService,
   type StreamerHealthStatus,
-} from '#services/tokens/health_check_service'
+} from '#services/tokens/check_and_refresh_service'
 
-export interface ReadinessRow {
+interface ReadinessRow {
   /** The channel's one state (docs/architecture.md, "A channel's state"). */
   state: ChannelState
   displayName: string
@@ -52,7 +49,7 @@ export interface ReadinessCheckResult {
 export const HEALTH_LABELS: Record<StreamerHealthStatus, string> = {
   ready: 'Token valid',
   refreshed: 'Token renewed',
-  needs_reconnect: 'Must reconnect',
+  needs_reconnect: CHANNEL_LABELS.needs_reconnect,
   not_authorized: 'No authorization',
 }
 
@@ -63,9 +60,8 @@ export const HEALTH_LABELS: Record<StreamerHealthStatus, string> = {
 @inject()
 export class ReadinessService {
   constructor(
-    private clock: Clock,
-    private healthCheck: HealthCheckService,
-    private eventsub: EventSubSettings
+    private healthCheck: CheckAndRefreshService,
+    private channelStates: ChannelStateService
   ) {}
 
   /**
@@ -77,7 +73,6 @@ export class ReadinessService {
   }
 
   async readiness(campaign: Campaign): Promise<Readiness> {
-    const now = this.clock.now()
     const memberships = await CampaignMembership.query()
       .where('campaign_id', campaign.id)
       .preload('streamer')
@@ -87,8 +82,12 @@ export class ReadinessService {
       .orderBy('id')
 
     const rows = [
-      ...memberships.map((membership) => membershipRow(membership, now, this.eventsub.enabled)),
-      ...invitations.map(invitationRow),
+      ...memberships.map((membership) =>
+        membershipRow(membership, this.channelStates.of(membership.streamer, membership))
+      ),
+      ...invitations.map((invitation) =>
+        invitationRow(invitation, this.channelStates.ofInvitation(invitation))
+      ),
     ]
     rows.sort(
       (a, b) =>
@@ -111,23 +110,18 @@ export class ReadinessService {
       // A deactivated streamer is not checked: the row's state already says
       // they must reconnect, and the page does not say it twice.
       reason: result.streamer.isActive ? result.reason : '',
-      // Only what Twitch confirmed counts as ready.
+      // Ready as the channel state says it, on a token Twitch confirmed.
       ready:
         !result.retryable &&
         (result.status === 'ready' || result.status === 'refreshed') &&
-        votingState(result.streamer, { eventsub: this.eventsub.enabled }).method !== null,
+        this.channelStates.of(result.streamer, result.membership).ready,
       twitchUnreachable: result.retryable,
     }))
   }
 }
 
-function membershipRow(
-  membership: CampaignMembership,
-  now: DateTime,
-  eventsub: boolean
-): ReadinessRow {
+function membershipRow(membership: CampaignMembership, state: ChannelState): ReadinessRow {
   const streamer = membership.streamer
-  const state = channelState(streamer, membership, now, { eventsub })
   return {
     state,
     displayName: streamer.twitchDisplayName || streamer.twitchLogin,
@@ -139,9 +133,9 @@ function membershipRow(
   }
 }
 
-function invitationRow(invitation: CampaignInvitation): ReadinessRow {
+function invitationRow(invitation: CampaignInvitation, state: ChannelState): ReadinessRow {
   return {
-    state: invitationState(invitation),
+    state,
     displayName: invitation.twitchDisplayName || invitation.twitchLogin,
     login: invitation.twitchLogin,
     membershipId: null,

@@ -1,5 +1,6 @@
 import type { I18n } from '@adonisjs/i18n'
 import { choiceNumbers, durationText } from '#services/i18n/translator'
+import { winnersOf } from '#services/polls/poll_snapshot'
 
 /**
  * The messages Chorus posts in a chat-voting channel, in the channel's
@@ -12,7 +13,7 @@ export const CHAT_MESSAGE_LIMIT = 500
 
 const SEPARATOR = ' · '
 
-export interface ChatQuestion {
+interface ChatQuestion {
   title: string
   choices: string[]
   durationSeconds: number
@@ -33,15 +34,14 @@ export function announcementMessages(i18n: I18n, question: ChatQuestion): string
   return packMessages(parts)
 }
 
-export interface ChatResultLine {
+interface ChatResultLine {
   title: string
   votes: number
 }
 
 export function resultMessages(i18n: I18n, title: string, totals: ChatResultLine[]): string[] {
   const total = totals.reduce((sum, line) => sum + line.votes, 0)
-  const top = Math.max(0, ...totals.map((line) => line.votes))
-  const winners = total === 0 ? [] : totals.filter((line) => line.votes === top)
+  const winners = winnersOf(totals.map((line) => line.votes)).map((index) => totals[index])
   const verdict =
     winners.length === 0
       ? i18n.t('chat.no_votes')

@@ -14,12 +14,12 @@ import { voteWords } from '#services/i18n/vote_words'
  * Per channel: `chorus:chat-vote:live:<broadcaster id>` → the vote it is
  * taking now, so an incoming chat message finds its vote in one read.
  */
-export interface ChatVoteRef {
+interface ChatVoteRef {
   runId: number
   channelId: number
 }
 
-export interface ChatMessage {
+interface ChatMessage {
   broadcasterId: string
   chatterId: string
   text: string
@@ -29,7 +29,7 @@ export interface ChatMessage {
   sourceBroadcasterId?: string | null
 }
 
-export type ChatVoteOutcome =
+type ChatVoteOutcome =
   | { counted: true; vote: ChatVoteRef; choice: number }
   | {
       counted: false

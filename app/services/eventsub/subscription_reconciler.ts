@@ -24,7 +24,7 @@ import { DeliveryTransport, deliversThrough } from '#services/eventsub/delivery_
 import { TwitchError } from '#services/twitch/twitch_errors'
 import { errorMessage } from '#services/error_message'
 
-export interface ReconcileReport {
+interface ReconcileReport {
   kept: number
   created: number
   deleted: number

@@ -6,7 +6,7 @@ import { Clock } from '#services/clock'
 import { broadcasterOf } from '#services/eventsub/eventsub_registry'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 
-export interface StoredSubscription {
+interface StoredSubscription {
   id: string
   type: string
   version: string
@@ -15,7 +15,7 @@ export interface StoredSubscription {
 }
 
 /** The poll event types a channel needs enabled to be live by event. */
-export const POLL_RESULT_TYPES = ['channel.poll.progress', 'channel.poll.end'] as const
+const POLL_RESULT_TYPES = ['channel.poll.progress', 'channel.poll.end'] as const
 
 /**
  * Chorus's copy of its EventSub subscriptions (`eventsub_subscriptions`),

@@ -1,6 +1,7 @@
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
+import CampaignMembership from '#models/campaign_membership'
 import { Clock } from '#services/clock'
 import { notificationSubject } from '#services/notifications/notification_subjects'
 import {
@@ -10,7 +11,7 @@ import {
 } from '#services/notifications/notification_service'
 
 /** How long before a poll authorization ends the streamer is told. */
-export const EXPIRY_NOTICE_LEAD_MINUTES = 30
+const EXPIRY_NOTICE_LEAD_MINUTES = 30
 
 interface ExpiringAuthorization {
   membership_id: number
@@ -41,32 +42,31 @@ export class AuthorizationExpiryNotifier {
    */
   async run(): Promise<number> {
     const now = this.clock.now()
-    const expiring: ExpiringAuthorization[] = await db
-      .from('campaign_memberships as m')
-      .join('campaigns as c', 'c.id', 'm.campaign_id')
-      .join('streamers as s', 's.id', 'm.streamer_id')
-      .where('m.status', 'active')
+    const expiring = await CampaignMembership.query()
+      .withScopes((scopes) => scopes.authorizationActive(now))
+      .join('campaigns as c', 'c.id', 'campaign_memberships.campaign_id')
+      .join('streamers as s', 's.id', 'campaign_memberships.streamer_id')
       .where('s.is_active', true)
-      .where('m.poll_authorization_expires_at', '>', now.toJSDate())
       .where(
-        'm.poll_authorization_expires_at',
+        'campaign_memberships.poll_authorization_expires_at',
         '<=',
         now.plus({ minutes: EXPIRY_NOTICE_LEAD_MINUTES }).toJSDate()
       )
       .whereNotExists((notices) => {
         notices
           .from('authorization_expiry_notices as n')
-          .whereColumn('n.campaign_membership_id', 'm.id')
-          .whereColumn('n.expires_at', 'm.poll_authorization_expires_at')
+          .whereColumn('n.campaign_membership_id', 'campaign_memberships.id')
+          .whereColumn('n.expires_at', 'campaign_memberships.poll_authorization_expires_at')
       })
       .select(
-        'm.id as membership_id',
-        'm.poll_authorization_expires_at as expires_at',
+        'campaign_memberships.id as membership_id',
+        'campaign_memberships.poll_authorization_expires_at as expires_at',
         'c.id as campaign_id',
         'c.name as campaign_name',
         's.user_id'
       )
-      .orderBy('m.id')
+      .orderBy('campaign_memberships.id')
+      .pojo<ExpiringAuthorization>()
     if (expiring.length === 0) return 0
 
     // Claim each grant first: whoever inserts the notice row sends it.

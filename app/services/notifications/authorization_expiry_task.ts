@@ -5,11 +5,11 @@ import { AuthorizationExpiryNotifier } from '#services/notifications/authorizati
 import { errorMessage } from '#services/error_message'
 
 /** The "authorization ends in 30 minutes" check runs every minute. */
-export const AUTHORIZATION_EXPIRY_EXPRESSION = '* * * * *'
+const AUTHORIZATION_EXPIRY_EXPRESSION = '* * * * *'
 
 /**
  * Runs the AuthorizationExpiryNotifier every minute in the web process
- * (started by start/scheduler.ts). Every instance may run it: the notifier
+ * (started by providers/token_refresh_provider.ts). Every instance may run it: the notifier
  * claims each grant in the database, so a streamer is told once.
  */
 @inject()

@@ -8,7 +8,7 @@ import { CAMPAIGN_NOTIFICATION_TYPES } from '#services/campaigns/campaign_notifi
  * A kind of notification a user can choose to receive as web push or not.
  * Every notification is stored in-app whatever the user chose.
  */
-export interface NotificationCategory {
+interface NotificationCategory {
   key: string
   label: string
   description: string
@@ -16,6 +16,12 @@ export interface NotificationCategory {
   types: readonly string[]
   /** How long a push service keeps it for an offline browser (default: config). */
   ttlSeconds?: number
+  /**
+   * Sent only about a channel that streams a campaign: the settings page
+   * shows it to members of a campaign only (a GM who streams none never
+   * receives it).
+   */
+  membersOnly?: boolean
 }
 
 export const NOTIFICATION_CATEGORIES: readonly NotificationCategory[] = [
@@ -31,6 +37,7 @@ export const NOTIFICATION_CATEGORIES: readonly NotificationCategory[] = [
     label: 'Poll authorization ends soon',
     description: '30 minutes before a campaign authorization you granted runs out.',
     types: [NOTIFICATION_TYPES.authorizationExpiring],
+    membersOnly: true,
     // Useless once the authorization has ended.
     ttlSeconds: 30 * 60,
   },
@@ -54,16 +61,18 @@ export const NOTIFICATION_CATEGORIES: readonly NotificationCategory[] = [
   },
   {
     key: 'poll_started',
-    label: 'Poll started',
-    description: 'A poll of one of your campaigns went live on the channels.',
+    label: 'Poll started on your channel',
+    description: 'The GM of a campaign you stream launched a poll: your viewers can vote.',
     types: [NOTIFICATION_TYPES.pollStarted],
+    membersOnly: true,
     ttlSeconds: 30 * 60,
   },
   {
     key: 'poll_ended',
-    label: 'Poll ended',
-    description: 'A poll of one of your campaigns ended and its combined result is ready.',
+    label: 'Poll ended on your channel',
+    description: 'A poll that ran on your channel ended: its combined result, with the winner.',
     types: [NOTIFICATION_TYPES.pollEnded],
+    membersOnly: true,
   },
 ]
 
@@ -76,7 +85,7 @@ export function categoryOfType(type: string): NotificationCategory | undefined {
   return CATEGORY_BY_TYPE.get(type)
 }
 
-export type PushChoices = Record<string, boolean>
+type PushChoices = Record<string, boolean>
 
 /**
  * Reads and writes each user's push choices (`notification_preferences`).
@@ -96,6 +105,22 @@ export class NotificationPreferences {
     return Object.fromEntries(
       NOTIFICATION_CATEGORIES.map((category) => [category.key, stored.get(category.key) ?? true])
     )
+  }
+
+  /**
+   * The categories the user can receive: those about a streamed channel
+   * only for a member (invited or active) of some campaign.
+   */
+  async categoriesFor(userId: number): Promise<readonly NotificationCategory[]> {
+    const membership = await db
+      .from('campaign_memberships')
+      .join('streamers', 'streamers.id', 'campaign_memberships.streamer_id')
+      .where('streamers.user_id', userId)
+      .select('campaign_memberships.id')
+      .first()
+    return membership
+      ? NOTIFICATION_CATEGORIES
+      : NOTIFICATION_CATEGORIES.filter((category) => !category.membersOnly)
   }
 
   /**

@@ -31,7 +31,7 @@ export const NOTIFICATION_TYPES = {
 } as const
 
 /** Why a streamer was deactivated, for the notification texts. */
-export type DeactivationReason = 'refresh_refused' | 'access_revoked'
+type DeactivationReason = 'refresh_refused' | 'access_revoked'
 
 export interface NotificationInput {
   userId: number

@@ -8,7 +8,7 @@ import {
 } from '#services/overlays/overlay_rate_limiter'
 
 /** The header an overlay page sends its key in when it subscribes. */
-export const OVERLAY_KEY_HEADER = 'x-overlay-key'
+const OVERLAY_KEY_HEADER = 'x-overlay-key'
 
 /**
  * Who may open an overlay and listen to its live channel: nobody signs in,

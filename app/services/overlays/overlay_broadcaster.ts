@@ -12,6 +12,7 @@ import {
   type OverlayMessage,
   type OverlayVoting,
 } from '#services/overlays/overlay_poll'
+import { errorMessage } from '#services/error_message'
 
 interface Delivery {
   snapshot: RunSnapshot
@@ -73,10 +74,7 @@ export class OverlayBroadcaster {
         await this.#deliver(next)
       } catch (error) {
         // Overlays also load the state themselves when they (re)connect.
-        logger.warn(
-          { runId, error: error instanceof Error ? error.message : String(error) },
-          '[Overlays] could not send results'
-        )
+        logger.warn({ runId, error: errorMessage(error) }, '[Overlays] could not send results')
       }
     }
   }
@@ -109,10 +107,7 @@ export class OverlayBroadcaster {
     try {
       transmit.broadcast(channel, message as unknown as Broadcastable)
     } catch (error) {
-      logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
-        '[Overlays] could not broadcast'
-      )
+      logger.warn({ error: errorMessage(error) }, '[Overlays] could not broadcast')
     }
   }
 }

@@ -47,16 +47,10 @@ export function overlayPoll(snapshot: RunSnapshot, voting: OverlayVoting): Overl
     channelCount: snapshot.channels.length,
     endsAt: snapshot.endsAt,
     endedAt: snapshot.endedAt,
-    winners: snapshot.live ? [] : winnersOf(snapshot.totals),
+    winners: snapshot.winners,
     voting,
     serverNow: snapshot.serverNow,
   }
-}
-
-function winnersOf(totals: number[]) {
-  const best = Math.max(0, ...totals)
-  if (best === 0) return []
-  return totals.flatMap((votes, index) => (votes === best ? [index] : []))
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 } from '#services/overlays/overlay_keys'
 
 /** An overlay as its owner sees it on the dashboard (or the API). */
-export interface OverlayLink {
+interface OverlayLink {
   overlay: StreamerOverlay
   key: string
   url: string

@@ -9,7 +9,7 @@ import { OverlaySettings } from '#services/overlays/overlay_settings'
 import { channelVoting, overlayPoll, type OverlayPoll } from '#services/overlays/overlay_poll'
 
 /** What an overlay page loads when it opens or reconnects. */
-export interface OverlayState {
+interface OverlayState {
   /** The poll on this channel now, or one that ended within the winner's time; else null. */
   poll: OverlayPoll | null
   /** How long the winner stays on screen after the end. */

@@ -7,13 +7,21 @@ import type PollRun from '#models/poll_run'
 import type { VotingMode } from '#models/poll_run'
 import type { PollChannelReason } from '#models/poll_channel'
 import { Clock } from '#services/clock'
+import {
+  IdempotencyKeyReusedError,
+  PollLaunchInterruptedError,
+  PollLaunchRefusedError,
+} from '#services/domain_errors'
 import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
 import {
   TwitchPermanentError,
   TwitchTransientError,
   TwitchUnauthorizedError,
 } from '#services/twitch/twitch_errors'
-import { HealthCheckService, type StreamerHealth } from '#services/tokens/health_check_service'
+import {
+  CheckAndRefreshService,
+  type MemberHealth,
+} from '#services/tokens/check_and_refresh_service'
 import {
   StreamerTokenRunner,
   StreamerTokenUnavailableError,
@@ -21,7 +29,7 @@ import {
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore, type LaunchedChannel } from '#services/polls/poll_run_store'
-import { leftOutReason, stateOf } from '#services/campaigns/channel_state'
+import { channelState, leftOutReason } from '#services/campaigns/channel_state'
 import { PollNotifier } from '#services/polls/poll_notifier'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
@@ -39,56 +47,6 @@ import { LaunchCompensation } from '#services/polls/launch_compensation'
 /** How long a launch waits for Twitch to verify a new chat subscription. */
 const CHAT_SUBSCRIPTION_WAIT_MS = 5000
 const CHAT_SUBSCRIPTION_POLL_MS = 50
-
-/**
- * The launch was refused before anything reached Twitch: the campaign
- * already has a poll launching, running or ending (`liveRun`), or the form's
- * key belongs elsewhere.
- */
-export class PollLaunchRefusedError extends Error {
-  constructor(
-    message: string,
-    readonly liveRun: PollRun | null = null
-  ) {
-    super(message)
-  }
-
-  static alreadyRunning(run: PollRun) {
-    return new PollLaunchRefusedError(
-      `"${run.title}" is still running in this campaign: end it before launching another poll.`,
-      run
-    )
-  }
-}
-
-/**
- * The launch could not finish (a database write failed after some polls
- * were created, say): the polls it had created were ended on Twitch and the
- * run is `failed` (`interrupted`). `replayed` when this is the answer to a
- * repeat of that launch (the same idempotency key).
- */
-export class PollLaunchInterruptedError extends Error {
-  constructor(
-    readonly run: PollRun,
-    readonly replayed: boolean
-  ) {
-    super(
-      replayed
-        ? `This launch of "${run.title}" failed: it was interrupted, and nothing runs. Launch it again.`
-        : `The launch of "${run.title}" was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.`
-    )
-  }
-}
-
-/**
- * The idempotency key was already used for a launch with another question:
- * repeating a launch must send the same request.
- */
-export class IdempotencyKeyReusedError extends Error {
-  constructor(readonly run: PollRun) {
-    super('This idempotency key was already used for another launch.')
-  }
-}
 
 /**
  * What a launch asks: a prepared poll of the campaign (the pages), or a
@@ -135,7 +93,7 @@ export class PollLaunchService {
   constructor(
     private clock: Clock,
     private settings: PollSettings,
-    private healthCheck: HealthCheckService,
+    private healthCheck: CheckAndRefreshService,
     private runner: StreamerTokenRunner,
     private helix: TwitchHelixClient,
     private poller: PollResultsPoller,
@@ -324,9 +282,7 @@ export class PollLaunchService {
       if (earlier) return { run: earlier, created: false }
       const live = await this.store.liveRun(campaign.id)
       if (live) throw PollLaunchRefusedError.alreadyRunning(live)
-      throw new PollLaunchRefusedError(
-        'This launch form is out of date: reload the page and launch again.'
-      )
+      throw PollLaunchRefusedError.keyUsedElsewhere()
     }
   }
 
@@ -362,18 +318,15 @@ export class PollLaunchService {
     })
   }
 
-  async #planChannel(health: StreamerHealth, run: PollRun): Promise<LaunchedChannel> {
+  async #planChannel(health: MemberHealth, run: PollRun): Promise<LaunchedChannel> {
     const { streamer } = health
     // The channel's state says who is left out and why, as readiness says it
     // (docs/architecture.md, "A channel's state"); the health check only
     // adds whether the token could be renewed.
-    const state = stateOf(
-      streamer,
-      false,
-      { status: health.status === 'not_authorized' ? 'none' : 'active', expiresAt: null },
-      this.clock.now(),
-      { eventsub: this.eventsub.enabled, mode: run.votingMode }
-    )
+    const state = channelState(streamer, health.membership, this.clock.now(), {
+      eventsub: this.eventsub.enabled,
+      mode: run.votingMode,
+    })
     const leftOut = leftOutReason(state)
     if (leftOut) return skipped(streamer, leftOut)
     if (health.status === 'needs_reconnect') {

@@ -94,6 +94,10 @@ export interface RunSnapshot {
    * many channels, or why nothing runs. Null once the run is over.
    */
   launchNote: string | null
+  /** Indexes of the choices with the most votes once ended (several on a tie; none without votes). */
+  winners: number[]
+  /** The outcome for people once ended ("Winner: …", "Tie: … / …", "No votes"); null while live. */
+  verdict: string | null
   /** Server time, so the page's countdown does not depend on the device's clock. */
   serverNow: string
 }
@@ -117,6 +121,22 @@ export function combineVotes(choiceCount: number, channels: Pick<PollChannel, 'v
   return totals
 }
 
+/**
+ * Indexes of the choices with the most votes: one winner, several on a tie,
+ * none when nobody voted.
+ */
+export function winnersOf(totals: number[]) {
+  const best = Math.max(0, ...totals)
+  if (best === 0) return []
+  return totals.flatMap((votes, index) => (votes === best ? [index] : []))
+}
+
+function verdictOf(choices: string[], winners: number[]) {
+  if (winners.length === 0) return 'No votes'
+  const names = winners.map((index) => choices[index])
+  return winners.length === 1 ? `Winner: ${names[0]}` : `Tie: ${names.join(' / ')}`
+}
+
 export function reasonText(channel: Pick<PollChannel, 'reason' | 'error'>) {
   if (!channel.reason) return null
   const label = REASON_LABELS[channel.reason]
@@ -132,6 +152,8 @@ export function buildSnapshot(
   const sorted = [...channels].sort((a, b) => a.displayName.localeCompare(b.displayName))
   const withPoll = sorted.filter((channel) => channel.outcome === 'created')
   const totals = run.totals ?? combineVotes(run.choices.length, withPoll)
+  const live = run.isLive
+  const winners = live ? [] : winnersOf(totals)
   return {
     id: run.id,
     campaignId: run.campaignId,
@@ -150,9 +172,11 @@ export function buildSnapshot(
     leftOut: sorted
       .filter((channel) => channel.outcome !== 'created')
       .map((channel) => channelSnapshot(channel, run.choices.length, run.status)),
-    live: run.isLive,
+    live,
     asking: run.status === 'launching' ? asking : [],
     launchNote: launchNote(run, withPoll.length, sorted.length + asking.length),
+    winners,
+    verdict: live ? null : verdictOf(run.choices, winners),
     serverNow: now.toISOString(),
   }
 }

@@ -2,19 +2,10 @@ import { lookup } from 'node:dns/promises'
 import { inject } from '@adonisjs/core'
 import { PushSettings } from '#services/push/push_settings'
 import { isPublicAddress, parseAddress } from '#services/push/network_address'
+import { PushEndpointRefused } from '#services/domain_errors'
 
 /** Longest endpoint accepted (real push services use well under 1 KB). */
 export const MAX_ENDPOINT_LENGTH = 2048
-
-/**
- * Why an endpoint is refused; `message` is safe to show to the user.
- */
-export class PushEndpointRefused extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'PushEndpointRefused'
-  }
-}
 
 /**
  * Resolves a host name to every address it has. Injectable so tests can

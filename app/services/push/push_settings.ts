@@ -1,6 +1,6 @@
 import pushConfig from '#config/push'
 
-export interface VapidDetails {
+interface VapidDetails {
   publicKey: string
   privateKey: string
   subject: string

@@ -5,7 +5,7 @@ import { PushSettings } from '#services/push/push_settings'
 import { PushEndpointGuard } from '#services/push/push_endpoint_guard'
 
 /** The browser's `PushSubscription.toJSON()`, validated. */
-export interface SubscriptionInput {
+interface SubscriptionInput {
   endpoint: string
   keys: { p256dh: string; auth: string }
 }

@@ -5,10 +5,11 @@ import logger from '@adonisjs/core/services/logger'
 import { Clock } from '#services/clock'
 import { mapWithConcurrency } from '#services/concurrency'
 import { PushSettings } from '#services/push/push_settings'
-import { PushEndpointGuard, PushEndpointRefused } from '#services/push/push_endpoint_guard'
+import { PushEndpointGuard } from '#services/push/push_endpoint_guard'
+import { PushEndpointRefused } from '#services/domain_errors'
 
 /** What a push carries; the service worker (public/sw.js) reads these fields. */
-export interface PushMessage {
+interface PushMessage {
   id: number | null
   type: string
   title: string
@@ -17,14 +18,14 @@ export interface PushMessage {
 }
 
 /** The part of a stored subscription a send needs. */
-export interface PushTarget {
+interface PushTarget {
   id: number
   endpoint: string
   p256dh: string
   auth: string
 }
 
-export interface PushOptions {
+interface PushOptions {
   urgency: 'normal' | 'high'
   ttlSeconds?: number
 }

@@ -12,7 +12,7 @@ import { DEFAULT_LOCALE, formattingLocale } from '#services/i18n/locales'
  */
 const SERVER_FORMAT = "ccc d LLL, HH:mm 'UTC'"
 
-export interface MomentView {
+interface MomentView {
   /** ISO 8601 in UTC, for `datetime` and the browser script. */
   iso: string
   /** What the page shows before the script runs (and without it). */

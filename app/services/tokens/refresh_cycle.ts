@@ -17,7 +17,7 @@ import {
   type RefreshTrigger,
 } from '#services/tokens/refresh_outcome'
 
-export interface CycleOptions {
+interface CycleOptions {
   force?: boolean
   dryRun?: boolean
   trigger?: RefreshTrigger

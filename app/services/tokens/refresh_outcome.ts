@@ -15,9 +15,8 @@ export type RefreshTrigger =
   | 'validation'
   | 'helix_401'
   | 'helix_call'
-  | 'manual'
 
-export type RefreshFailureKind = 'permanent' | 'transient'
+type RefreshFailureKind = 'permanent' | 'transient'
 
 interface OutcomeBase {
   /** The streamer as it is now (re-read under the lock when one was taken). */
@@ -26,13 +25,13 @@ interface OutcomeBase {
   reason: string
 }
 
-export interface RefreshedOutcome extends OutcomeBase {
+interface RefreshedOutcome extends OutcomeBase {
   status: 'refreshed'
   /** Another caller refreshed it while this one waited: no second call to Twitch. */
   concurrent: boolean
 }
 
-export interface SkippedOutcome extends OutcomeBase {
+interface SkippedOutcome extends OutcomeBase {
   status: 'skipped'
   /** Dry run: the refresh that would have happened. */
   wouldRefresh: boolean
@@ -52,12 +51,14 @@ export interface CycleReport {
   success: number
   failed: number
   skipped: number
+  /** Dry run: the skipped streamers a real run would have refreshed (also counted in `skipped`). */
+  wouldRefresh: number
   /** Streamers deactivated by this cycle (also counted in `failed`). */
   deactivated: number
   /**
-   * One line per streamer, `- DisplayName (login): outcome: reason`, when
-   * the caller asked for them (the command prints them); empty otherwise, so
-   * a cycle holds nothing per streamer.
+   * One line per streamer, `- DisplayName (login): outcome: reason · ids`,
+   * when the caller asked for them (the command prints them); empty
+   * otherwise, so a cycle holds nothing per streamer.
    */
   lines: string[]
   startedAt: DateTime
@@ -73,8 +74,14 @@ export function streamerLabel(streamer: Streamer) {
   return `${printable(streamer.twitchDisplayName) || login} (${login})`
 }
 
+/** `id 12, Twitch user id 1001`: either can be passed back to `token:refresh`. */
+export function streamerIds(streamer: Pick<Streamer, 'id' | 'twitchUserId'>) {
+  return `id ${streamer.id}, Twitch user id ${printable(streamer.twitchUserId)}`
+}
+
 export function outcomeLine(outcome: RefreshOutcome) {
-  return `- ${streamerLabel(outcome.streamer)}: ${outcomeStatusLabel(outcome)}: ${outcome.reason}`
+  const { streamer } = outcome
+  return `- ${streamerLabel(streamer)}: ${outcomeStatusLabel(outcome)}: ${outcome.reason} · ${streamerIds(streamer)}`
 }
 
 function outcomeStatusLabel(outcome: RefreshOutcome) {
@@ -82,7 +89,8 @@ function outcomeStatusLabel(outcome: RefreshOutcome) {
     case 'refreshed':
       return 'refreshed'
     case 'skipped':
-      return outcome.wouldRefresh ? 'would refresh' : 'skipped'
+      // A dry run skips everyone; it says which of them a real run would refresh.
+      return outcome.wouldRefresh ? 'skipped (dry run), would refresh' : 'skipped'
     case 'failed':
       return outcome.deactivated ? 'failed (permanent, deactivated)' : `failed (${outcome.kind})`
   }
@@ -96,6 +104,7 @@ export class CycleTally {
   success = 0
   failed = 0
   skipped = 0
+  wouldRefresh = 0
   deactivated = 0
   readonly lines: string[] = []
 
@@ -104,7 +113,10 @@ export class CycleTally {
   add(outcome: RefreshOutcome) {
     this.total++
     if (outcome.status === 'refreshed') this.success++
-    if (outcome.status === 'skipped') this.skipped++
+    if (outcome.status === 'skipped') {
+      this.skipped++
+      if (outcome.wouldRefresh) this.wouldRefresh++
+    }
     if (outcome.status === 'failed') {
       this.failed++
       if (outcome.deactivated) this.deactivated++
@@ -113,8 +125,18 @@ export class CycleTally {
   }
 
   report(startedAt: DateTime, finishedAt: DateTime): CycleReport {
-    const { total, success, failed, skipped, deactivated, lines } = this
-    return { total, success, failed, skipped, deactivated, lines, startedAt, finishedAt }
+    const { total, success, failed, skipped, wouldRefresh, deactivated, lines } = this
+    return {
+      total,
+      success,
+      failed,
+      skipped,
+      wouldRefresh,
+      deactivated,
+      lines,
+      startedAt,
+      finishedAt,
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { NotificationService } from '#services/notifications/notification_servic
 import type { TwitchTokenSet } from '#services/twitch/twitch_oauth_client'
 import { RefreshTiming } from '#services/tokens/refresh_timing'
 import { TransientRetryQueue } from '#services/tokens/transient_retry_queue'
+import { RefreshedTokenWrites } from '#services/tokens/refreshed_token_writes'
 import { decidePermanentFailure, formatDuration } from '#services/tokens/token_refresh_policy'
 import {
   failedOutcome,
@@ -40,7 +41,8 @@ export class RefreshRecorder {
   constructor(
     private timing: RefreshTiming,
     private notifications: NotificationService,
-    private retryQueue: TransientRetryQueue
+    private retryQueue: TransientRetryQueue,
+    private writes: RefreshedTokenWrites
   ) {}
 
   /**
@@ -63,7 +65,11 @@ export class RefreshRecorder {
     if (tokens.scopes.length > 0) {
       fresh.scopes = tokens.scopes
     }
-    await saveTwice(fresh)
+    fresh.updatedAt = now
+    // Batched with the other refreshes of the moment, tried twice (Twitch
+    // already rotated the refresh token: losing this write would strand the
+    // streamer).
+    await this.writes.save(fresh)
     adoptState(original, fresh)
     await this.retryQueue.remove(fresh.id)
 
@@ -169,21 +175,5 @@ export function adoptState(target: Streamer, source: Streamer) {
   for (const column of REFRESH_COLUMNS) {
     target.$attributes[column] = source.$attributes[column]
     target.$original[column] = source.$original[column]
-  }
-}
-
-/**
- * Twitch already rotated the refresh token: losing this write would strand
- * the streamer, so a failed write is tried once more.
- */
-async function saveTwice(streamer: Streamer) {
-  try {
-    await streamer.save()
-  } catch (error) {
-    logger.error(
-      { streamerId: streamer.id, error: errorMessage(error) },
-      '[TokenRefresh] saving refreshed tokens failed, trying once more'
-    )
-    await streamer.save()
   }
 }

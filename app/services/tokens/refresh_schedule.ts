@@ -49,7 +49,7 @@ export class RefreshSchedule {
 /**
  * Throws a clear error for a zone Luxon (and so node-cron) does not know.
  */
-export function assertTimezone(timezone: string) {
+function assertTimezone(timezone: string) {
   if (!IANAZone.isValidZone(timezone)) {
     throw new Error(
       `Invalid SCHEDULER_TIMEZONE "${timezone}": use an IANA time zone such as UTC or Europe/Paris`

@@ -99,7 +99,7 @@ export class RefreshSelection {
  * page is read while the current one is worked on, so workers rarely wait
  * for the database.
  */
-async function* keysetPages(
+export async function* keysetPages(
   filter: (query: StreamerQuery) => StreamerQuery | void,
   pageSize: number
 ): AsyncGenerator<Streamer[]> {

@@ -4,7 +4,7 @@ import logger from '@adonisjs/core/services/logger'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 import { errorMessage } from '#services/error_message'
 
-export type LockedResult<T> = { acquired: true; value: T } | { acquired: false }
+type LockedResult<T> = { acquired: true; value: T } | { acquired: false }
 
 /**
  * Single flight per streamer across every process (docs/token-policy.md): a Redis lock

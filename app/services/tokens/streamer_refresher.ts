@@ -16,7 +16,7 @@ import {
   type RefreshTrigger,
 } from '#services/tokens/refresh_outcome'
 
-export interface RefreshOptions {
+interface RefreshOptions {
   /** Refresh even when the token is not due (the command's `--force`, a 401, a grant). */
   force?: boolean
   /** Decide only: no lock, no call to Twitch, no write. */

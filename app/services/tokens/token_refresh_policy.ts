@@ -6,16 +6,16 @@ import { type DateTime, Duration } from 'luxon'
  */
 
 /** A second permanent failure within this window deactivates. */
-export const PERMANENT_FAILURE_WINDOW = Duration.fromObject({ minutes: 30 })
+const PERMANENT_FAILURE_WINDOW = Duration.fromObject({ minutes: 30 })
 
 /** The retry sweep retries a first permanent failure this old. */
-export const RETRY_AFTER = Duration.fromObject({ minutes: 15 })
+const RETRY_AFTER = Duration.fromObject({ minutes: 15 })
 
 /** Below this much time left a token is always due. */
-export const MIN_TIME_LEFT = Duration.fromObject({ hours: 1 })
+const MIN_TIME_LEFT = Duration.fromObject({ hours: 1 })
 
 /** A token must outlive the next tick by this much to be skipped. */
-export const NEXT_TICK_MARGIN = Duration.fromObject({ minutes: 10 })
+const NEXT_TICK_MARGIN = Duration.fromObject({ minutes: 10 })
 
 export interface DueDecision {
   due: boolean
@@ -57,7 +57,7 @@ export function decideDue(input: {
   }
 }
 
-export type PermanentFailureDecision =
+type PermanentFailureDecision =
   | { action: 'mark_first_failure'; tokenRefreshFailedAt: DateTime }
   | { action: 'deactivate'; firstFailureAt: DateTime }
 

@@ -6,9 +6,9 @@ import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
 import { NotificationService } from '#services/notifications/notification_service'
 import {
-  HealthCheckService,
+  CheckAndRefreshService,
   type StreamerHealthStatus,
-} from '#services/tokens/health_check_service'
+} from '#services/tokens/check_and_refresh_service'
 import { REFRESH_CRON_EXPRESSIONS } from '#services/tokens/refresh_schedule'
 import { RefreshCycle } from '#services/tokens/refresh_cycle'
 import { RefreshSelection } from '#services/tokens/refresh_selection'
@@ -18,13 +18,13 @@ import { reportBackgroundFailure } from '#services/availability/background_failu
 import { errorMessage } from '#services/error_message'
 
 /** The retry sweep looks every minute. */
-export const RETRY_SWEEP_EXPRESSION = '* * * * *'
+const RETRY_SWEEP_EXPRESSION = '* * * * *'
 
 /**
  * The hourly validation, at minute 45: away from the refresh ticks
  * (:00 and :30), so it does not validate tokens a cycle is renewing.
  */
-export const HOURLY_VALIDATION_EXPRESSION = '45 * * * *'
+const HOURLY_VALIDATION_EXPRESSION = '45 * * * *'
 
 /** How long a tick's claim lives: far longer than any clock skew between instances. */
 const TICK_CLAIM_TTL = { cycle: '30m', sweep: '5m', validation: '30m' } as const
@@ -34,7 +34,7 @@ const STOP_GRACE_MS = 15_000
 
 type JobKind = keyof typeof TICK_CLAIM_TTL
 
-export interface ValidationSummary {
+interface ValidationSummary {
   total: number
   ready: number
   refreshed: number
@@ -68,7 +68,7 @@ export class TokenRefreshScheduler {
     private settings: TokenRefreshSettings,
     private selection: RefreshSelection,
     private cycle: RefreshCycle,
-    private healthCheck: HealthCheckService
+    private healthCheck: CheckAndRefreshService
   ) {}
 
   get isRunning() {

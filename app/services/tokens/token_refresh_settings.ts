@@ -7,6 +7,8 @@ import type { BackoffSettings } from '#services/tokens/token_refresh_policy'
  * `app.container.swap(TokenRefreshSettings, () => new TokenRefreshSettings({ ... }))`.
  */
 export class TokenRefreshSettings {
+  /** The web process runs the refresh cycles, the retry sweep and the hourly validation. */
+  schedulerEnabled: boolean = tokensConfig.schedulerEnabled
   concurrency: number = tokensConfig.concurrency
   timezone: string = tokensConfig.timezone
   pageSize: number = tokensConfig.pageSize

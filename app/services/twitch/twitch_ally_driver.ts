@@ -19,7 +19,7 @@ export type TwitchScope =
   | 'user:bot'
   | 'channel:bot'
 
-export interface TwitchDriverConfig extends Oauth2DriverConfig {
+interface TwitchDriverConfig extends Oauth2DriverConfig {
   oauthUrl: string
   helixUrl: string
   scopes: string[]

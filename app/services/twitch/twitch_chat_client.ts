@@ -4,7 +4,7 @@ import { TwitchAppToken } from '#services/twitch/twitch_app_token'
 import { TwitchTransientError } from '#services/twitch/twitch_errors'
 import { twitchRequest } from '#services/twitch/twitch_http'
 
-export interface SentChatMessage {
+interface SentChatMessage {
   messageId: string
   isSent: boolean
   /** Twitch's reason when it dropped the message (AutoMod, a ban…). */

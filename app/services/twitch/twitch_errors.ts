@@ -5,7 +5,7 @@
  *
  * Messages carry Twitch's own explanation, never a token.
  */
-export type TwitchFailureKind = 'permanent' | 'transient'
+type TwitchFailureKind = 'permanent' | 'transient'
 
 export abstract class TwitchError extends Error {
   abstract readonly kind: TwitchFailureKind

@@ -27,7 +27,7 @@ export interface TwitchPoll {
   choices: { id: string; title: string; votes: number; channelPointsVotes: number }[]
 }
 
-export interface CreatePollInput {
+interface CreatePollInput {
   broadcasterId: string
   title: string
   choices: string[]
@@ -39,7 +39,7 @@ export interface CreatePollInput {
  * What a Helix call returns along with its data: the rate-limit bucket, so
  * callers running many calls can slow down before Twitch says 429.
  */
-export interface HelixResult<T> {
+interface HelixResult<T> {
   data: T
   rateLimit: RateLimitInfo | null
 }

@@ -16,13 +16,13 @@ export interface RateLimitInfo {
   resetAt: number
 }
 
-export interface TwitchResponse<T> {
+interface TwitchResponse<T> {
   status: number
   body: T
   rateLimit: RateLimitInfo | null
 }
 
-export interface TwitchRequest {
+interface TwitchRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   url: string
   headers?: Record<string, string>

@@ -13,7 +13,7 @@ export interface TwitchTokenSet {
   scopes: string[]
 }
 
-export interface TwitchTokenValidation {
+interface TwitchTokenValidation {
   clientId: string
   login: string
   userId: string

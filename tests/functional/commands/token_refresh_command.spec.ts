@@ -44,12 +44,20 @@ test.group('node ace token:refresh (in process)', (group) => {
 
     command.assertExitCode(0)
     assert.include(lines, 'Streamers with active authorization: 2')
-    assert.include(lines, `- ${label(due.streamer)} [expiring in 35m]`)
-    assert.include(lines, `- ${label(fresh.streamer)}`)
+    assert.include(lines, `- ${label(due.streamer)} [expiring in 35m] · ${ids(due.streamer)}`)
+    assert.include(lines, `- ${label(fresh.streamer)} · ${ids(fresh.streamer)}`)
     assert.includeMembers(lines, ['Total streamers: 2', 'Success: 1', 'Failed: 0', 'Skipped: 1'])
     assert.isTrue(lines.some((line) => line.startsWith(`- ${label(due.streamer)}: refreshed: `)))
     assert.isTrue(
       lines.some((line) => line.startsWith(`- ${label(fresh.streamer)}: skipped: 3h00m left`))
+    )
+    // Each report line ends with the ids the command takes back.
+    assert.isTrue(
+      lines.some(
+        (line) =>
+          line.startsWith(`- ${label(due.streamer)}: refreshed: `) &&
+          line.endsWith(` · ${ids(due.streamer)}`)
+      )
     )
     assert.equal(refreshCalls(due.twitchUser.id), 1)
     assert.equal(refreshCalls(fresh.twitchUser.id), 0)
@@ -112,8 +120,20 @@ test.group('node ace token:refresh (in process)', (group) => {
 
     command.assertExitCode(0)
     assert.include(lines, 'Dry run: no call to Twitch, no write to the database.')
-    assert.includeMembers(lines, ['Total streamers: 2', 'Success: 0', 'Failed: 0', 'Skipped: 2'])
-    assert.isTrue(lines.some((line) => line.startsWith(`- ${label(due.streamer)}: would refresh`)))
+    // Nothing is done, so every streamer is skipped; the summary and each line say which a real run would refresh.
+    assert.includeMembers(lines, [
+      'Total streamers: 2',
+      'Success: 0',
+      'Failed: 0',
+      'Skipped: 2',
+      'Would refresh: 2 (dry run: nothing was done)',
+    ])
+    assert.isTrue(
+      lines.some((line) =>
+        line.startsWith(`- ${label(due.streamer)}: skipped (dry run), would refresh: `)
+      )
+    )
+    assert.isTrue(lines.some((line) => line.endsWith(` · ${ids(broken.streamer)}`)))
     const stats = twitchEmulator.state.stats()
     assert.equal(stats.counts['token.refresh_token'] + stats.counts.validate, 0)
     assert.isTrue(counter.statements.every((sql) => /^\s*select/i.test(sql)))
@@ -124,8 +144,65 @@ test.group('node ace token:refresh (in process)', (group) => {
     )
   })
 
+  test('the streamer is found by Chorus id, Twitch user id or Twitch login, and the output says which', async ({
+    assert,
+  }) => {
+    const { streamer, twitchUser } = await connectedStreamer({
+      now: NOW,
+      tokenExpiresAt: NOW.plus({ hours: 3 }),
+    })
+    await connectedStreamer({ now: NOW, tokenExpiresAt: NOW.plus({ hours: 3 }) })
+
+    const cases = [
+      [String(streamer.id), `Chorus streamer id ${streamer.id}`],
+      [twitchUser.id, `Twitch user id ${twitchUser.id}`],
+      [twitchUser.login.toUpperCase(), `Twitch login ${twitchUser.login.toUpperCase()}`],
+    ] as const
+    for (const [argument, matched] of cases) {
+      const { command, lines } = await runCommand([argument, '--dry-run'])
+      command.assertExitCode(0)
+      assert.include(lines, `Streamer #${streamer.id}, matched by its ${matched}:`)
+      assert.includeMembers(lines, [
+        'Total streamers: 1',
+        'Would refresh: 0 (dry run: nothing was done)',
+      ])
+      assert.include(lines, `- ${label(streamer)} · ${ids(streamer)}`)
+    }
+  })
+
+  test('a number that is one streamer’s Chorus id and another’s Twitch user id picks the Chorus id and names the other', async ({
+    assert,
+  }) => {
+    const first = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW.plus({ hours: 3 }) })
+    const other = await connectedStreamer({ now: NOW, tokenExpiresAt: NOW.plus({ hours: 3 }) })
+    other.streamer.twitchUserId = String(first.streamer.id)
+    await other.streamer.save()
+
+    const { command, lines } = await runCommand([String(first.streamer.id), '--dry-run'])
+    command.assertExitCode(0)
+    assert.include(
+      lines,
+      `Streamer #${first.streamer.id}, matched by its Chorus streamer id ${first.streamer.id}:`
+    )
+    assert.isTrue(
+      lines.some((line) =>
+        line.endsWith(
+          `is also the Twitch user id of ${label(other.streamer)}: pass its login to refresh that one.`
+        )
+      )
+    )
+  })
+
+  test('--help explains the argument and the flags', async ({ assert }) => {
+    const help = TokenRefresh.help.join(' ')
+    assert.include(help, "Chorus's streamer id, its Twitch user id or its Twitch login")
+    assert.include(help, '--force')
+    assert.include(help, '--dry-run')
+    assert.include(TokenRefresh.args[0].description, 'a Twitch login')
+  })
+
   test('an unknown id prints "Streamer not found: <id>" and exits 1', async ({ assert }) => {
-    for (const id of ['987654', 'abc']) {
+    for (const id of ['987654', 'abc', '12345678901234', 'no_such_login']) {
       const { command, lines } = await runCommand([id])
       command.assertExitCode(1)
       assert.isTrue(lines.some((line) => line.endsWith(`Streamer not found: ${id}`)))
@@ -168,11 +245,11 @@ test.group('node ace token:refresh (in process)', (group) => {
     command.assertExitCode(0)
     assert.includeMembers(lines, ['Streamers with active authorization: 5', 'Total streamers: 5'])
     assert.include(lines, 'Success: 5')
-    const listed = lines.filter((line) => line.endsWith('[expiring in 20m]'))
+    const listed = lines.filter((line) => line.includes(' [expiring in 20m] · '))
     const reported = lines.filter((line) => line.includes(': refreshed: '))
     assert.deepEqual(
       listed,
-      due.map(({ streamer }) => `- ${label(streamer)} [expiring in 20m]`)
+      due.map(({ streamer }) => `- ${label(streamer)} [expiring in 20m] · ${ids(streamer)}`)
     )
     assert.lengthOf(reported, 5)
     for (const { twitchUser } of due) {
@@ -197,4 +274,8 @@ test.group('node ace token:refresh (in process)', (group) => {
 
 function label(streamer: Streamer) {
   return `${streamer.twitchDisplayName} (${streamer.twitchLogin})`
+}
+
+function ids(streamer: Streamer) {
+  return `id ${streamer.id}, Twitch user id ${streamer.twitchUserId}`
 }

@@ -62,7 +62,10 @@ test.group('node ace token:refresh: names from Twitch', (group) => {
         1
       )
     }
-    assert.include(listing.lines, '- EvilSuccess: 999Failed: 0 (forger)')
+    assert.include(
+      listing.lines,
+      `- EvilSuccess: 999Failed: 0 (forger) · id ${streamer.id}, Twitch user id ${twitchUser.id}`
+    )
     assert.include(refresh.lines, 'Success: 1')
     assert.isTrue(
       refresh.lines.some((line) =>

@@ -46,7 +46,7 @@ test.group('node ace token:refresh (real process)', (group) => {
       assert.isTrue(lines.some((line) => line.startsWith(`- ${label(streamer)}: refreshed: `)))
     }
     assert.isTrue(lines.some((line) => line.startsWith(`- ${label(fresh.streamer)}: skipped: `)))
-    assert.include(lines, `- ${label(dueB.streamer)} [expired]`)
+    assert.include(lines, `- ${label(dueB.streamer)} [expired] · ${ids(dueB.streamer)}`)
 
     for (const { streamer, twitchUser } of [dueA, dueB]) {
       assert.equal(refreshCalls(twitchUser.id), 1)
@@ -101,4 +101,8 @@ test.group('node ace token:refresh (real process)', (group) => {
 
 function label(streamer: Streamer) {
   return `${streamer.twitchDisplayName} (${streamer.twitchLogin})`
+}
+
+function ids(streamer: Streamer) {
+  return `id ${streamer.id}, Twitch user id ${streamer.twitchUserId}`
 }

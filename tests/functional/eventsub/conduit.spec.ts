@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import { SubscriptionReconciler } from '#services/eventsub/subscription_reconciler'
+import { buildInjected } from '#providers/injected_singleton'
 import Streamer from '#models/streamer'
 import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
 import { bootWebInstance, type WebInstance } from '#tests/helpers/web_instance'
@@ -165,13 +167,19 @@ test.group('EventSub over a conduit (WebSocket shards, no public address)', (gro
       secret: 'chorus-test-eventsub-secret',
       callbackUrl: conduitSettings.callbackUrl,
     })
-    app.container.swap(EventSubSettings, () => webhookSettings)
+    // A reconciler holds the settings it was built with: one for each transport.
+    const useSettings = async (settings: EventSubSettings) => {
+      app.container.swap(EventSubSettings, () => settings)
+      const reconciler = await buildInjected(app.container, SubscriptionReconciler)
+      app.container.swap(SubscriptionReconciler, () => reconciler)
+    }
+    await useSettings(webhookSettings)
     await reconcileSubscriptions()
     const before = twitchEmulator.state.listSubscriptions()
     assert.lengthOf(before, 4)
     assert.isTrue(before.every((subscription) => subscription.transport.method === 'webhook'))
 
-    app.container.swap(EventSubSettings, () => conduitSettings)
+    await useSettings(conduitSettings)
     const report = await reconcileSubscriptions()
     assert.include(report!, { deleted: 4, created: 5 })
     const after = twitchEmulator.state.listSubscriptions()

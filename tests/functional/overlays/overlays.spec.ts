@@ -3,6 +3,8 @@ import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
 import type Streamer from '#models/streamer'
 import app from '@adonisjs/core/services/app'
+import type { HttpContext } from '@adonisjs/core/http'
+import transmit from '@adonisjs/transmit/services/main'
 import db from '@adonisjs/lucid/services/db'
 import PollChannel from '#models/poll_channel'
 import PollRun from '#models/poll_run'
@@ -360,6 +362,34 @@ test.group('Overlay: the live channel', (group) => {
     assert.deepEqual(poll.totals, [0, 0, 5])
     assert.equal(poll.channelCount, 2)
     assert.notInclude(JSON.stringify(listener.messages), SEEDED.bram.login)
+  })
+
+  test('the event stream holds no authenticator; the subscription still works', async ({
+    client,
+    assert,
+  }) => {
+    const { streamers, run, pollIdOf } = await launchedPoll(client, [SEEDED.aria])
+    const { key } = await overlayOf(streamers.aria_plays)
+    const contexts: HttpContext[] = []
+    const stopWatching = transmit.on('connect', ({ context }) => {
+      contexts.push(context as HttpContext)
+    })
+    const listener = new OverlayListener(key)
+    listeners.push(listener)
+    try {
+      await listener.open()
+      await listener.waitFor(() => contexts.length === 1)
+    } finally {
+      stopWatching()
+    }
+
+    // What the stream's request holds lives as long as the stream (hours).
+    const [context] = contexts
+    assert.isUndefined(context.auth)
+    assert.equal(await listener.subscribe(), 204)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 2)
+    await readResults(run.id)
+    await listener.waitFor(() => listener.polls().some((poll) => poll.totalVotes === 2))
   })
 
   test('a new link tells the old page to stop and sends it nothing more', async ({

@@ -52,7 +52,7 @@ test.group('Polls: launch', (group) => {
     const run = await onlyRun(campaign)
     response.assertStatus(302)
     response.assertHeader('location', `/campaigns/${campaign.id}/runs/${run.id}`)
-    // The run page says how the launch went.
+    // The run page says how the launch went (its note, gone once the run ends).
     const snapshot = await runPageSnapshot(client, gm, campaign, run.id)
     assert.equal(snapshot.launchNote, `"${poll.title}" is live on 1 of 3 channels.`)
     assert.equal(run.status, 'running')
@@ -307,7 +307,8 @@ test.group('Polls: launch', (group) => {
     response.assertHeader('location', `/campaigns/${campaign.id}/runs/${live.id}`)
     response.assertFlashMessage(
       'error',
-      '"First" is still running in this campaign: end it before launching another poll.'
+      `"First" (run ${live.id}) is still running in this campaign: end it before launching ` +
+        'another poll.'
     )
     assert.lengthOf(await PollRun.query().where('campaign_id', campaign.id), 1)
     assert.equal(helixCount('polls.create'), 2)

@@ -26,6 +26,7 @@ import {
   usePollSettings,
   waitUntil,
 } from '#tests/helpers/polls'
+import { buildInjected } from '#providers/injected_singleton'
 
 const THREE = [SEEDED.aria, SEEDED.bram, SEEDED.cass]
 
@@ -134,7 +135,7 @@ test.group('Polls: live results', (group) => {
 
     // That instance dies (its lock expires or is released): the watcher takes over.
     await elsewhere.release()
-    const watcher = await app.container.make(PollRunWatcher)
+    const watcher = await buildInjected(app.container, PollRunWatcher)
     await watcher.sweep()
     assert.isTrue(here.isPolling(run.id))
   })
@@ -170,6 +171,41 @@ test.group('Polls: live results', (group) => {
     page.assertTextIncludes(run.title)
     page.assertTextIncludes('Per-channel breakdown')
     page.assertTextIncludes('Aria_Plays')
+  })
+
+  test('an ended run names its winner, a tie or no votes, on its page and in the history', async ({
+    client,
+  }) => {
+    const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
+    const live = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
+    live.assertTextIncludes('data-verdict hidden')
+
+    // "Does the party trust the innkeeper?": Yes 2 (aria), Roll for it 2 (bram).
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.aria), 0, 2)
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 2)
+    const poller = await app.container.make(PollResultsPoller)
+    clock.advance({ seconds: 130 })
+    await poller.tick(run.id)
+
+    const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
+    page.assertTextIncludes('Tie: Yes / Roll for it')
+    const history = await client.get(`/campaigns/${campaign.id}/runs`).loginAs(gm)
+    history.assertTextIncludes('Tie: Yes / Roll for it')
+    const snapshot = await client
+      .get(`/campaigns/${campaign.id}/runs/${run.id}/results`)
+      .loginAs(gm)
+    snapshot.assertBodyContains({ winners: [0, 2], verdict: 'Tie: Yes / Roll for it' })
+  })
+
+  test('a run that ended without a vote says so', async ({ client }) => {
+    const { gm, campaign, run } = await launchedPoll(client, [SEEDED.aria])
+    const poller = await app.container.make(PollResultsPoller)
+    clock.advance({ seconds: 130 })
+    await poller.tick(run.id)
+    const snapshot = await client
+      .get(`/campaigns/${campaign.id}/runs/${run.id}/results`)
+      .loginAs(gm)
+    snapshot.assertBodyContains({ winners: [], verdict: 'No votes' })
   })
 
   test('ended on Twitch on every channel: the run closes before its duration', async ({
@@ -257,7 +293,7 @@ test.group('Polls: live results', (group) => {
       channelPointsPerVote: null,
     })
 
-    const watcher = await app.container.make(PollRunWatcher)
+    const watcher = await buildInjected(app.container, PollRunWatcher)
     await watcher.sweep()
     const notYet = await PollRun.findOrFail(stuck.id)
     assert.equal(notYet.status, 'launching')

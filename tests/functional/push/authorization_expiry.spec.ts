@@ -13,7 +13,8 @@ import { AuthorizationExpiryTask } from '#services/notifications/authorization_e
 import { PushReceiver } from '#tests/helpers/push_receiver'
 import { withPushReceiver } from '#tests/helpers/push_settings'
 import { useFixedClock } from '#tests/helpers/token_fixtures'
-import { FixedClock } from '#services/clock'
+import { FixedClock } from '#tests/helpers/fixed_clock'
+import { buildInjected } from '#providers/injected_singleton'
 
 const receiver = new PushReceiver()
 
@@ -139,7 +140,7 @@ test.group('Authorization expiring in 30 minutes', (group) => {
     const now = DateTime.fromISO('2025-03-01T20:00:00Z')
     cleanup(useFixedClock(now).restore)
     const { streamer } = await authorization(now, 5)
-    const task = await app.container.make(AuthorizationExpiryTask)
+    const task = await buildInjected(app.container, AuthorizationExpiryTask)
 
     await task.runOnce()
     await NotificationService.settleDeliveries()

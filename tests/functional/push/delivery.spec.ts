@@ -138,7 +138,7 @@ test.group('Web push delivery', (group) => {
     twitchEmulator.state.revokeRefresh(twitchUser.id)
     const refresher = await app.container.make(StreamerRefresher)
 
-    const first = await refresher.refreshStreamer(streamer, { force: true, trigger: 'manual' })
+    const first = await refresher.refreshStreamer(streamer, { force: true, trigger: 'command' })
     await NotificationService.settleDeliveries()
     assert.equal(first.status, 'failed')
     assert.lengthOf(receiver.requests, 0, 'the first permanent failure tells nobody')

@@ -1,13 +1,28 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
-import NotificationPreference from '#models/notification_preference'
+import db from '@adonisjs/lucid/services/db'
 import { UserFactory } from '#database/factories/user_factory'
 import { StreamerFactory } from '#database/factories/streamer_factory'
+import { CampaignFactory } from '#database/factories/campaign_factory'
+import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
 import { emptyDatabase } from '#tests/helpers/empty_database'
 import {
   NOTIFICATION_CATEGORIES,
   NotificationPreferences,
 } from '#services/notifications/notification_preferences'
+
+/** A user whose channel streams someone's campaign (every category reaches them). */
+async function member() {
+  const streamer = await StreamerFactory.with('user').create()
+  const gm = await UserFactory.create()
+  const campaign = await CampaignFactory.merge({ ownerId: gm.id }).create()
+  await CampaignMembershipFactory.merge({
+    campaignId: campaign.id,
+    streamerId: streamer.id,
+  }).create()
+  await streamer.load('user')
+  return streamer.user
+}
 
 /**
  * The notification settings page: which categories are pushed, and the
@@ -20,7 +35,7 @@ test.group('Notification settings page', (group) => {
     client,
     assert,
   }) => {
-    const user = await UserFactory.create()
+    const user = await member()
     const response = await client.get('/notifications/preferences').loginAs(user)
 
     response.assertStatus(200)
@@ -29,8 +44,8 @@ test.group('Notification settings page', (group) => {
       'A Twitch connection stops working',
       'Poll authorization ends soon',
       'Campaign invitation received',
-      'Poll started',
-      'Poll ended',
+      'Poll started on your channel',
+      'Poll ended on your channel',
     ]) {
       assert.include(html, label)
     }
@@ -42,7 +57,7 @@ test.group('Notification settings page', (group) => {
   })
 
   test('saving stores the choices and the page shows them', async ({ client, assert }) => {
-    const user = await UserFactory.create()
+    const user = await member()
     const response = await client
       .post('/notifications/preferences')
       .form({ 'push[token_refresh_failed]': 'true', 'push[poll_ended]': 'true' })
@@ -69,7 +84,7 @@ test.group('Notification settings page', (group) => {
     client,
     assert,
   }) => {
-    const [me, other] = await UserFactory.createMany(2)
+    const [me, other] = [await member(), await member()]
     await client.post('/notifications/preferences').form({}).loginAs(other).withCsrfToken()
     await client.post('/notifications/preferences').form({}).loginAs(me).withCsrfToken()
     await client
@@ -78,14 +93,45 @@ test.group('Notification settings page', (group) => {
       .loginAs(me)
       .withCsrfToken()
 
-    const mine = await NotificationPreference.query().where('user_id', me.id)
+    const mine = await db.from('notification_preferences').where('user_id', me.id)
     assert.lengthOf(mine, NOTIFICATION_CATEGORIES.length)
     assert.deepEqual(
-      mine.filter((row) => row.pushEnabled).map((row) => row.category),
+      mine.filter((row) => row.push_enabled).map((row) => row.category),
       ['invitation_received']
     )
-    const theirs = await NotificationPreference.query().where('user_id', other.id)
-    assert.isTrue(theirs.every((row) => !row.pushEnabled))
+    const theirs = await db.from('notification_preferences').where('user_id', other.id)
+    assert.isTrue(theirs.every((row) => !row.push_enabled))
+  })
+
+  test('a GM who streams no campaign is offered only what can reach them; their other choices are kept', async ({
+    client,
+    assert,
+  }) => {
+    const gm = await UserFactory.create()
+    await CampaignFactory.merge({ ownerId: gm.id }).create()
+    const preferences = await app.container.make(NotificationPreferences)
+    await preferences.save(gm.id, { poll_ended: false, poll_started: true })
+
+    const page = await client.get('/notifications/preferences').loginAs(gm)
+    const html = page.text()
+    for (const hidden of ['poll_started', 'poll_ended', 'authorization_expiring']) {
+      assert.notInclude(html, `name="push[${hidden}]"`)
+    }
+    assert.notInclude(html, 'Poll started')
+    assert.notInclude(html, 'Poll ended')
+    assert.include(html, 'name="push[campaign_membership]"')
+    assert.include(html, 'once you stream a campaign')
+
+    await client
+      .post('/notifications/preferences')
+      .form({ 'push[campaign_membership]': 'true' })
+      .loginAs(gm)
+      .withCsrfToken()
+    const choices = await preferences.choicesOf(gm.id)
+    assert.isTrue(choices.campaign_membership)
+    assert.isFalse(choices.invitation_received)
+    assert.isFalse(choices.poll_ended, 'kept as it was')
+    assert.isTrue(choices.poll_started, 'kept as it was')
   })
 
   test('the page needs a signed-in user, saving needs the CSRF token', async ({
@@ -98,7 +144,7 @@ test.group('Notification settings page', (group) => {
 
     const user = await UserFactory.create()
     await client.post('/notifications/preferences').form({}).loginAs(user).redirects(0)
-    assert.lengthOf(await NotificationPreference.all(), 0)
+    assert.lengthOf(await db.from('notification_preferences'), 0)
   })
 
   test('the service worker and the control script are served as JavaScript', async ({

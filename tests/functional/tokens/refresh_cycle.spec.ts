@@ -56,7 +56,7 @@ test.group('Refresh cycle over keyset pages', (group) => {
 
     const counter = startQueryCounter()
     const report = await cycle.run(selection.withActiveAuthorization(), {
-      trigger: 'manual',
+      trigger: 'command',
       collectLines: true,
       onProgress: (done) => progress.push(done),
     })
@@ -80,7 +80,7 @@ test.group('Refresh cycle over keyset pages', (group) => {
     const selection = await app.container.make(RefreshSelection)
     const cycle = await app.container.make(RefreshCycle)
 
-    const report = await cycle.run(selection.withActiveAuthorization(), { trigger: 'manual' })
+    const report = await cycle.run(selection.withActiveAuthorization(), { trigger: 'command' })
 
     assert.include(report, { total: 1, success: 1 })
     assert.deepEqual(report.lines, [])

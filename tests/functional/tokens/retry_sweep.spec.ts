@@ -13,6 +13,7 @@ import {
   refreshCalls,
   tokenTestGroup,
 } from '#tests/helpers/token_fixtures'
+import { buildInjected } from '#providers/injected_singleton'
 
 const NOW = DateTime.now().startOf('second')
 
@@ -85,7 +86,7 @@ test.group('Retry sweep', (group) => {
     })
     twitchEmulator.state.revokeRefresh(dead.twitchUser.id)
     const fresh = await connectedStreamer({ now: NOW })
-    const scheduler = await app.container.make(TokenRefreshScheduler)
+    const scheduler = await buildInjected(app.container, TokenRefreshScheduler)
 
     const report = await scheduler.runRetrySweep(NOW)
 

@@ -34,7 +34,7 @@ test.group('Token refresh: success', (group) => {
     const service = await app.container.make(StreamerRefresher)
 
     const counter = startQueryCounter()
-    const outcome = await service.refreshStreamer(streamer, { trigger: 'manual' })
+    const outcome = await service.refreshStreamer(streamer, { trigger: 'command' })
     counter.stop()
 
     assert.equal(outcome.status, 'refreshed')

@@ -13,6 +13,7 @@ import {
   tokenTestGroup,
   useFastSettings,
 } from '#tests/helpers/token_fixtures'
+import { buildInjected } from '#providers/injected_singleton'
 
 /** The 00:00 tick; the token below was refreshed at 21:00 for 4h10m. */
 const TICK = DateTime.fromISO('2031-05-06T00:00:00', { zone: 'UTC' })
@@ -51,8 +52,8 @@ test.group('Token refresh scheduler', (group) => {
       tokenExpiresAt: TICK.plus({ minutes: 5 }),
       authorized: false,
     })
-    const first = await app.container.make(TokenRefreshScheduler)
-    const second = await app.container.make(TokenRefreshScheduler)
+    const first = await buildInjected(app.container, TokenRefreshScheduler)
+    const second = await buildInjected(app.container, TokenRefreshScheduler)
 
     const { result: reports, lines } = await captureInfoLogs(() =>
       Promise.all([first.runRefreshTick(TICK), second.runRefreshTick(TICK)])
@@ -69,7 +70,7 @@ test.group('Token refresh scheduler', (group) => {
     assert.equal(refreshed.lastTokenRefreshAt!.toMillis(), TICK.plus({ seconds: 1 }).toMillis())
 
     // The claim outlives the cycle: an instance that fires late does nothing…
-    const late = await app.container.make(TokenRefreshScheduler)
+    const late = await buildInjected(app.container, TokenRefreshScheduler)
     assert.isNull(await late.runRefreshTick(TICK))
     assert.equal(refreshCalls(due.twitchUser.id), 1)
     // …while the next tick is free.
@@ -80,7 +81,7 @@ test.group('Token refresh scheduler', (group) => {
     assert,
   }) => {
     useFastSettings({ timezone: 'Europe/Paris' })
-    const scheduler = await app.container.make(TokenRefreshScheduler)
+    const scheduler = await buildInjected(app.container, TokenRefreshScheduler)
 
     const { lines } = await captureInfoLogs(async () => scheduler.start())
     try {
@@ -124,8 +125,8 @@ test.group('Token refresh scheduler', (group) => {
     const valid = await connectedStreamer({ now: TICK })
     const revokedAccess = await connectedStreamer({ now: TICK })
     twitchEmulator.state.invalidateAccess(revokedAccess.twitchUser.id)
-    const first = await app.container.make(TokenRefreshScheduler)
-    const second = await app.container.make(TokenRefreshScheduler)
+    const first = await buildInjected(app.container, TokenRefreshScheduler)
+    const second = await buildInjected(app.container, TokenRefreshScheduler)
     const hour = TICK.plus({ minutes: 45 })
 
     const [summaryA, summaryB] = await Promise.all([

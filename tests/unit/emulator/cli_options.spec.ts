@@ -13,14 +13,16 @@ test.group('Twitch emulator | command line', () => {
     assert.isFalse(settings.options.autoVotes)
   })
 
-  test('the environment supplies port and client; flags win over it', ({ assert }) => {
+  test('the environment supplies the client (the port is a flag only); flags win over it', ({
+    assert,
+  }) => {
     const env = {
       TWITCH_EMULATOR_PORT: '4000',
       TWITCH_CLIENT_ID: 'env-client',
       TWITCH_CLIENT_SECRET: 'env-secret',
     }
     const fromEnv = parseCli([], env)
-    assert.equal(fromEnv.port, 4000)
+    assert.equal(fromEnv.port, DEFAULT_PORT)
     assert.deepEqual(fromEnv.options.clients, [
       { clientId: 'env-client', clientSecret: 'env-secret' },
     ])

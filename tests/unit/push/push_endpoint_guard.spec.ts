@@ -1,10 +1,7 @@
 import { test } from '@japa/runner'
 import { PushSettings } from '#services/push/push_settings'
-import {
-  HostResolver,
-  PushEndpointGuard,
-  PushEndpointRefused,
-} from '#services/push/push_endpoint_guard'
+import { HostResolver, PushEndpointGuard } from '#services/push/push_endpoint_guard'
+import { PushEndpointRefused } from '#services/domain_errors'
 
 /** A resolver answering from a table; an unknown name does not resolve. */
 class TableResolver extends HostResolver {

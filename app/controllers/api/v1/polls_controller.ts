@@ -6,12 +6,7 @@ import { ApiError } from '#exceptions/api_error'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { Clock } from '#services/clock'
 import { buildSnapshot, type RunSnapshot } from '#services/polls/poll_snapshot'
-import {
-  IdempotencyKeyReusedError,
-  PollLaunchInterruptedError,
-  PollLaunchRefusedError,
-  PollLaunchService,
-} from '#services/polls/poll_launch_service'
+import { PollLaunchService } from '#services/polls/poll_launch_service'
 import { launchResource } from '#services/api/api_resources'
 import { apiPollValidator, idempotencyKeyValidator } from '#validators/poll'
 
@@ -50,45 +45,16 @@ export default class PollsController {
       channelPointsPerVote: null,
     }
     const voting = input.voting ?? 'auto'
-    let result
-    try {
-      result = await this.launcher.launch(
-        campaign,
-        question,
-        user,
-        launchKey(user, clientKey),
-        voting,
-        requestHash(question, voting)
-      )
-    } catch (error) {
-      if (error instanceof IdempotencyKeyReusedError) {
-        throw new ApiError(
-          `The Idempotency-Key "${clientKey}" was already used for another launch (run ${error.run.id}) with a different request: send a new key, or repeat that request exactly.`,
-          { status: 422, field: 'idempotency_key' }
-        )
-      }
-      if (error instanceof PollLaunchInterruptedError) {
-        if (error.replayed) response.header('Idempotent-Replayed', 'true')
-        // A repeat is told the launch failed for good (409); the launch
-        // that failed may be tried again with a new key (503).
-        const next = error.replayed ? ' Send a new Idempotency-Key to launch it again.' : ''
-        throw new ApiError(`${error.message} (run ${error.run.id})${next}`, {
-          status: error.replayed ? 409 : 503,
-        })
-      }
-      if (!(error instanceof PollLaunchRefusedError)) throw error
-      throw error.liveRun
-        ? new ApiError(
-            `"${error.liveRun.title}" (run ${error.liveRun.id}) is still live in this campaign: end it before launching another poll.`,
-            { status: 409 }
-          )
-        : new ApiError(
-            'This Idempotency-Key was already used for a launch in another campaign: send a new key.',
-            { status: 409, field: 'idempotency_key' }
-          )
-    }
-
-    const { run, created } = result
+    // Refusals (a live run, a key reused with another request, a launch
+    // interrupted) are domain errors: the exception handler answers them.
+    const { run, created } = await this.launcher.launch(
+      campaign,
+      question,
+      user,
+      launchKey(user, clientKey),
+      voting,
+      requestHash(question, voting)
+    )
     await run.load('channels')
     const snapshot = buildSnapshot(run, run.channels, this.clock.now().toJSDate())
     if (run.status === 'failed' && run.endReason === 'no_channel') {

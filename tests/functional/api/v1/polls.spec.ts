@@ -122,7 +122,7 @@ test.group('API v1: launch a poll', (group) => {
     second.assertStatus(409)
     assert.equal(
       second.body().errors[0].message,
-      `"${QUESTION.title}" (run ${first.body().run_id}) is still live in this campaign: end it before launching another poll.`
+      `"${QUESTION.title}" (run ${first.body().run_id}) is still running in this campaign: end it before launching another poll.`
     )
     assert.equal(helixCount('polls.create'), 1)
 

@@ -130,6 +130,7 @@ test.group('API v1: runs', (group) => {
     assert.deepInclude(body.channels, {
       twitch_login: 'bram_rolls',
       voting: 'twitch',
+      voting_interrupted: false,
       status: 'ended',
       votes: [0, 0],
       reason: null,

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import { FixedClock } from '#services/clock'
+import { FixedClock } from '#tests/helpers/fixed_clock'
 import {
   channelState,
   connectionState,

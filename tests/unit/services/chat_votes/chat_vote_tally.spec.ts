@@ -39,8 +39,9 @@ test.group('Chat vote tally (Redis)', (group) => {
     const vote = { runId: 1, channelId: 10 }
     await tally.open(vote, 'b1', 2, CLOSES)
     assert.deepInclude(await tally.record(message('u1', '2')), { counted: true, choice: 2 })
-    assert.deepInclude(await tally.record(message('u1', '1')), { reason: 'already_voted' })
-    assert.deepInclude(await tally.record(message('u1', '2')), { reason: 'already_voted' })
+    const again = { counted: false, vote, reason: 'already_voted' }
+    assert.deepEqual(await tally.record(message('u1', '1')), again)
+    assert.deepEqual(await tally.record(message('u1', '2')), again)
     assert.deepEqual(await tally.counts(vote, 2), [0, 1])
   })
 
@@ -61,10 +62,15 @@ test.group('Chat vote tally (Redis)', (group) => {
     const tally = new ChatVoteTally()
     const vote = { runId: 3, channelId: 30 }
     await tally.open(vote, 'b1', 2, CLOSES)
-    assert.deepInclude(await tally.record(message('late', '1', CLOSES + 1)), { reason: 'closed' })
+    assert.deepEqual(await tally.record(message('late', '1', CLOSES + 1)), {
+      counted: false,
+      vote,
+      reason: 'closed',
+    })
     await tally.record(message('u1', '1', T0 + 5000))
     await tally.close(vote, 'b1', T0 + 10_000)
-    assert.deepInclude(await tally.record(message('u2', '2', T0 + 11_000)), {
+    assert.deepEqual(await tally.record(message('u2', '2', T0 + 11_000)), {
+      counted: false,
       reason: 'no_vote_open',
     })
     assert.deepEqual(await tally.counts(vote, 2), [1, 0])
@@ -129,5 +135,36 @@ test.group('Chat vote tally (Redis)', (group) => {
     await redis.set('chorus:chat-vote:live:b1', '9:90')
     assert.deepInclude(await tally.record(message('u1', '1', T0 + 6000)), { reason: 'closed' })
     assert.deepEqual(await tally.counts(vote, 2), [0, 0])
+  })
+
+  test('the keys outlive the vote by a day; the channel is held a minute past its close', async ({
+    assert,
+  }) => {
+    const tally = new ChatVoteTally()
+    const vote = { runId: 5, channelId: 50 }
+    await tally.open(vote, 'b1', 2, CLOSES)
+    assert.equal(
+      await redis.call('PEXPIRETIME', 'chorus:chat-vote:5:50:meta'),
+      CLOSES + 24 * 3600 * 1000
+    )
+    assert.equal(await redis.call('PEXPIRETIME', 'chorus:chat-vote:live:b1'), CLOSES + 60_000)
+    await tally.record(message('u1', '1'))
+    for (const key of ['ballots', 'counts']) {
+      assert.closeTo(await redis.ttl(`chorus:chat-vote:5:50:${key}`), 24 * 3600, 5, key)
+    }
+  })
+
+  test('a channel pointing at a vote whose keys are gone takes no vote', async ({ assert }) => {
+    const tally = new ChatVoteTally()
+    await tally.open({ runId: 6, channelId: 60 }, 'b1', 2, CLOSES)
+    await redis.del('chorus:chat-vote:6:60:meta')
+    assert.deepEqual(await tally.record(message('u1', '1')), {
+      counted: false,
+      reason: 'no_vote_open',
+    })
+  })
+
+  test('no vote to read: no round trip, no counts', async ({ assert }) => {
+    assert.deepEqual(await new ChatVoteTally().countsOf([], 3), [])
   })
 })

@@ -51,6 +51,14 @@ test.group('Chat vote parsing', () => {
     assert.isNull(parseChatVote('5', 4))
     assert.isNull(parseChatVote('3', 2))
   })
+
+  test('two digits name one choice, never their first digit', ({ assert }) => {
+    assert.equal(parseChatVote('10', 12), 10)
+    assert.equal(parseChatVote('!vote 12', 12), 12)
+    assert.isNull(parseChatVote('10', 9))
+    assert.isNull(parseChatVote('13', 12))
+    assert.isNull(parseChatVote('100', 12))
+  })
 })
 
 test.group('Chat vote parsing: each language’s own word', () => {

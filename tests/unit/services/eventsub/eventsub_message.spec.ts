@@ -44,6 +44,8 @@ test.group('EventSub messages', () => {
     assert.equal(messageTime('2026-11-30T19:00:00Z'), Date.UTC(2026, 10, 30, 19, 0, 0))
     assert.equal(messageTime('2026-11-30T20:00:00.5+01:00'), Date.UTC(2026, 10, 30, 19, 0, 0, 500))
     assert.isNull(messageTime('yesterday'))
+    // An extended year is a valid date to JavaScript, but not RFC 3339.
+    assert.isNull(messageTime('+002026-11-30T19:00:00Z'))
     assert.isNull(messageTime('2026-11-30 19:00:00'))
   })
 
@@ -54,11 +56,34 @@ test.group('EventSub messages', () => {
       'twitch-eventsub-message-timestamp': '2026-11-30T19:00:00Z',
       'twitch-eventsub-message-signature': 'sha256=00',
     }
-    assert.isNotNull(readEnvelope((name) => headers[name]))
+    assert.deepEqual(
+      readEnvelope((name) => headers[name]),
+      {
+        id: 'x',
+        type: 'notification',
+        timestamp: '2026-11-30T19:00:00Z',
+        signature: 'sha256=00',
+        retry: 0,
+      }
+    )
     for (const missing of Object.keys(headers)) {
       const partial = { ...headers }
       delete partial[missing]
       assert.isNull(readEnvelope((name) => partial[name]))
     }
+  })
+
+  test('the retry count is read when Twitch sends one, 0 otherwise', ({ assert }) => {
+    const headers: Record<string, string> = {
+      'twitch-eventsub-message-id': 'x',
+      'twitch-eventsub-message-type': 'notification',
+      'twitch-eventsub-message-timestamp': '2026-11-30T19:00:00Z',
+      'twitch-eventsub-message-signature': 'sha256=00',
+    }
+    const retryOf = (retry: string) =>
+      readEnvelope((name) => ({ ...headers, 'twitch-eventsub-message-retry': retry })[name])!.retry
+    assert.equal(retryOf('3'), 3)
+    assert.equal(retryOf('0'), 0)
+    assert.equal(retryOf('many'), 0)
   })
 })

@@ -1,9 +1,10 @@
 import { test } from '@japa/runner'
-import { DateTime } from 'luxon'
+import { DateTime, Duration } from 'luxon'
 import { RefreshSchedule } from '#services/tokens/refresh_schedule'
 import {
   decideDue,
   decidePermanentFailure,
+  formatDuration,
   retryWindow,
   transientRetryDelay,
 } from '#services/tokens/token_refresh_policy'
@@ -113,5 +114,51 @@ test.group('Transient backoff', () => {
     assert.equal(transientRetryDelay(1, 2_000, settings), 2_000)
     assert.equal(transientRetryDelay(1, 0, settings), 0)
     assert.isNull(transientRetryDelay(1, 60_000, settings))
+    // Exactly as long as we may wait is still waited.
+    assert.equal(transientRetryDelay(1, 10_000, settings), 10_000)
+    assert.isNull(transientRetryDelay(1, 10_001, settings))
+  })
+})
+
+test.group('Due rule: what the report says', () => {
+  test('each decision says why, with the time left', ({ assert }) => {
+    const now = '2025-03-10T21:00:00'
+    assert.deepEqual(due(now, at(now)), { due: true, reason: 'expired' })
+    assert.deepEqual(due(now, at(now).plus({ minutes: 30 })), {
+      due: true,
+      reason: '30m left (1 h or less)',
+    })
+    assert.deepEqual(due(now, at(now).plus({ hours: 1 })), {
+      due: true,
+      reason: '1h00m left (1 h or less)',
+    })
+    assert.deepEqual(due(now, at(now).plus({ hours: 4, minutes: 10 })), {
+      due: false,
+      reason: '4h10m left, valid past the next tick (00:00) + 10 min',
+    })
+    assert.deepEqual(due(now, at(now).plus({ hours: 3, minutes: 5 })), {
+      due: true,
+      reason: '3h05m left, expires before the next tick (00:00) + 10 min',
+    })
+  })
+
+  test('durations read "3h05m", "12m", "45s"', ({ assert }) => {
+    const cases: Array<[number, string]> = [
+      [-5_000, '0s'],
+      [0, '0s'],
+      [999, '0s'],
+      [45_000, '45s'],
+      [59_999, '59s'],
+      [60_000, '1m'],
+      [12 * 60_000 + 30_000, '12m'],
+      [3_599_000, '59m'],
+      [3_600_000, '1h00m'],
+      [2 * 3_600_000 + 60_000, '2h01m'],
+      [3 * 3_600_000 + 5 * 60_000, '3h05m'],
+      [12 * 3_600_000 + 45 * 60_000 + 59_000, '12h45m'],
+    ]
+    for (const [ms, text] of cases) {
+      assert.equal(formatDuration(Duration.fromMillis(ms)), text, `${ms} ms`)
+    }
   })
 })

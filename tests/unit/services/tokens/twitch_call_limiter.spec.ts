@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DateTime } from 'luxon'
-import { FixedClock } from '#services/clock'
+import { FixedClock } from '#tests/helpers/fixed_clock'
 import { TwitchCallLimiter } from '#services/tokens/twitch_call_limiter'
 
 test.group('TwitchCallLimiter', () => {

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import Streamer from '#models/streamer'
 import { CampaignMembershipFactory } from '#database/factories/campaign_membership_factory'
-import { HealthCheckService } from '#services/tokens/health_check_service'
+import { CheckAndRefreshService } from '#services/tokens/check_and_refresh_service'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { connectedStreamer, refreshCalls, tokenTestGroup } from '#tests/helpers/token_fixtures'
 
@@ -48,7 +48,7 @@ test.group('Health check', (group) => {
     const deactivated = await join({ isActive: false })
     const pending = await join({}, 'pending')
     const expired = await join({}, 'expired')
-    const service = await app.container.make(HealthCheckService)
+    const service = await app.container.make(CheckAndRefreshService)
 
     const results = await service.checkCampaign(campaign!.id)
 
@@ -82,7 +82,7 @@ test.group('Health check', (group) => {
       now: NOW,
       tokenExpiresAt: NOW.plus({ hours: 4 }),
     })
-    const service = await app.container.make(HealthCheckService)
+    const service = await app.container.make(CheckAndRefreshService)
     // We believe 8 h, Twitch says about 4 h.
     streamer.tokenExpiresAt = NOW.plus({ hours: 8 })
     await streamer.save()

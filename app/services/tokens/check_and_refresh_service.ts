@@ -12,6 +12,7 @@ import { RefreshTiming } from '#services/tokens/refresh_timing'
 import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 import { formatDuration } from '#services/tokens/token_refresh_policy'
+import { isAuthorizationActive } from '#services/campaigns/channel_state'
 import type { RefreshOutcome, RefreshTrigger } from '#services/tokens/refresh_outcome'
 
 /**
@@ -22,7 +23,7 @@ import type { RefreshOutcome, RefreshTrigger } from '#services/tokens/refresh_ou
  */
 export type StreamerHealthStatus = 'ready' | 'refreshed' | 'needs_reconnect' | 'not_authorized'
 
-export interface StreamerHealth {
+interface StreamerHealth {
   streamerId: number
   streamer: Streamer
   status: StreamerHealthStatus
@@ -35,7 +36,12 @@ export interface StreamerHealth {
   refresh: RefreshOutcome | null
 }
 
-export interface HealthCheckOptions {
+/** A campaign member's health: with the membership its channel state is read from. */
+export interface MemberHealth extends StreamerHealth {
+  membership: CampaignMembership
+}
+
+interface HealthCheckOptions<Health extends StreamerHealth = StreamerHealth> {
   trigger?: Extract<RefreshTrigger, 'health_check' | 'validation'>
   concurrency?: number
   /**
@@ -44,19 +50,20 @@ export interface HealthCheckOptions {
    * launch creates a ready channel's poll right away instead of waiting for
    * the slowest check.
    */
-  onChecked?: (health: StreamerHealth) => Promise<void> | void
+  onChecked?: (health: Health) => Promise<void> | void
   /** Called with every streamer about to be checked, before the first check (the launch's progress). */
   onMembers?: (streamers: Streamer[]) => void
 }
 
 /**
- * The token health of streamers before a poll launch, on the readiness page
- * and in the hourly validation (docs/token-policy.md). Expiry-aware: a due
- * or expired token is refreshed without asking Twitch first; any other one
- * is checked with `/validate`, and a 401 leads to a refresh under the policy.
+ * Checks streamers' tokens and refreshes those that need it: before a poll
+ * launch, on the readiness page ("Check now") and in the hourly validation
+ * (docs/token-policy.md). Expiry-aware: a due or expired token is refreshed
+ * without asking Twitch first; any other one is checked with `/validate`,
+ * and a 401 leads to a refresh under the policy.
  */
 @inject()
-export class HealthCheckService {
+export class CheckAndRefreshService {
   constructor(
     private clock: Clock,
     private settings: TokenRefreshSettings,
@@ -69,23 +76,20 @@ export class HealthCheckService {
    * Every member of a campaign; authorized means an active membership with
    * a running poll authorization for this campaign.
    */
-  async checkCampaign(campaignId: number, options: HealthCheckOptions = {}) {
+  async checkCampaign(
+    campaignId: number,
+    options: HealthCheckOptions<MemberHealth> = {}
+  ): Promise<MemberHealth[]> {
     const now = this.clock.now()
     const memberships = await CampaignMembership.query()
       .where('campaign_id', campaignId)
       .preload('streamer')
       .orderBy('id')
-    const authorized = new Set(
-      memberships
-        .filter((membership) => membership.hasActiveAuthorization(now))
-        .map((membership) => membership.streamerId)
-    )
     options.onMembers?.(memberships.map((membership) => membership.streamer))
-    return this.#checkAll(
-      memberships.map((membership) => membership.streamer),
-      authorized,
-      options
-    )
+    return this.#checkAll(memberships, options, async (membership, check) => ({
+      ...(await check(membership.streamer, isAuthorizationActive(membership, now))),
+      membership,
+    }))
   }
 
   /**
@@ -102,21 +106,29 @@ export class HealthCheckService {
       .withScopes((scopes) => scopes.withActiveAuthorization(now))
       .select('id')
       .pojo()
-    return this.#checkAll(streamers, new Set(rows.map((row) => row.id)), options)
+    const authorized = new Set(rows.map((row) => row.id))
+    return this.#checkAll(streamers, options, (streamer, check) =>
+      check(streamer, authorized.has(streamer.id))
+    )
   }
 
-  async #checkAll(streamers: Streamer[], authorized: Set<number>, options: HealthCheckOptions) {
+  async #checkAll<Item, Health extends StreamerHealth>(
+    items: Item[],
+    options: HealthCheckOptions<Health>,
+    checkItem: (
+      item: Item,
+      check: (streamer: Streamer, authorized: boolean) => Promise<StreamerHealth>
+    ) => Promise<Health>
+  ): Promise<Health[]> {
     const nextTick = this.timing.nextTick()
+    const trigger = options.trigger ?? 'health_check'
+    const check = (streamer: Streamer, authorized: boolean) =>
+      this.#check(streamer, authorized, nextTick, trigger)
     return mapWithConcurrency(
-      streamers,
+      items,
       options.concurrency ?? this.settings.concurrency,
-      async (streamer) => {
-        const result = await this.#check(
-          streamer,
-          authorized.has(streamer.id),
-          nextTick,
-          options.trigger ?? 'health_check'
-        )
+      async (item) => {
+        const result = await checkItem(item, check)
         await options.onChecked?.(result)
         return result
       }
