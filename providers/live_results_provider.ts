@@ -4,7 +4,8 @@ import { buildInjected } from '#providers/injected_singleton'
 /**
  * The shared state of live results, one instance per process (container
  * singletons): the results loops of this process and what Twitch said of
- * each channel's Helix bucket, the ends of runs it retries, the pushes of results after events, and the EventSub
+ * each channel's Helix bucket, the ends of runs it retries, the pushes of results after events,
+ * the launch work it runs after answering, and the EventSub
  * registry with the handlers and subscription sources of each feature
  * (docs/eventsub.md). A feature that listens to more Twitch events
  * registers its handler (one per subscription type) and its source here.
@@ -28,7 +29,9 @@ export default class LiveResultsProvider {
     const { HelixRateBook } = await import('#services/polls/helix_rate_book')
     const { EventSubBackground } = await import('#services/eventsub/eventsub_background')
     const { EndRetries } = await import('#services/polls/end_retries')
+    const { LaunchWork } = await import('#services/polls/launch_work')
     this.app.container.singleton(EndRetries, () => new EndRetries())
+    this.app.container.singleton(LaunchWork, () => new LaunchWork())
     const { PollRunWatcher } = await import('#services/polls/poll_run_watcher')
     const { SubscriptionReconciler } = await import('#services/eventsub/subscription_reconciler')
     const { ChatSubscriptionWatch } = await import('#services/chat_votes/chat_subscription_watch')
@@ -93,6 +96,11 @@ export default class LiveResultsProvider {
   }
 
   async shutdown() {
+    // Launches this process answered first finish (or are undone) before it
+    // goes, and before the loops stop: a launch's last step starts its poller.
+    const { LaunchWork } = await import('#services/polls/launch_work')
+    const launches = await this.app.container.make(LaunchWork)
+    await launches.settle()
     if (this.#started) {
       const loops = await this.#loops()
       for (const loop of loops.reverse()) await loop.stop()

@@ -50,7 +50,8 @@ export default class PollRunsController {
     const { campaign, run } = await this.#find(auth.getUserOrFail(), params)
     await this.#keepPolled(run)
     await run.load('channels')
-    const snapshot = buildSnapshot(run, run.channels, this.clock.now().toJSDate())
+    const asking = await this.runStore.askingChannels(run)
+    const snapshot = buildSnapshot(run, run.channels, this.clock.now().toJSDate(), asking)
     return view.render('pages/polls/run', {
       campaign,
       snapshot,
@@ -68,7 +69,8 @@ export default class PollRunsController {
     await this.#keepPolled(run)
     await run.load('channels')
     response.header('Cache-Control', 'no-store')
-    return buildSnapshot(run, run.channels, this.clock.now().toJSDate())
+    const asking = await this.runStore.askingChannels(run)
+    return buildSnapshot(run, run.channels, this.clock.now().toJSDate(), asking)
   }
 
   async end({ auth, params, response, session }: HttpContext) {

@@ -4,10 +4,12 @@ import { urlFor } from '@adonisjs/core/services/url_builder'
 import { inject } from '@adonisjs/core'
 import PollRun from '#models/poll_run'
 import { PollRunStore } from '#services/polls/poll_run_store'
+import { LaunchWork } from '#services/polls/launch_work'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { refusalsGoTo } from '#exceptions/domain_error_renderer'
 import { PreparedPollService } from '#services/polls/prepared_poll_service'
 import { PollLaunchService } from '#services/polls/poll_launch_service'
+import { PollLaunchInterruptedError } from '#services/domain_errors'
 import {
   launchPollValidator,
   movePollValidator,
@@ -25,7 +27,8 @@ export default class PollsController {
   constructor(
     private polls: PreparedPollService,
     private launcher: PollLaunchService,
-    private runStore: PollRunStore
+    private runStore: PollRunStore,
+    private launches: LaunchWork
   ) {}
 
   async index({ auth, params, view }: HttpContext) {
@@ -88,11 +91,14 @@ export default class PollsController {
   }
 
   /**
-   * Launches the poll on every ready channel, then opens its live page. A
-   * second submit of the same form opens the first launch.
+   * Launches the poll on every ready channel and opens its live page as
+   * soon as the run exists: the page shows each channel "asking Twitch…"
+   * until Twitch answers, pushed live while this instance finishes the
+   * launch (docs/live-results.md). A second submit of the same form opens
+   * the first launch.
    */
   async launch(ctx: HttpContext) {
-    const { auth, params, request, response, session } = ctx
+    const { auth, params, request, response } = ctx
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const poll = await this.polls.find(campaign, params.pollId)
@@ -101,27 +107,16 @@ export default class PollsController {
 
     // A launch refused because a poll is live opens that poll instead.
     refusalsGoTo(ctx, urlFor('polls.index', { id: campaign.id }))
-    const result = await this.launcher.launch(campaign, poll, user, key, votingMode ?? 'auto')
+    const start = await this.launcher.begin(campaign, poll, user, key, votingMode ?? 'auto')
 
-    const { run } = result
-    if (result.created) {
-      await run.load('channels')
-      const launched = run.channels.filter((channel) => channel.outcome === 'created').length
-      const total = run.channels.length
-      if (launched > 0) {
-        // Shown by the run page itself, which hides it when the run ends.
-        session.flash(
-          'launched',
-          `"${run.title}" is live on ${launched} of ${total} channel${total === 1 ? '' : 's'}.`
-        )
-      } else {
-        session.flash(
-          'error',
-          total === 0
-            ? 'Nobody streams this campaign yet: invite streamers first.'
-            : 'No channel could run this poll: see why for each channel below.'
-        )
-      }
+    const { run } = start
+    if (start.created) {
+      // The page says how the launch ends (its note); an interrupted one was
+      // undone and logged by the launch itself.
+      const finishing = start.finished.catch((error: unknown) => {
+        if (!(error instanceof PollLaunchInterruptedError)) throw error
+      })
+      this.launches.track(run.id, 'a launch', finishing)
     }
     return response.redirect().toRoute('pollRuns.show', { id: campaign.id, runId: run.id })
   }

@@ -6,6 +6,11 @@
  * seconds as a fallback when events cannot get through, the page reloads the
  * run's JSON snapshot. Votes only grow and an ended run stays ended, so an
  * older snapshot arriving late never moves the bars back.
+ *
+ * The page opens as soon as a launch has its run: each channel shows
+ * "asking Twitch…" until the launching instance pushes its answer (its
+ * poll, its chat vote, or why it is left out), and a launched run never
+ * goes back to launching.
  */
 import { Transmit } from '/vendor/transmit-client.js'
 import { newUid, timeLeftText } from '/js/live_client.js'
@@ -27,6 +32,7 @@ function start(initial) {
   function apply(snapshot) {
     if (!snapshot || snapshot.id !== current.id) return
     if (!current.live && snapshot.live) return
+    if (current.status !== 'launching' && snapshot.status === 'launching') return
     if (current.live === snapshot.live && snapshot.totalVotes < current.totalVotes) return
     current = snapshot
     const serverNow = Date.parse(snapshot.serverNow)
@@ -123,6 +129,12 @@ function render(run) {
   setText(root, '[data-status-label]', run.statusLabel)
   root.querySelector('[data-status-label]')?.classList.toggle('badge-ok', run.live)
   setText(root, '[data-total-votes]', run.totalVotes)
+  setText(root, '[data-channel-count]', run.channels.length)
+  const note = root.querySelector('[data-launch-note]')
+  if (note) {
+    note.hidden = !run.launchNote
+    setText(root, '[data-launch-note]', run.launchNote || '')
+  }
   root.querySelectorAll('[data-live-only]').forEach((element) => (element.hidden = !run.live))
   root.querySelectorAll('[data-ended-only]').forEach((element) => (element.hidden = run.live))
 
@@ -130,15 +142,27 @@ function render(run) {
   if (bars) renderVotes(bars, run.totals, run.totalVotes, true)
   renderVerdict(root, run)
 
-  for (const channel of run.channels) {
-    const row = root.querySelector(`[data-channel-id="${channel.id}"]`)
+  // A channel's row is found by its login: during the launch it has no stored id yet.
+  const rowOf = (channel) => root.querySelector(`tr[data-login="${CSS.escape(channel.login)}"]`)
+  for (const channel of run.leftOut) {
+    const row = rowOf(channel)
     if (!row) continue
+    row.dataset.launchState = 'left-out'
+    setText(row, '[data-twitch-status]', '')
+    setText(row, '[data-read-error]', channel.reasonText || '')
+  }
+  for (const channel of run.channels) {
+    const row = rowOf(channel)
+    if (!row) continue
+    row.dataset.launchState = 'live'
+    if (channel.id > 0) row.dataset.channelId = String(channel.id)
     renderVotes(row, channel.votes, channel.total, false)
     setText(row, '[data-total]', channel.total)
     setText(row, '[data-twitch-status]', (channel.twitchStatus || '').toLowerCase())
     setText(row, '[data-read-error]', channel.endPendingText || channel.readError || '')
     const voting = row.querySelector('[data-voting]')
     if (voting && channel.votingLabel) {
+      voting.dataset.voting = channel.voting || ''
       voting.dataset.votingInterrupted = channel.votingInterrupted ? 'true' : 'false'
       voting.classList.toggle('badge-bad', Boolean(channel.votingInterrupted))
       setText(row, '[data-voting]', channel.votingLabel)

@@ -46,7 +46,11 @@ test.group('Browser: a mixed launch, Twitch polls and chat', (group) => {
 
     const page = await visit(`/campaigns/${campaign.id}/polls`)
     await launchFromPollsPage(page, poll.id)
-    await page.assertTextContains('.flash-success', 'is live on 3 of 3 channels')
+    // The page opens at the click; its note says how the launch went once Twitch answered.
+    await page
+      .locator('[data-launch-note]')
+      .filter({ hasText: 'is live on 3 of 3 channels' })
+      .waitFor()
 
     // Each channel says how its audience votes; nobody is left out.
     const rowOf = (login: string) => page.locator(`tr[data-login="${login}"]`)

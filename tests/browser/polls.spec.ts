@@ -32,7 +32,11 @@ test.group('Browser: a poll from launch to history', (group) => {
     const page = await visit(`/campaigns/${campaign.id}/polls`)
     await page.assertTextContains(`#poll-${poll.id}`, 'Where does the party go?')
     await launchFromPollsPage(page, poll.id)
-    await page.assertTextContains('.flash-success', 'is live on 2 of 2 channels')
+    // The page opens at the click; its note says how the launch went once Twitch answered.
+    await page
+      .locator('[data-launch-note]')
+      .filter({ hasText: 'is live on 2 of 2 channels' })
+      .waitFor()
     await page.assertTextContains('[data-status-label]', 'Live')
 
     const run = await campaignRun(campaign)

@@ -14,7 +14,7 @@ import { PollResultsPoller } from '#services/polls/poll_results_poller'
 
 /**
  * A poll runs out while the GM watches: everything on the page follows the
- * end without a reload (badge, launch banner, "Results" column, the winner),
+ * end without a reload (badge, launch note, "Results" column, the winner),
  * and says the same after a reload and in the history.
  */
 test.group('Browser: the run page when a poll runs out', (group) => {
@@ -34,8 +34,8 @@ test.group('Browser: the run page when a poll runs out', (group) => {
 
     const page = await visit(`/campaigns/${campaign.id}/polls`)
     await launchFromPollsPage(page, poll.id)
-    const banner = page.locator('.flash-success')
-    await banner.filter({ hasText: 'is live on 2 of 2 channels' }).waitFor()
+    const note = page.locator('[data-launch-note]')
+    await note.filter({ hasText: 'is live on 2 of 2 channels' }).waitFor()
     await page.locator('th', { hasText: 'Results' }).waitFor()
     await page.locator('[data-verdict]').waitFor({ state: 'hidden' })
     await page.locator('[data-connection]').filter({ hasText: 'live updates on' }).waitFor()
@@ -55,7 +55,7 @@ test.group('Browser: the run page when a poll runs out', (group) => {
       .waitFor()
     const verdict = page.locator('[data-verdict]')
     await verdict.filter({ hasText: 'Winner: South' }).waitFor()
-    await banner.waitFor({ state: 'hidden' })
+    await note.waitFor({ state: 'hidden' })
     await page.locator('th', { hasText: 'Results' }).waitFor({ state: 'hidden' })
     await page.locator('[data-results-via]').first().waitFor({ state: 'hidden' })
     await page.locator('[data-bars] .poll-bar-winner[data-choice-index="1"]').waitFor()
@@ -67,7 +67,7 @@ test.group('Browser: the run page when a poll runs out', (group) => {
       .locator('[data-status-label]')
       .filter({ hasText: /^Ended$/ })
       .waitFor()
-    await page.locator('.flash-success').waitFor({ state: 'detached' })
+    await note.waitFor({ state: 'hidden' })
     await page.locator('th', { hasText: 'Results' }).waitFor({ state: 'detached' })
 
     await page.getByRole('link', { name: 'History' }).click()

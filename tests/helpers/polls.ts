@@ -17,6 +17,8 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { HelixRateBook } from '#services/polls/helix_rate_book'
 import { EndRetries } from '#services/polls/end_retries'
+import { LaunchWork } from '#services/polls/launch_work'
+import type { RunSnapshot } from '#services/polls/poll_snapshot'
 import { campaignTestSetup, connectedStreamer, SEEDED } from '#tests/helpers/campaigns'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 
@@ -40,6 +42,8 @@ export function pollTestSetup(group: Group, overrides: Partial<PollSettings> = {
     rateBook.clear()
     await clearPollKeys()
     return async () => {
+      // A launch answered first finishes with its test.
+      await settleLaunches()
       const poller = await app.container.make(PollResultsPoller)
       await poller.stopAll()
       // An end still retried in the background stops with its test.
@@ -144,22 +148,45 @@ export function helixCount(key: 'polls.create' | 'polls.get' | 'polls.update') {
 
 /**
  * The launch form posted by the GM; `votingMode` `chat` ticks "Vote in chat
- * everywhere".
+ * everywhere". The form is answered as soon as the run exists; this waits
+ * for the rest of the launch too (`answerOnly` does not), so the test reads
+ * the launch as recorded.
  */
-export function launchRequest(
+export async function launchRequest(
   client: ApiClient,
   gm: User,
   campaign: Campaign,
   poll: Poll,
   key = launchKey(),
-  votingMode?: VotingMode
+  votingMode?: VotingMode,
+  options: { answerOnly?: boolean } = {}
 ) {
-  return client
+  const response = await client
     .post(`/campaigns/${campaign.id}/polls/${poll.id}/launch`)
     .loginAs(gm)
     .withCsrfToken()
     .form({ idempotency_key: key, ...(votingMode ? { voting_mode: votingMode } : {}) })
     .redirects(0)
+  if (!options.answerOnly) await settleLaunches()
+  return response
+}
+
+/** Waits for the launches this process answered first, and what follows them. */
+export async function settleLaunches() {
+  const work = await app.container.make(LaunchWork)
+  await work.settle()
+}
+
+/** The run as the GM's page loads it (its JSON snapshot). */
+export async function runPageSnapshot(
+  client: ApiClient,
+  gm: User,
+  campaign: Campaign,
+  runId: number
+): Promise<RunSnapshot> {
+  const response = await client.get(`/campaigns/${campaign.id}/runs/${runId}/results`).loginAs(gm)
+  response.assertStatus(200)
+  return response.body()
 }
 
 /** "End now" pressed by the GM on the run's page. */

@@ -6,7 +6,7 @@ import PollRun from '#models/poll_run'
 import type PollChannel from '#models/poll_channel'
 import type User from '#models/user'
 import { Clock } from '#services/clock'
-import { buildSnapshot, type RunSnapshot } from '#services/polls/poll_snapshot'
+import { buildSnapshot, type AskingChannel, type RunSnapshot } from '#services/polls/poll_snapshot'
 import type { Broadcastable } from '@boringnode/transmit/types'
 import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
 
@@ -45,12 +45,12 @@ export class PollBroadcaster {
     return run !== null
   }
 
-  send(
-    run: PollRun,
-    channels: PollChannel[],
-    now: Date = this.clock.now().toJSDate()
-  ): RunSnapshot {
-    const snapshot = buildSnapshot(run, channels, now)
+  /**
+   * `asking`: while the run launches, the channels Twitch has not answered
+   * for yet (the launch's progress).
+   */
+  send(run: PollRun, channels: PollChannel[], asking: AskingChannel[] = []): RunSnapshot {
+    const snapshot = buildSnapshot(run, channels, this.clock.now().toJSDate(), asking)
     try {
       transmit.broadcast(PollBroadcaster.channel(run.id), {
         type: 'results',

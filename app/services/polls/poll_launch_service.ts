@@ -37,14 +37,17 @@ import { SubscriptionReconciler } from '#services/eventsub/subscription_reconcil
 import { ChatSubscriptionConfirmation } from '#services/chat_votes/chat_subscription_confirmation'
 import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { errorMessage } from '#services/error_message'
-import { RunOwnerLeases } from '#services/polls/run_owner_leases'
+import { RunOwnerLeases, type RunLease } from '#services/polls/run_owner_leases'
+import { PollBroadcaster } from '#services/polls/poll_broadcaster'
+import { LaunchProgress } from '#services/polls/launch_progress'
+import { LaunchWork } from '#services/polls/launch_work'
+import { traceLaunch } from '#services/polls/launch_trace'
 import { LaunchCompensation } from '#services/polls/launch_compensation'
 
 /** How long a launch waits for Twitch to verify a new chat subscription. */
 const CHAT_SUBSCRIPTION_WAIT_MS = 5000
 const CHAT_SUBSCRIPTION_POLL_MS = 50
 
-/**
 /**
  * What a launch asks: a prepared poll of the campaign (the pages), or a
  * question sent through the JSON API (`id` null: no prepared poll).
@@ -61,6 +64,11 @@ export interface LaunchResult {
   run: PollRun
   /** False when the idempotency key found an earlier launch: nothing was done twice. */
   created: boolean
+}
+
+/** A launch whose run exists: `finished` settles once every channel is known and recorded. */
+export interface LaunchStart extends LaunchResult {
+  finished: Promise<LaunchResult>
 }
 
 const UNIQUE_VIOLATION = '23505'
@@ -97,7 +105,9 @@ export class PollLaunchService {
     private chatCounts: RunChatVotes,
     private chatSubscription: ChatSubscriptionConfirmation,
     private leases: RunOwnerLeases,
-    private compensation: LaunchCompensation
+    private compensation: LaunchCompensation,
+    private broadcaster: PollBroadcaster,
+    private work: LaunchWork
   ) {}
 
   /**
@@ -114,30 +124,45 @@ export class PollLaunchService {
     votingMode: VotingMode = 'auto',
     requestHash: string | null = null
   ): Promise<LaunchResult> {
-    const claim = await this.#claim(campaign, poll, user, idempotencyKey, votingMode, requestHash)
-    if (!claim.created) return this.#replay(claim.run, requestHash)
-    const { run } = claim
+    const start = await this.begin(campaign, poll, user, idempotencyKey, votingMode, requestHash)
+    return start.finished
+  }
 
+  /**
+   * The launch as far as the run's existence: the run claimed (or an
+   * earlier launch found by its key) and its lease taken. The rest — Twitch,
+   * the record — goes on in `finished`, which settles like `launch` does;
+   * the GM's page opens meanwhile and follows it live (docs/live-results.md).
+   */
+  async begin(
+    campaign: Campaign,
+    poll: PollQuestion,
+    user: User,
+    idempotencyKey: string,
+    votingMode: VotingMode = 'auto',
+    requestHash: string | null = null
+  ): Promise<LaunchStart> {
+    const claim = await this.#claim(campaign, poll, user, idempotencyKey, votingMode, requestHash)
+    if (!claim.created) {
+      const replayed = this.#replay(claim.run, requestHash)
+      return { ...replayed, finished: Promise.resolve(replayed) }
+    }
+    const { run } = claim
+    traceLaunch(run.id, 'claimed')
     // While this instance works on the launch it holds the run's lease: if
     // it dies, another instance undoes the launch (docs/live-results.md).
     const lease = await this.leases.take(run.id)
-    try {
-      await this.#launch(campaign, run)
-      // The lease is kept until the chat questions are posted: if this
-      // instance dies before, the one that takes the lease posts them.
-      if (run.status === 'running') return await this.#start(run)
-      return { run, created: true }
-    } finally {
-      await lease?.release()
-    }
+    traceLaunch(run.id, 'leased')
+    return { run, created: true, finished: this.#finish(campaign, run, lease) }
   }
 
-  /** Creates the polls and records the run; an interruption is undone. */
-  async #launch(campaign: Campaign, run: PollRun) {
+  async #finish(campaign: Campaign, run: PollRun, lease: RunLease | null): Promise<LaunchResult> {
     const plans: LaunchedChannel[] = []
+    const progress = new LaunchProgress(run, plans, this.broadcaster, this.clock)
     try {
-      await this.#createPolls(campaign, run, plans)
+      await this.#createPolls(campaign, run, plans, progress)
       await this.#record(run, plans)
+      traceLaunch(run.id, 'recorded')
     } catch (error) {
       // Nothing half-launched may block the campaign or keep running on
       // Twitch: the polls created so far are ended, the run is closed.
@@ -157,22 +182,52 @@ export class PollLaunchService {
           '[Polls] could not close an interrupted launch; the watcher will'
         )
       }
+      progress.stop()
+      // The page that opened at once shows how the launch ended.
+      await this.#tellPage(run)
+      await lease?.release()
       throw new PollLaunchInterruptedError(run, false)
     }
+    progress.stop()
+
+    try {
+      if (run.status === 'running' && plans.some((plan) => plan.voting === 'chat')) {
+        // The question goes to the chat channels once their rows exist: a
+        // channel whose question could not be posted is left out before the
+        // answer. The lease is kept until then: if this instance dies
+        // before, the one that takes the lease posts them.
+        const loaded = await this.store.load(run.id)
+        if (loaded) await this.chatCounts.open(run, loaded.channels)
+        traceLaunch(run.id, 'chat_opened')
+        if (loaded && !loaded.channels.some((channel) => channel.outcome === 'created')) {
+          await this.#nobodyAsked(run)
+        }
+      }
+    } finally {
+      await lease?.release()
+    }
+    traceLaunch(run.id, 'answered')
+    // Not needed for the answer: the first broadcast (by the results
+    // poller, as it starts) and the streamers' notifications follow it.
+    this.work.track(run.id, 'starting the results of a launch', this.#afterAnswer(run))
+    return { run, created: true }
   }
 
-  /** A recorded run: the chat questions posted, the results poller started. */
-  async #start(run: PollRun): Promise<LaunchResult> {
-    // The question goes to the chat channels once their rows exist.
-    const loaded = await this.store.load(run.id)
-    if (loaded) await this.chatCounts.open(run, loaded.channels)
-    if (loaded && !loaded.channels.some((channel) => channel.outcome === 'created')) {
-      await this.#nobodyAsked(run)
-      return { run, created: true }
+  async #afterAnswer(run: PollRun) {
+    if (run.status !== 'running') {
+      await this.#tellPage(run)
+      return
     }
     await this.poller.start(run.id)
+    traceLaunch(run.id, 'poller_started')
     await this.notifier.started(run)
-    return { run, created: true }
+    traceLaunch(run.id, 'notified')
+  }
+
+  /** The run as stored, to the GM's page (a launch that ended without running). */
+  async #tellPage(run: PollRun) {
+    const loaded = await this.store.load(run.id)
+    if (loaded) this.broadcaster.send(loaded.run, loaded.channels)
   }
 
   /**
@@ -242,11 +297,28 @@ export class PollLaunchService {
    * done: the launch takes one health check plus one create, not the
    * slowest check followed by the slowest create.
    */
-  async #createPolls(campaign: Campaign, run: PollRun, plans: LaunchedChannel[]) {
+  async #createPolls(
+    campaign: Campaign,
+    run: PollRun,
+    plans: LaunchedChannel[],
+    progress: LaunchProgress
+  ) {
     await this.healthCheck.checkCampaign(campaign.id, {
       concurrency: this.settings.launchConcurrency,
+      onMembers: (streamers) => {
+        traceLaunch(run.id, 'members_loaded')
+        progress.members(streamers)
+      },
       onChecked: async (health) => {
-        plans.push(await this.#planChannel(health, run))
+        const plan = await this.#planChannel(health, run)
+        if (plan.poll && !run.startedAt) {
+          // The first Twitch poll is running: the run's time counts from it.
+          const now = this.clock.now()
+          run.merge({ startedAt: now, endsAt: now.plus({ seconds: run.durationSeconds }) })
+        }
+        plans.push(plan)
+        traceLaunch(run.id, 'channel', health.streamer.twitchLogin)
+        progress.changed()
       },
     })
   }
@@ -344,14 +416,17 @@ export class PollLaunchService {
         )
       : new Set<string>()
     if (plans.some((plan) => plan.outcome === 'created')) {
+      const startedAt = run.startedAt ?? now
       run.merge({
         status: 'running',
-        startedAt: now,
-        endsAt: now.plus({ seconds: run.durationSeconds }),
+        startedAt,
+        endsAt: startedAt.plus({ seconds: run.durationSeconds }),
       })
     } else {
       run.merge({
         status: 'failed',
+        startedAt: null,
+        endsAt: null,
         endReason: 'no_channel',
         endedAt: now,
         totals: run.choices.map(() => 0),

@@ -18,6 +18,7 @@ import { RunChatVotes, isChatChannel } from '#services/chat_votes/run_chat_votes
 import { ReadPace } from '#services/polls/read_pace'
 import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { errorMessage } from '#services/error_message'
+import { traceLaunch } from '#services/polls/launch_trace'
 
 export interface PollTickResult {
   /** Helix requests this tick sent. */
@@ -136,6 +137,7 @@ export class PollResultsPoller {
     if (!first || first.run.status !== 'running') return
     // Overlays learn that the poll is live before its first vote.
     this.broadcaster.send(first.run, first.channels)
+    traceLaunch(runId, 'first_broadcast')
     const streamers = await this.#streamers(first.channels)
     const pace = new ReadPace(
       this.settings,

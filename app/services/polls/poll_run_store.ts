@@ -12,7 +12,7 @@ import type Streamer from '#models/streamer'
 import type { ModelAttributes } from '@adonisjs/lucid/types/model'
 import type { TwitchPoll, TwitchPollStatus } from '#services/twitch/twitch_helix_client'
 import { Clock } from '#services/clock'
-import { combineVotes } from '#services/polls/poll_snapshot'
+import { combineVotes, type AskingChannel } from '#services/polls/poll_snapshot'
 import { PollNotifier } from '#services/polls/poll_notifier'
 import { NOT_ASKED_IN_TIME } from '#services/chat_votes/not_asked'
 
@@ -99,60 +99,62 @@ export class PollRunStore {
   async recordLaunch(run: PollRun, channels: LaunchedChannel[], byEvents: Set<string>) {
     const now = this.clock.now()
     run.updatedAt = now
-    const choiceCount = run.choices.length
-    const rows = channels.map((channel) => {
-      const chat = channel.voting === 'chat' && channel.outcome === 'created'
-      const votes = channel.poll
-        ? Array.from(
-            { length: choiceCount },
-            (_, index) => channel.poll!.choices[index]?.votes ?? 0
-          )
-        : chat
-          ? Array.from({ length: choiceCount }, () => 0)
-          : null
-      return {
-        poll_run_id: run.id,
-        streamer_id: channel.streamer.id,
-        twitch_user_id: channel.streamer.twitchUserId,
-        twitch_login: channel.streamer.twitchLogin,
-        display_name: channel.streamer.twitchDisplayName || channel.streamer.twitchLogin,
-        outcome: channel.outcome,
-        reason: channel.reason,
-        error: channel.error,
-        twitch_poll_id: channel.poll?.id ?? null,
-        twitch_status: channel.poll?.status ?? null,
-        votes: votes ? JSON.stringify(votes) : null,
-        channel_points_votes: votes ? JSON.stringify(votes.map(() => 0)) : null,
-        total_votes: votes ? votes.reduce((sum, count) => sum + count, 0) : 0,
-        last_read_at: channel.poll || chat ? now.toJSDate() : null,
-        voting: channel.outcome === 'created' ? (channel.voting ?? 'twitch') : null,
-        results_via: chat || byEvents.has(channel.streamer.twitchUserId) ? 'events' : 'polling',
-        created_at: now.toJSDate(),
-        updated_at: now.toJSDate(),
-      }
-    })
+    const rows = channels.map((channel) => launchedRow(run, channel, byEvents, now.toJSDate()))
 
-    // Only a run still `launching` is recorded: if this instance lost its
-    // lease and a watcher undid the launch meanwhile, the undo stands.
-    await db.transaction(async (trx) => {
-      const updated = await trx
-        .from('poll_runs')
-        .where('id', run.id)
-        .where('status', 'launching')
-        .update({
-          status: run.status,
-          started_at: run.startedAt?.toJSDate() ?? null,
-          ends_at: run.endsAt?.toJSDate() ?? null,
-          ended_at: run.endedAt?.toJSDate() ?? null,
-          end_reason: run.endReason ?? null,
-          totals: run.totals ? JSON.stringify(run.totals) : null,
-          total_votes: run.totalVotes ?? null,
-          updated_at: now.toJSDate(),
-        })
-      if (Number(updated) === 0) throw new LaunchTakenOverError(run.id)
-      if (rows.length > 0) await trx.insertQuery().table('poll_channels').multiInsert(rows)
-    })
+    // One statement, so one round trip to PostgreSQL and atomic as a
+    // transaction: only a run still `launching` is recorded (if this
+    // instance lost its lease and a watcher undid the launch meanwhile, the
+    // undo stands), and its channels are inserted only with it.
+    const result = await db.rawQuery(
+      `WITH recorded AS (
+         UPDATE poll_runs SET
+           status = ?, started_at = ?, ends_at = ?, ended_at = ?, end_reason = ?,
+           totals = ?::jsonb, total_votes = ?, updated_at = ?
+         WHERE id = ? AND status = 'launching'
+         RETURNING id
+       ), inserted AS (
+         INSERT INTO poll_channels (${LAUNCHED_COLUMNS.map(([name]) => name).join(', ')})
+         SELECT ${LAUNCHED_COLUMNS.map(([name]) => `r.${name}`).join(', ')}
+         FROM jsonb_to_recordset(?::jsonb)
+           AS r(${LAUNCHED_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})
+         WHERE EXISTS (SELECT 1 FROM recorded)
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM recorded)::int AS recorded`,
+      [
+        run.status,
+        run.startedAt?.toJSDate() ?? null,
+        run.endsAt?.toJSDate() ?? null,
+        run.endedAt?.toJSDate() ?? null,
+        run.endReason ?? null,
+        run.totals ? JSON.stringify(run.totals) : null,
+        run.totalVotes ?? null,
+        now.toJSDate(),
+        run.id,
+        JSON.stringify(rows),
+        // Lucid's binding type leaves out null, which PostgreSQL takes fine here.
+      ] as unknown as string[]
+    )
+    if (Number(result.rows[0]?.recorded ?? 0) === 0) throw new LaunchTakenOverError(run.id)
     run.$hydrateOriginals()
+  }
+
+  /**
+   * The channels a launching run is still asking Twitch about, as a page
+   * opened meanwhile shows them: every member of its campaign (the launch
+   * records them all at once, and pushes each answer as it comes).
+   */
+  async askingChannels(run: PollRun): Promise<AskingChannel[]> {
+    if (run.status !== 'launching') return []
+    const rows: { twitch_login: string; twitch_display_name: string | null }[] = await db
+      .from('campaign_memberships')
+      .join('streamers', 'streamers.id', 'campaign_memberships.streamer_id')
+      .where('campaign_memberships.campaign_id', run.campaignId)
+      .select('streamers.twitch_login', 'streamers.twitch_display_name')
+    return rows.map((row) => ({
+      login: row.twitch_login,
+      displayName: row.twitch_display_name || row.twitch_login,
+    }))
   }
 
   async load(runId: number): Promise<RunWithChannels | null> {
@@ -422,6 +424,73 @@ async function settleChat(runId: number, trx: TransactionClientContract, now: Da
     .whereNull('chat_announced_at')
     .where('total_votes', 0)
     .update({ outcome: 'failed', reason: 'not_asked', error: NOT_ASKED_IN_TIME, updated_at: now })
+}
+
+/**
+ * The columns of a launched channel's row and their types in the launch's
+ * one statement (text, not the columns' own sizes: a value too long must
+ * fail the launch, not be cut).
+ */
+const LAUNCHED_COLUMNS: [string, string][] = [
+  ['poll_run_id', 'integer'],
+  ['streamer_id', 'integer'],
+  ['twitch_user_id', 'text'],
+  ['twitch_login', 'text'],
+  ['display_name', 'text'],
+  ['outcome', 'text'],
+  ['reason', 'text'],
+  ['error', 'text'],
+  ['twitch_poll_id', 'text'],
+  ['twitch_status', 'text'],
+  ['votes', 'jsonb'],
+  ['channel_points_votes', 'jsonb'],
+  ['total_votes', 'integer'],
+  ['last_read_at', 'timestamptz'],
+  ['voting', 'text'],
+  ['results_via', 'text'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+]
+
+/**
+ * A launched channel's row as the launch records it (its JSON columns as
+ * arrays): one row per member, with its Twitch poll, its chat vote, or why
+ * it has neither. The launch's live progress shows the same values before
+ * they are stored.
+ */
+export function launchedRow(
+  run: PollRun,
+  channel: LaunchedChannel,
+  byEvents: Set<string>,
+  now: Date
+) {
+  const choiceCount = run.choices.length
+  const chat = channel.voting === 'chat' && channel.outcome === 'created'
+  const votes = channel.poll
+    ? Array.from({ length: choiceCount }, (_, index) => channel.poll!.choices[index]?.votes ?? 0)
+    : chat
+      ? Array.from({ length: choiceCount }, () => 0)
+      : null
+  return {
+    poll_run_id: run.id,
+    streamer_id: channel.streamer.id,
+    twitch_user_id: channel.streamer.twitchUserId,
+    twitch_login: channel.streamer.twitchLogin,
+    display_name: channel.streamer.twitchDisplayName || channel.streamer.twitchLogin,
+    outcome: channel.outcome,
+    reason: channel.reason,
+    error: channel.error,
+    twitch_poll_id: channel.poll?.id ?? null,
+    twitch_status: channel.poll?.status ?? null,
+    votes,
+    channel_points_votes: votes ? votes.map(() => 0) : null,
+    total_votes: votes ? votes.reduce((sum, count) => sum + count, 0) : 0,
+    last_read_at: channel.poll || chat ? now : null,
+    voting: channel.outcome === 'created' ? (channel.voting ?? 'twitch') : null,
+    results_via: chat || byEvents.has(channel.streamer.twitchUserId) ? 'events' : 'polling',
+    created_at: now,
+    updated_at: now,
+  }
 }
 
 /** The counts and statuses of `stored` copied onto the matching models. */

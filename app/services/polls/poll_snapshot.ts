@@ -85,12 +85,28 @@ export interface RunSnapshot {
   /** Channels left out, with their reason. */
   leftOut: ChannelSnapshot[]
   live: boolean
+  /**
+   * While the run is launching: the channels Twitch has not answered for
+   * yet ("asking Twitch…" on the GM's page). Empty once launched.
+   */
+  asking: AskingChannel[]
+  /**
+   * What the launch came to, for the GM's page: asking Twitch, live on how
+   * many channels, or why nothing runs. Null once the run is over.
+   */
+  launchNote: string | null
   /** Indexes of the choices with the most votes once ended (several on a tie; none without votes). */
   winners: number[]
   /** The outcome for people once ended ("Winner: …", "Tie: … / …", "No votes"); null while live. */
   verdict: string | null
   /** Server time, so the page's countdown does not depend on the device's clock. */
   serverNow: string
+}
+
+/** A member's channel whose launch is still under way. */
+export interface AskingChannel {
+  login: string
+  displayName: string
 }
 
 /**
@@ -128,7 +144,12 @@ export function reasonText(channel: Pick<PollChannel, 'reason' | 'error'>) {
   return channel.error ? `${label}: ${channel.error}` : label
 }
 
-export function buildSnapshot(run: PollRun, channels: PollChannel[], now: Date): RunSnapshot {
+export function buildSnapshot(
+  run: PollRun,
+  channels: PollChannel[],
+  now: Date,
+  asking: AskingChannel[] = []
+): RunSnapshot {
   const sorted = [...channels].sort((a, b) => a.displayName.localeCompare(b.displayName))
   const withPoll = sorted.filter((channel) => channel.outcome === 'created')
   const totals = run.totals ?? combineVotes(run.choices.length, withPoll)
@@ -153,9 +174,39 @@ export function buildSnapshot(run: PollRun, channels: PollChannel[], now: Date):
       .filter((channel) => channel.outcome !== 'created')
       .map((channel) => channelSnapshot(channel, run.choices.length, run.status)),
     live,
+    asking: run.status === 'launching' ? asking : [],
+    launchNote: launchNote(run, withPoll.length, sorted.length + asking.length),
     winners,
     verdict: live ? null : verdictOf(run.choices, winners),
     serverNow: now.toISOString(),
+  }
+}
+
+/** `count` channel(s), for people. */
+function channelsText(count: number) {
+  return `${count} channel${count === 1 ? '' : 's'}`
+}
+
+/**
+ * The launch's outcome in one sentence: `live` channels took the poll out
+ * of `total` members.
+ */
+function launchNote(run: PollRun, live: number, total: number): string | null {
+  switch (run.status) {
+    case 'launching':
+      return `Launching "${run.title}": asking Twitch on ${channelsText(total)}…`
+    case 'running':
+    case 'ending':
+      return `"${run.title}" is live on ${live} of ${channelsText(total)}.`
+    case 'failed':
+      if (run.endReason === 'interrupted') {
+        return 'The launch was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.'
+      }
+      return total === 0
+        ? 'Nobody streams this campaign yet: invite streamers first.'
+        : 'No channel could run this poll: see why for each channel below.'
+    default:
+      return null
   }
 }
 

@@ -51,6 +51,8 @@ interface HealthCheckOptions<Health extends StreamerHealth = StreamerHealth> {
    * the slowest check.
    */
   onChecked?: (health: Health) => Promise<void> | void
+  /** Called with every streamer about to be checked, before the first check (the launch's progress). */
+  onMembers?: (streamers: Streamer[]) => void
 }
 
 /**
@@ -83,6 +85,7 @@ export class CheckAndRefreshService {
       .where('campaign_id', campaignId)
       .preload('streamer')
       .orderBy('id')
+    options.onMembers?.(memberships.map((membership) => membership.streamer))
     return this.#checkAll(memberships, options, async (membership, check) => ({
       ...(await check(membership.streamer, isAuthorizationActive(membership, now))),
       membership,

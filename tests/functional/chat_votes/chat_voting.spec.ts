@@ -19,6 +19,7 @@ import {
   launchRequest,
   pollTestSetup,
   preparedPoll,
+  runPageSnapshot,
   runWithChannels,
   SEEDED,
   waitUntil,
@@ -167,11 +168,12 @@ test.group('Chat voting: a mixed launch', (group) => {
 
     const response = await launchRequest(client, gm, campaign, poll)
     response.assertStatus(302)
-    response.assertFlashMessage(
-      'error',
+    const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+    const snapshot = await runPageSnapshot(client, gm, campaign, run.id)
+    assert.equal(
+      snapshot.launchNote,
       'No channel could run this poll: see why for each channel below.'
     )
-    const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
     assert.equal(run.status, 'failed')
     assert.equal(run.endReason, 'no_channel')
     const poller = await app.container.make(PollResultsPoller)

@@ -16,7 +16,9 @@ import {
   launchRequest,
   pollTestSetup,
   preparedPoll,
+  runPageSnapshot,
   runWithChannels,
+  settleLaunches,
   SEEDED,
 } from '#tests/helpers/polls'
 
@@ -50,8 +52,9 @@ test.group('Polls: launch', (group) => {
     const run = await onlyRun(campaign)
     response.assertStatus(302)
     response.assertHeader('location', `/campaigns/${campaign.id}/runs/${run.id}`)
-    // The run page shows it, and hides it when the run ends.
-    response.assertFlashMessage('launched', `"${poll.title}" is live on 1 of 3 channels.`)
+    // The run page says how the launch went (its note, gone once the run ends).
+    const snapshot = await runPageSnapshot(client, gm, campaign, run.id)
+    assert.equal(snapshot.launchNote, `"${poll.title}" is live on 1 of 3 channels.`)
     assert.equal(run.status, 'running')
     assert.equal(run.title, poll.title)
     assert.deepEqual(run.choices, poll.choices)
@@ -148,6 +151,40 @@ test.group('Polls: launch', (group) => {
     )
   })
 
+  test('the form is answered once the run exists: the page shows each channel asking Twitch, then how the launch went', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await campaignWithChannels([SEEDED.aria, SEEDED.bram])
+    const poll = await preparedPoll(campaign)
+    // Twitch is slow on Bram's channel: his answer is still on its way.
+    twitchEmulator.state.setUserLatency(SEEDED.bram.id, 2_000)
+
+    const response = await launchRequest(client, gm, campaign, poll, launchKey(), undefined, {
+      answerOnly: true,
+    })
+    const { id: runId } = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
+    response.assertStatus(302)
+    response.assertHeader('location', `/campaigns/${campaign.id}/runs/${runId}`)
+
+    const launching = await runPageSnapshot(client, gm, campaign, runId)
+    assert.equal(launching.status, 'launching')
+    assert.equal(launching.launchNote, `Launching "${poll.title}": asking Twitch on 2 channels…`)
+    assert.sameMembers(
+      launching.asking.map((channel) => channel.login),
+      [SEEDED.aria.login, SEEDED.bram.login]
+    )
+    const page = await client.get(`/campaigns/${campaign.id}/runs/${runId}`).loginAs(gm)
+    page.assertTextIncludes('asking Twitch…')
+
+    await settleLaunches()
+    const launched = await runPageSnapshot(client, gm, campaign, runId)
+    assert.equal(launched.status, 'running')
+    assert.deepEqual(launched.asking, [])
+    assert.equal(launched.launchNote, `"${poll.title}" is live on 2 of 2 channels.`)
+    assert.lengthOf(twitchEmulator.state.listPolls(SEEDED.bram.id), 1)
+  })
+
   test('automod refuses the title everywhere: the run fails and the campaign stays free', async ({
     assert,
     client,
@@ -158,8 +195,10 @@ test.group('Polls: launch', (group) => {
     const response = await launchRequest(client, gm, campaign, poll)
 
     const run = await onlyRun(campaign)
-    response.assertFlashMessage(
-      'error',
+    response.assertStatus(302)
+    const snapshot = await runPageSnapshot(client, gm, campaign, run.id)
+    assert.equal(
+      snapshot.launchNote,
       'No channel could run this poll: see why for each channel below.'
     )
     assert.equal(run.status, 'failed')

@@ -24,6 +24,7 @@ import {
   launchRequest,
   pollTestSetup,
   preparedPoll,
+  runPageSnapshot,
   runWithChannels,
   SEEDED,
   usePollSettings,
@@ -99,9 +100,16 @@ test.group('Poll lifecycle: launches that fail', (group) => {
     const poll = await preparedPoll(campaign)
     const page = await launchRequest(client, gm, campaign, poll, launchKey())
     page.assertStatus(302)
-    page.assertFlashMessage(
-      'error',
-      `The launch of "${poll.title}" was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.`
+    const failed = await PollRun.query()
+      .where('campaign_id', campaign.id)
+      .where('poll_id', poll.id)
+      .firstOrFail()
+    page.assertHeader('location', `/campaigns/${campaign.id}/runs/${failed.id}`)
+    const snapshot = await runPageSnapshot(client, gm, campaign, failed.id)
+    assert.equal(snapshot.status, 'failed')
+    assert.equal(
+      snapshot.launchNote,
+      'The launch was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.'
     )
     await acceptChannelRows()
     const retry = await apiLaunch(client, campaign.id, token)
