@@ -17,7 +17,9 @@ import { type HttpContext, RequestValidator } from '@adonisjs/core/http'
  */
 export default class DetectUserLocaleMiddleware {
   static {
-    RequestValidator.messagesProvider = (ctx) => ctx.i18n.createMessagesProvider()
+    // Machine routes (the JSON API) have no `ctx.i18n`: their messages are English.
+    RequestValidator.messagesProvider = (ctx) =>
+      (ctx.i18n ?? i18nManager.locale(i18nManager.defaultLocale)).createMessagesProvider()
   }
 
   protected getRequestLocale(ctx: HttpContext) {
@@ -38,6 +40,7 @@ export default class DetectUserLocaleMiddleware {
 
 declare module '@adonisjs/core/http' {
   export interface HttpContext {
+    /** Absent on machine routes (app/middleware/machine_routes.ts). */
     i18n: I18n
   }
 }
