@@ -3,7 +3,7 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import { isLocale } from '#services/i18n/locales'
 import { supportedLocaleOf } from '#services/i18n/translator'
 import type { NextFn } from '@adonisjs/core/types/http'
-import type { HttpContext } from '@adonisjs/core/http'
+import { type HttpContext, RequestValidator } from '@adonisjs/core/http'
 
 /**
  * The reader's interface language for this request (docs/languages.md): the
@@ -11,10 +11,17 @@ import type { HttpContext } from '@adonisjs/core/http'
  * browser's `Accept-Language`, else English. Shared with the HTTP context
  * (`ctx.i18n`), the container (inject `I18n`) and Edge (`t()`).
  *
- * Validation messages keep each validator's own messages provider for now
- * (app/validators): the framework's request-wide provider would replace them.
+ * Validation messages of `request.validateUsing` come from the same
+ * language (resources/lang/<locale>/validator.json, `validator.shared`):
+ * a rule's message for one field (`title.maxLength`), else the rule's own.
  */
 export default class DetectUserLocaleMiddleware {
+  static {
+    // Machine routes (the JSON API) have no `ctx.i18n`: their messages are English.
+    RequestValidator.messagesProvider = (ctx) =>
+      (ctx.i18n ?? i18nManager.locale(i18nManager.defaultLocale)).createMessagesProvider()
+  }
+
   protected getRequestLocale(ctx: HttpContext) {
     const saved = ctx.auth?.user?.locale
     if (isLocale(saved)) return saved
@@ -33,6 +40,7 @@ export default class DetectUserLocaleMiddleware {
 
 declare module '@adonisjs/core/http' {
   export interface HttpContext {
+    /** Absent on machine routes (app/middleware/machine_routes.ts). */
     i18n: I18n
   }
 }

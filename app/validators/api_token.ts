@@ -1,4 +1,4 @@
-import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+import vine from '@vinejs/vine'
 
 export const API_TOKEN_NAME_MAX = 100
 
@@ -30,14 +30,4 @@ export const apiTokenValidator = vine.create({
     .in([...API_TOKEN_EXPIRY_DAYS])
     .parse(blankAsMissing)
     .optional(),
-})
-
-apiTokenValidator.messagesProvider = new SimpleMessagesProvider({
-  'name.required': 'Name the token after where you use it (e.g. "Foundry macro").',
-  'name.minLength': 'Name the token after where you use it (e.g. "Foundry macro").',
-  'name.maxLength': 'A token name has at most {{ max }} characters.',
-  'name.regex': 'A token name cannot contain control characters.',
-  'expires_in_days.number': 'Pick one of the offered lifetimes.',
-  'expires_in_days.in': 'Pick one of the offered lifetimes.',
-  'string': 'Please type some text here.',
 })

@@ -31,7 +31,8 @@ function blankAsMissing(value: unknown) {
 
 /*
  * The rules of a poll's question, shared by the prepared-poll form and the
- * JSON API (docs/api.md), so both refuse the same input with the same words.
+ * JSON API (docs/api.md), so both refuse the same input with the same words
+ * (resources/lang/<locale>/validator.json, in the reader's language).
  */
 const pollTitle = () => vine.string().trim().minLength(1).maxLength(POLL_LIMITS.titleMax)
 
@@ -44,27 +45,6 @@ const pollChoices = () =>
 
 const pollDuration = () =>
   vine.number().withoutDecimals().min(POLL_LIMITS.durationMin).max(POLL_LIMITS.durationMax)
-
-/** The messages of the question's rules, the duration named `durationField`. */
-function questionMessages(durationField: string) {
-  return {
-    'title.required': 'Give the poll a question.',
-    'title.minLength': 'Give the poll a question.',
-    'title.maxLength': 'Twitch allows at most {{ max }} characters in a poll title.',
-    'choices.required': 'Give the poll at least 2 choices.',
-    'choices.array': 'Give the poll at least 2 choices.',
-    'choices.array.minLength': 'Give the poll at least {{ min }} choices.',
-    'choices.array.maxLength': 'Twitch allows at most {{ max }} choices.',
-    'choices.*.maxLength': 'Twitch allows at most {{ max }} characters per choice.',
-    'choices.*.minLength': 'A choice cannot be empty.',
-    [`${durationField}.required`]: 'Say how long the poll runs, in seconds (15 to 1800).',
-    [`${durationField}.number`]: 'The duration is a number of seconds, from 15 to 1800.',
-    [`${durationField}.withoutDecimals`]: 'The duration is a whole number of seconds.',
-    [`${durationField}.min`]: 'A poll runs at least {{ min }} seconds on Twitch.',
-    [`${durationField}.max`]: 'A poll runs at most {{ max }} seconds (30 minutes) on Twitch.',
-    'string': 'Please type some text here.',
-  }
-}
 
 /**
  * A prepared poll, for create and edit.
@@ -82,15 +62,6 @@ export const pollValidator = vine.create({
     .optional(),
 })
 
-pollValidator.messagesProvider = new SimpleMessagesProvider({
-  ...questionMessages('duration_seconds'),
-  'channel_points_per_vote.number': 'Channel points per vote is a whole number, or leave it empty.',
-  'channel_points_per_vote.withoutDecimals': 'Channel points per vote is a whole number.',
-  'channel_points_per_vote.min':
-    'Channel points per vote is at least {{ min }}, or leave it empty.',
-  'channel_points_per_vote.max': 'Channel points per vote is at most {{ max }}.',
-})
-
 /**
  * A poll launched through the JSON API: the question with the form's rules
  * and messages (its duration is called `duration` there), and how channels
@@ -101,11 +72,6 @@ export const apiPollValidator = vine.create({
   choices: pollChoices(),
   duration: pollDuration(),
   voting: vine.enum(['auto', 'chat'] as const).optional(),
-})
-
-apiPollValidator.messagesProvider = new SimpleMessagesProvider({
-  ...questionMessages('duration'),
-  'voting.enum': 'voting is "auto" or "chat".',
 })
 
 /**
@@ -143,10 +109,4 @@ export const launchPollValidator = vine.create({
     .regex(/^[A-Za-z0-9_-]{16,64}$/),
   /** `chat`: every channel that can votes in chat (docs/chat-voting.md). */
   voting_mode: vine.enum(['auto', 'chat'] as const).optional(),
-})
-
-launchPollValidator.messagesProvider = new SimpleMessagesProvider({
-  'idempotency_key.required': 'This launch form is out of date: reload the page and launch again.',
-  'idempotency_key.regex': 'This launch form is out of date: reload the page and launch again.',
-  'voting_mode.enum': 'Choose how channels vote: Twitch polls where possible, or chat everywhere.',
 })

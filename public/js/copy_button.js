@@ -3,8 +3,10 @@
  * `button[data-copy-target="#field"]` copies that field's value and says so in
  * `data-copy-status="#element"` with its `data-copied` text. Where the
  * clipboard is refused (an http page, a browser setting) the value is
- * selected and the reader is told the keys to press.
+ * selected and the reader is told the keys to press (in the page's language).
  */
+import { word } from '/js/page_words.js'
+
 ;(() => {
   document.querySelectorAll('button[data-copy-target]').forEach((button) => {
     const field = document.querySelector(button.dataset.copyTarget)
@@ -13,10 +15,10 @@
     button.addEventListener('click', async () => {
       try {
         await navigator.clipboard.writeText(field.value)
-        if (status) status.textContent = button.dataset.copied || 'Copied.'
+        if (status) status.textContent = button.dataset.copied || word('copied')
       } catch {
         field.select()
-        if (status) status.textContent = 'Press Ctrl+C (⌘C on a Mac) to copy the selected text.'
+        if (status) status.textContent = word('copy_by_hand')
       }
     })
   })

@@ -4,22 +4,25 @@
  * - `[data-expires-at="<ISO time>"]`: shows the time left ("11 h 59 min 58 s left"),
  *   updated every second, "expired" once the moment has passed.
  * - `form[data-confirm]`: asks before submitting (delete, remove, leave).
+ * The words are the page's, in the reader's language (page_words.js).
  */
-;(function () {
-  'use strict'
+import { word } from '/js/page_words.js'
 
+{
   function pad(value) {
     return String(value).padStart(2, '0')
   }
 
   function timeLeft(ms) {
-    if (ms <= 0) return 'expired'
+    if (ms <= 0) return word('expired')
     var seconds = Math.floor(ms / 1000)
     var hours = Math.floor(seconds / 3600)
     var minutes = Math.floor((seconds % 3600) / 60)
     var rest = seconds % 60
-    if (hours > 0) return hours + ' h ' + pad(minutes) + ' min ' + pad(rest) + ' s left'
-    return minutes + ' min ' + pad(rest) + ' s left'
+    if (hours > 0) {
+      return word('left_hours', { hours, minutes: pad(minutes), seconds: pad(rest) })
+    }
+    return word('left_minutes', { minutes, seconds: pad(rest) })
   }
 
   function tick() {
@@ -45,4 +48,4 @@
   confirmations()
   tick()
   setInterval(tick, 1000)
-})()
+}

@@ -14,8 +14,8 @@ export function newUid() {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
-/** "1:35 left" for a positive number of milliseconds (rounded up to the second). */
-export function timeLeftText(ms) {
+/** "1:35" for a positive number of milliseconds (rounded up to the second). */
+export function clockText(ms) {
   const seconds = Math.ceil(ms / 1000)
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} left`
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
 }

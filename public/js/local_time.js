@@ -2,12 +2,14 @@
  * Every `<time data-local-time datetime="<ISO>">` of a page, rewritten in the
  * reader's own time zone, in the same shape as the server's UTC text
  * (app/services/time/moment_format.ts): "Mon 30 Nov, 18:39 UTC" becomes
- * "Mon 30 Nov, 19:39 CET" in Paris.
+ * "Mon 30 Nov, 19:39 CET" in Paris. Days and months are in the page's
+ * language (`data-format-locale` of <html>: "lun. 30 nov., 19:39 UTC+1").
  */
 ;(function () {
   'use strict'
 
-  var format = new Intl.DateTimeFormat('en-GB', {
+  var locale = document.documentElement.getAttribute('data-format-locale') || 'en-GB'
+  var format = new Intl.DateTimeFormat(locale, {
     weekday: 'short',
     day: 'numeric',
     month: 'short',

@@ -5,7 +5,8 @@
  * `polls/runs/<id>`, GM only). After every (re)subscription, and every few
  * seconds as a fallback when events cannot get through, the page reloads the
  * run's JSON snapshot. Votes only grow and an ended run stays ended, so an
- * older snapshot arriving late never moves the bars back.
+ * older snapshot arriving late never moves the bars back. Its words are the
+ * page's, in the reader's language (page_words.js).
  *
  * The page opens as soon as a launch has its run: each channel shows
  * "asking Twitch…" until the launching instance pushes its answer (its
@@ -13,7 +14,8 @@
  * goes back to launching.
  */
 import { Transmit } from '/vendor/transmit-client.js'
-import { newUid, timeLeftText } from '/js/live_client.js'
+import { newUid, clockText } from '/js/live_client.js'
+import { word, wordOrNull } from '/js/page_words.js'
 
 const root = document.querySelector('[data-poll-run]')
 const dataElement = document.getElementById('poll-run-data')
@@ -74,10 +76,10 @@ function start(initial) {
     }
     const left = endsAt - (Date.now() + clockOffset)
     if (left <= 0) {
-      element.textContent = 'time is up, counting the last votes…'
+      element.textContent = word('time_up')
       return
     }
-    element.textContent = timeLeftText(left)
+    element.textContent = word('left_clock', { time: clockText(left) })
   }
 
   function setConnection(text) {
@@ -108,8 +110,8 @@ function start(initial) {
       maxReconnectAttempts: 1000,
       uidGenerator: newUid,
     })
-    transmit.on('connected', () => setConnection('· live updates on'))
-    transmit.on('reconnecting', () => setConnection('· reconnecting…'))
+    transmit.on('connected', () => setConnection(`· ${word('live_on')}`))
+    transmit.on('reconnecting', () => setConnection(`· ${word('reconnecting')}`))
     const subscription = transmit.subscription(root.dataset.channel)
     subscription.onMessage((message) => {
       if (message && message.type === 'results') apply(message.run)
@@ -117,16 +119,16 @@ function start(initial) {
     subscription
       .create()
       .then(() => refresh())
-      .catch(() => setConnection('· live updates unavailable, refreshing every 10 s'))
+      .catch(() => setConnection(`· ${word('live_unavailable')}`))
   } catch {
-    setConnection('· live updates unavailable, refreshing every 10 s')
+    setConnection(`· ${word('live_unavailable')}`)
   }
 }
 
 function render(run) {
   const root = document.querySelector('[data-poll-run]')
   root.dataset.live = run.live ? 'true' : 'false'
-  setText(root, '[data-status-label]', run.statusLabel)
+  setText(root, '[data-status-label]', wordOrNull(`run_status.${run.status}`) ?? run.statusLabel)
   root.querySelector('[data-status-label]')?.classList.toggle('badge-ok', run.live)
   setText(root, '[data-total-votes]', run.totalVotes)
   setText(root, '[data-channel-count]', run.channels.length)
@@ -161,17 +163,24 @@ function render(run) {
     setText(row, '[data-twitch-status]', (channel.twitchStatus || '').toLowerCase())
     setText(row, '[data-read-error]', channel.endPendingText || channel.readError || '')
     const voting = row.querySelector('[data-voting]')
-    if (voting && channel.votingLabel) {
+    const votingText = channel.votingInterrupted
+      ? word('voting_interrupted')
+      : channel.voting && wordOrNull(`voting.${channel.voting}`)
+    if (voting && votingText) {
       voting.dataset.voting = channel.voting || ''
       voting.dataset.votingInterrupted = channel.votingInterrupted ? 'true' : 'false'
       voting.classList.toggle('badge-bad', Boolean(channel.votingInterrupted))
-      setText(row, '[data-voting]', channel.votingLabel)
+      setText(row, '[data-voting]', votingText)
     }
     const via = row.querySelector('[data-results-via]')
     if (via && channel.resultsVia) {
       via.dataset.resultsVia = channel.resultsVia
       via.classList.toggle('badge-ok', channel.resultsVia === 'events')
-      setText(row, '[data-results-via]', channel.resultsViaLabel)
+      setText(
+        row,
+        '[data-results-via]',
+        wordOrNull(`results_via.${channel.resultsVia}`) ?? channel.resultsViaLabel
+      )
     }
   }
 }
@@ -180,8 +189,9 @@ function render(run) {
 function renderVerdict(root, run) {
   const verdict = root.querySelector('[data-verdict]')
   if (verdict) {
-    verdict.hidden = !run.verdict
-    setText(root, '[data-verdict]', run.verdict || '')
+    const text = verdictText(run)
+    verdict.hidden = !text
+    setText(root, '[data-verdict]', text)
   }
   const winners = run.winners || []
   root.querySelectorAll('[data-bars] [data-choice-index]').forEach((bar) => {
@@ -192,6 +202,16 @@ function renderVerdict(root, run) {
   })
 }
 
+/** Who won, as the page writes it (components/polls/bars.edge); empty while live. */
+function verdictText(run) {
+  if (run.live) return ''
+  const winners = run.winners || []
+  if (winners.length === 0) return word('verdict.none')
+  const names = winners.map((index) => run.choices[index])
+  if (names.length === 1) return word('verdict.winner', { choice: names[0] })
+  return word('verdict.tie', { choices: names.join(' / ') })
+}
+
 function renderVotes(container, votes, total, withWords) {
   votes.forEach((count, index) => {
     const cell = container.querySelector(`[data-choice-index="${index}"]`)
@@ -199,7 +219,7 @@ function renderVotes(container, votes, total, withWords) {
     const share = total ? Math.round((count * 100) / total) : 0
     setText(cell, '[data-votes]', count)
     if (withWords) {
-      setText(cell, '[data-votes-word]', count === 1 ? 'vote' : 'votes')
+      setText(cell, '[data-votes-word]', word('votes_word', { count }))
       setText(cell, '[data-share]', share)
       cell.querySelector('[role="progressbar"]')?.setAttribute('aria-valuenow', String(share))
     }

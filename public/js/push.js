@@ -10,21 +10,20 @@
  *   working      asking, subscribing or unsubscribing
  *   on           subscribed, and the server has the subscription
  * Requests carry the X-XSRF-TOKEN header read from the XSRF-TOKEN cookie.
+ * The words are the page's, in the reader's language (page_words.js).
  */
+import { word } from '/js/page_words.js'
+
 ;(function () {
   if (window.chorusPush) return
 
-  const MESSAGES = {
-    loading: 'Checking whether this browser can show notifications…',
-    unsupported:
-      'This browser cannot receive push notifications. Everything still appears under Notifications.',
-    denied:
-      'Notifications are blocked for this site. Allow them in your browser’s site settings, then reload this page.',
-    off: 'Notifications are off on this device.',
-    working: 'One moment…',
-    on: 'Notifications are on for this device.',
-  }
-  const BUTTONS = { off: 'Enable notifications', on: 'Turn off notifications' }
+  const MESSAGES = Object.fromEntries(
+    ['loading', 'unsupported', 'denied', 'off', 'working', 'on'].map((state) => [
+      state,
+      word(`push.state.${state}`),
+    ])
+  )
+  const BUTTONS = { off: word('push.enable'), on: word('push.disable') }
 
   const controls = Array.from(document.querySelectorAll('[data-push-control]'))
   // Which endpoint this tab already gave the server, per signed-in user.
@@ -127,13 +126,13 @@
     const permission = await Notification.requestPermission()
     if (permission === 'denied') return render('denied')
     if (permission !== 'granted') {
-      return render('off', 'Notifications stay off: the browser did not get permission.')
+      return render('off', word('push.no_permission'))
     }
     try {
       await subscribe()
       render('on')
     } catch (error) {
-      render('off', `Could not turn notifications on: ${error.message}`)
+      render('off', word('push.enable_failed', { error: error.message }))
     }
   }
 
@@ -153,7 +152,7 @@
       sessionStorage.removeItem(syncedKey)
       render('off')
     } catch (error) {
-      render('on', `Could not turn notifications off: ${error.message}`)
+      render('on', word('push.disable_failed', { error: error.message }))
     }
   }
 
@@ -164,7 +163,7 @@
       await navigator.serviceWorker.register('/sw.js', { scope: '/' })
       registration = await navigator.serviceWorker.ready
     } catch (error) {
-      return render('unsupported', `The notification worker could not start: ${error.message}`)
+      return render('unsupported', word('push.worker_failed', { error: error.message }))
     }
     if (Notification.permission === 'denied') return render('denied')
 
@@ -176,7 +175,7 @@
       await subscribe()
       render('on')
     } catch (error) {
-      render('off', `Notifications are off on this device: ${error.message}`)
+      render('off', word('push.off_because', { error: error.message }))
     }
   }
 

@@ -30,6 +30,10 @@ interface Visit {
    * which an empty stream layer has no use for.
    */
   streamLayer?: boolean
+  /** Words the page must show (its language's). */
+  says?: string[]
+  /** Words the page must not show (another language's leftovers). */
+  neverSays?: string[]
 }
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
@@ -63,6 +67,14 @@ async function walk(context: BrowserContext, visits: Visit[], assert: Assert) {
     }
     await page.waitForLoadState('load')
     if (visit.ready) await page.locator(visit.ready).first().waitFor({ state: 'attached' })
+
+    const text = await page.locator('body').innerText()
+    for (const words of visit.says ?? []) {
+      if (!text.includes(words)) problems.push(`${visit.name}: does not say "${words}"`)
+    }
+    for (const words of visit.neverSays ?? []) {
+      if (text.includes(words)) problems.push(`${visit.name}: still says "${words}"`)
+    }
 
     const overflow = await overflowOf(page)
     if (overflow) problems.push(`${visit.name}: ${overflow}`)
@@ -149,6 +161,59 @@ test.group('Browser: every page on a phone, clean console, accessible', (group) 
           ready: '[data-connection]:text("live updates on")',
         },
         { name: 'history', path: `/campaigns/${campaign.id}/runs` },
+      ],
+      assert
+    )
+  })
+
+  test('the GM’s main pages in French', async ({ client, browserContext, assert }) => {
+    const { gm, campaign, run } = await gmWithLiveRun(client)
+    gm.locale = 'fr'
+    await gm.save()
+    await browserContext.loginAs(gm)
+    // English the pages used to show; the test data (titles, names, the
+    // notification written in English) holds none of these phrases. A
+    // channel's reason (campaign page) is a domain sentence, still English.
+    const english = [
+      'Sign out',
+      'Dashboard',
+      'My campaigns as GM',
+      'New campaign',
+      'members can run polls',
+      'Notifications on this device',
+      'Manage API tokens',
+      'Invite a streamer',
+      'Readiness',
+      'Combined results',
+      'Per channel',
+      'End now',
+      'live updates',
+      'Votes by',
+      'On Twitch',
+      ' left',
+    ]
+    await walk(
+      browserContext,
+      [
+        {
+          name: 'dashboard (fr)',
+          path: '/dashboard',
+          says: ['Mes campagnes en tant que MJ', 'Nouvelle campagne', 'Se déconnecter'],
+          neverSays: english,
+        },
+        {
+          name: 'campaign (fr)',
+          path: `/campaigns/${campaign.id}`,
+          says: ['Inviter un streamer', 'Membres', 'Préparation'],
+          neverSays: english,
+        },
+        {
+          name: 'live run (fr)',
+          path: `/campaigns/${campaign.id}/runs/${run.id}`,
+          ready: '[data-connection]:text("mises à jour en direct")',
+          says: ['Résultats combinés', 'Par chaîne', 'Arrêter maintenant', 'En direct', 'encore '],
+          neverSays: [...english, 'Twitch poll', 'chat vote', 'Live'],
+        },
       ],
       assert
     )

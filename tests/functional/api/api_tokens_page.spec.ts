@@ -74,7 +74,7 @@ test.group('API tokens page', (group) => {
       .form({ name: '  ' })
       .redirects(0)
     blank.assertStatus(302)
-    assertInputError(blank, 'name', 'Name the token after where you use it (e.g. "Foundry macro").')
+    assertInputError(blank, 'name', 'Give it a name.')
 
     // An escape sequence in a name could rewrite what `node ace api:token` prints.
     const escape = await client
@@ -84,7 +84,7 @@ test.group('API tokens page', (group) => {
       .form({ name: 'Bad\u001b[2Jname' })
       .redirects(0)
     escape.assertStatus(302)
-    assertInputError(escape, 'name', 'A token name cannot contain control characters.')
+    assertInputError(escape, 'name', 'A name cannot contain control characters.')
 
     const count = await db.from('auth_access_tokens').count('* as total').firstOrFail()
     assert.equal(Number(count.total), 0)

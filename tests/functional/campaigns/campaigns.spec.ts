@@ -78,7 +78,7 @@ test.group('Campaigns: create, show, edit, delete', (group) => {
 
     response.assertStatus(302)
     response.assertHeader('location', '/campaigns/create')
-    assertInputError(response, 'name', 'Give the campaign a name.')
+    assertInputError(response, 'name', 'Give it a name.')
     response.assertFlashMessage('description', 'kept')
     assert.lengthOf(await Campaign.all(), 0)
   })

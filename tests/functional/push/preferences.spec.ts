@@ -53,7 +53,7 @@ test.group('Notification settings page', (group) => {
       assert.match(html, new RegExp(`name="push\\[${category.key}\\]" value="true" checked`))
     }
     assert.include(html, 'data-push-control')
-    assert.include(html, '<script src="/js/push.js" defer></script>')
+    assert.include(html, '<script type="module" src="/js/push.js"></script>')
   })
 
   test('saving stores the choices and the page shows them', async ({ client, assert }) => {
