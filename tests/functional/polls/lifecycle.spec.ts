@@ -316,7 +316,14 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     await Promise.all(watchers.map((watcher) => watcher.sweep()))
 
     assert.equal(asked(), before + 1)
-    assert.isTrue(chatTexts(SEEDED.pat.id).some((text) => text.includes('90 s to vote')))
+    // The time left, counted from the run's end (its first Twitch poll's start + 120 s) on the
+    // test's clock, 30 s later: about 90 s.
+    const left = chatTexts(SEEDED.pat.id)
+      .map((text) => text.match(/(\d+) s to vote/)?.[1])
+      .filter((seconds) => seconds !== undefined)
+      .map(Number)
+    assert.isNotEmpty(left)
+    assert.closeTo(left.at(-1)!, 90, 5)
     const row = await PollChannel.findOrFail(pat.id)
     assert.equal(row.outcome, 'created')
     assert.isNotNull(row.chatAnnouncedAt)
