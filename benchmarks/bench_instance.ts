@@ -14,7 +14,9 @@ import { percentile } from './bench_report.js'
  * port (PORT: APP_URL's, see startBenchApp).
  */
 export async function startWebInstance(overrides: Record<string, string> = {}) {
-  if (!process.env.APP_URL) throw new Error('APP_URL is not set: start the app with webhooks')
+  if (!(overrides.APP_URL ?? process.env.APP_URL)) {
+    throw new Error('APP_URL is not set: start the app with webhooks, or give the instance its own')
+  }
   const port = Number(overrides.PORT ?? process.env.PORT)
   const url = `http://127.0.0.1:${port}`
   const root = fileURLToPath(new URL('../', import.meta.url))
