@@ -117,11 +117,11 @@ test.group('npm run demo | ports', () => {
     assert.deepEqual(moved, { app: 4000, emulator: 4090, problems: [] })
   })
 
-  test('real Twitch: no emulator', ({ assert }) => {
+  test('Twitch on another host (real Twitch): no emulator', ({ assert }) => {
     const ports = demoPorts({
       ...local,
-      TWITCH_OAUTH_URL: 'https://id.twitch.tv/oauth2',
-      TWITCH_HELIX_URL: 'https://api.twitch.tv/helix',
+      TWITCH_OAUTH_URL: 'https://twitch.example.com/oauth2',
+      TWITCH_HELIX_URL: 'https://twitch.example.com/helix',
     })
     assert.isNull(ports.emulator)
     assert.deepEqual(ports.problems, [])
