@@ -10,7 +10,7 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollResultsReader } from '#services/polls/poll_results_reader'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
-import { reportBackgroundFailure } from '#services/availability/background_failure'
+import { BackgroundFailures } from '#services/availability/background_failure'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
@@ -61,7 +61,8 @@ export class PollResultsPoller {
     private subscriptions: SubscriptionStore,
     private loops: PollerLoops,
     private chatCounts: RunChatVotes,
-    private closer: PollRunCloser
+    private closer: PollRunCloser,
+    private failures: BackgroundFailures
   ) {}
 
   static lockKey(runId: number) {
@@ -163,7 +164,7 @@ export class PollResultsPoller {
         const result = await this.#step(loaded.run, channels, streamers, pace)
         if (result.finished) return
       } catch (error) {
-        await reportBackgroundFailure(error, () =>
+        this.failures.report(error, () =>
           logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
         )
       }
