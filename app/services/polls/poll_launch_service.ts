@@ -52,7 +52,7 @@ const CHAT_SUBSCRIPTION_POLL_MS = 50
  * What a launch asks: a prepared poll of the campaign (the pages), or a
  * question sent through the JSON API (`id` null: no prepared poll).
  */
-export interface PollQuestion {
+interface PollQuestion {
   id: number | null
   title: string
   choices: string[]
@@ -60,14 +60,14 @@ export interface PollQuestion {
   channelPointsPerVote: number | null
 }
 
-export interface LaunchResult {
+interface LaunchResult {
   run: PollRun
   /** False when the idempotency key found an earlier launch: nothing was done twice. */
   created: boolean
 }
 
 /** A launch whose run exists: `finished` settles once every channel is known and recorded. */
-export interface LaunchStart extends LaunchResult {
+interface LaunchStart extends LaunchResult {
   finished: Promise<LaunchResult>
 }
 

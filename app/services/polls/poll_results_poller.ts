@@ -20,7 +20,7 @@ import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { errorMessage } from '#services/error_message'
 import { traceLaunch } from '#services/polls/launch_trace'
 
-export interface PollTickResult {
+interface PollTickResult {
   /** Helix requests this tick sent. */
   requests: number
   /** The run ended during this tick (or had already moved on). */

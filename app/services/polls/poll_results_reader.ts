@@ -16,7 +16,7 @@ import { HelixRateBook } from '#services/polls/helix_rate_book'
 /** Twitch takes at most 20 poll ids per Get Polls request. */
 const IDS_PER_REQUEST = 20
 
-export interface ReadReport {
+interface ReadReport {
   /** Helix requests sent. */
   requests: number
   /** Channels whose votes or status changed (their models are updated, not saved). */
@@ -131,7 +131,7 @@ export class PollResultsReader {
 /**
  * The channels' poll ids grouped per Twitch channel, ≤ 20 per request.
  */
-export function batchByChannel(channels: PollChannel[]): PollChannel[][] {
+function batchByChannel(channels: PollChannel[]): PollChannel[][] {
   const byUser = new Map<string, PollChannel[]>()
   for (const channel of channels) {
     if (!channel.twitchPollId) continue

@@ -28,7 +28,7 @@ export interface LaunchedChannel {
 }
 
 /** A `channel.poll.progress|end` event's counts, as `PollChannelEvents` checked them. */
-export interface PollEventCounts {
+interface PollEventCounts {
   pollId: string
   broadcasterId: string
   votes: number[]
@@ -38,7 +38,7 @@ export interface PollEventCounts {
 }
 
 /** The run being recorded was no longer `launching`: another instance undid the launch. */
-export class LaunchTakenOverError extends Error {
+class LaunchTakenOverError extends Error {
   constructor(readonly runId: number) {
     super(`run ${runId} was taken over while launching`)
   }
