@@ -29,7 +29,7 @@ import {
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore, type LaunchedChannel } from '#services/polls/poll_run_store'
-import { channelState, leftOutReason } from '#services/campaigns/channel_state'
+import { ChannelStateService, leftOutReason } from '#services/campaigns/channel_state'
 import { PollNotifier } from '#services/polls/poll_notifier'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
@@ -107,7 +107,8 @@ export class PollLaunchService {
     private leases: RunOwnerLeases,
     private compensation: LaunchCompensation,
     private broadcaster: PollBroadcaster,
-    private work: LaunchWork
+    private work: LaunchWork,
+    private channelStates: ChannelStateService
   ) {}
 
   /**
@@ -328,10 +329,7 @@ export class PollLaunchService {
     // The channel's state says who is left out and why, as readiness says it
     // (docs/architecture.md, "A channel's state"); the health check only
     // adds whether the token could be renewed.
-    const state = channelState(streamer, health.membership, this.clock.now(), {
-      eventsub: this.eventsub.enabled,
-      mode: run.votingMode,
-    })
+    const state = this.channelStates.of(streamer, health.membership, run.votingMode)
     const leftOut = leftOutReason(state)
     if (leftOut) return skipped(streamer, leftOut)
     if (health.status === 'needs_reconnect') {

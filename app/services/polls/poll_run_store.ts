@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import PollRun, { type PollRunEndReason, type PollRunStatus } from '#models/poll_run'
 import PollChannel, {
+  isChatChannel,
   type PollChannelOutcome,
   type PollChannelReason,
   type VotingMethod,
@@ -465,7 +466,7 @@ export function launchedRow(
   now: Date
 ) {
   const choiceCount = run.choices.length
-  const chat = channel.voting === 'chat' && channel.outcome === 'created'
+  const chat = isChatChannel(channel)
   const votes = channel.poll
     ? Array.from({ length: choiceCount }, (_, index) => channel.poll!.choices[index]?.votes ?? 0)
     : chat
