@@ -41,7 +41,7 @@ export default defineConfig({
     () => import('#providers/eventsub_conduit_provider'),
     // Cross-origin calls to the JSON API only (config/cors.ts, docs/api.md)
     () => import('@adonisjs/cors/cors_provider'),
-    // Overlays' results queue and rate limiter as singletons (docs/overlay.md)
+    // Overlays' results queue as a singleton (docs/overlay.md)
     () => import('#providers/overlay_provider'),
     // Languages: ICU messages in resources/lang (docs/languages.md)
     () => import('@adonisjs/i18n/i18n_provider'),

@@ -28,6 +28,7 @@ import { printReport } from './bench_report.js'
 import type { FaultResult, InstancePair } from './faults/fault_kit.js'
 import { loadScenarios, TAKEOVER_TARGET_MS } from './faults/fault_kit.js'
 import { unusedPort } from '#tests/helpers/ports'
+import { errorMessage } from '#services/error_message'
 
 /** Leases and intervals of both instances: a dead owner is replaced in seconds. */
 const FAST_LIFECYCLE = {
@@ -80,8 +81,7 @@ try {
       })
       results.push({ name: scenario.name, result, fiveXx: await serverErrorsToTwitch() })
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      results.push({ name: scenario.name, result: null, error: message, fiveXx: 0 })
+      results.push({ name: scenario.name, result: null, error: errorMessage(error), fiveXx: 0 })
     }
   }
 } finally {

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import type Streamer from '#models/streamer'
-import { NotificationService } from '#services/notifications/notification_service'
+import { NotificationChannelRegistry } from '#services/notifications/notification_channel'
 import { RefreshCycle } from '#services/tokens/refresh_cycle'
 import { RefreshSelection, type StreamerPages } from '#services/tokens/refresh_selection'
 import { RefreshTiming } from '#services/tokens/refresh_timing'
@@ -77,7 +77,9 @@ export default class TokenRefresh extends BaseCommand {
       onProgress: progress.update,
     })
     progress.stop()
-    await NotificationService.settleDeliveries()
+    // The notifications a deactivation sent are delivered before the process exits.
+    const notificationChannels = await this.app.container.make(NotificationChannelRegistry)
+    await notificationChannels.settle()
 
     this.#report(report)
     this.exitCode = !this.dryRun && report.failed > 0 ? 1 : 0

@@ -19,6 +19,7 @@ export default class EventSubConduitProvider {
     const { ConduitDirectory } = await import('#services/eventsub/conduit/conduit_directory')
     const { EventSubSettings } = await import('#services/eventsub/eventsub_settings')
     const { TwitchConduitClient } = await import('#services/twitch/twitch_conduit_client')
+    const { EventSubReceiver } = await import('#services/eventsub/eventsub_receiver')
     const { Clock } = await import('#services/clock')
     this.app.container.singleton(ShardKeeper, async (resolver) => {
       return new ShardKeeper(
@@ -32,7 +33,8 @@ export default class EventSubConduitProvider {
       return new EventSubSocket(
         await resolver.make(EventSubSettings),
         await resolver.make(ShardKeeper),
-        await resolver.make(Clock)
+        await resolver.make(Clock),
+        await resolver.make(EventSubReceiver)
       )
     })
   }

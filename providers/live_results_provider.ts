@@ -37,7 +37,7 @@ export default class LiveResultsProvider {
     const { ChatSubscriptionWatch } = await import('#services/chat_votes/chat_subscription_watch')
     this.app.container.singleton(EventSubRegistry, () => new EventSubRegistry())
     this.app.container.singleton(EventSubBackground, () => new EventSubBackground())
-    this.app.container.singleton(ResultsPush, () => new ResultsPush())
+    this.app.container.singleton(ResultsPush, (resolver) => buildInjected(resolver, ResultsPush))
     this.app.container.singleton(PollerLoops, () => new PollerLoops())
     this.app.container.singleton(HelixRateBook, () => new HelixRateBook())
     this.app.container.singleton(PollRunWatcher, (resolver) =>

@@ -45,7 +45,6 @@ export default class TwitchAuthController {
       const { user } = await signIn.signIn(
         allyUser.original as TwitchUser,
         allyUser.token,
-        undefined,
         // A first sign-in speaks the browser's language (docs/languages.md).
         supportedLocaleOf(request.languages()) ?? DEFAULT_LOCALE
       )

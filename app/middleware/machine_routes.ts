@@ -51,7 +51,7 @@ export function isOverlaySubscription(ctx: HttpContext) {
  * restart its answer is what renews a page's CSRF cookie before the page
  * subscribes again.
  */
-export function isEventStream(ctx: HttpContext) {
+function isEventStream(ctx: HttpContext) {
   return ctx.route?.pattern === '/__transmit/events'
 }
 

@@ -11,6 +11,17 @@ export type PollChannelOutcome = 'created' | 'skipped' | 'failed'
 /** How a channel's audience votes: a Twitch poll, or numbers typed in chat. */
 export type VotingMethod = 'twitch' | 'chat'
 
+/**
+ * A channel whose audience votes in chat in this run: it votes in chat and
+ * took part (its vote was opened). A stored row or one a launch is recording.
+ */
+export function isChatChannel(channel: {
+  voting?: VotingMethod | null
+  outcome: PollChannelOutcome
+}): boolean {
+  return channel.voting === 'chat' && channel.outcome === 'created'
+}
+
 /** How the channel's votes reach the run: pushed by Twitch, or read from Helix. */
 type PollChannelResultsVia = 'events' | 'polling'
 

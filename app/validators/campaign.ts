@@ -23,7 +23,7 @@ export const inviteStreamerValidator = vine.create({
     .regex(/^[a-z0-9_]{1,25}$/),
 })
 
-export function normalizeTwitchLogin(value: unknown) {
+function normalizeTwitchLogin(value: unknown) {
   if (typeof value !== 'string') return value
   const login = value
     .trim()

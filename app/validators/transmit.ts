@@ -7,13 +7,13 @@ import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
  * authorizes each. Any other name is refused before Transmit keeps it in
  * memory (docs/operations.md, "What strangers can cost").
  */
-export const LIVE_CHANNEL_PATTERNS = [
+const LIVE_CHANNEL_PATTERNS = [
   PollBroadcaster.channelPattern,
   OverlayBroadcaster.channelPattern,
 ] as const
 
 /** Longer than any channel Chorus names (an overlay's is about 60 characters). */
-export const MAX_LIVE_CHANNEL_LENGTH = 128
+const MAX_LIVE_CHANNEL_LENGTH = 128
 
 const CHANNEL_MATCHERS = LIVE_CHANNEL_PATTERNS.map((pattern) => {
   const segments = pattern
@@ -22,7 +22,7 @@ const CHANNEL_MATCHERS = LIVE_CHANNEL_PATTERNS.map((pattern) => {
   return new RegExp(`^${segments.join('/')}$`)
 })
 
-export function isLiveChannel(name: string) {
+function isLiveChannel(name: string) {
   return CHANNEL_MATCHERS.some((matcher) => matcher.test(name))
 }
 

@@ -32,8 +32,11 @@ export function eventsubTestSetup(group: Group, overrides: Partial<EventSubSetti
       ...overrides,
     })
     app.container.swap(EventSubSettings, () => settings)
-    // The process's one reconciler (a provider's singleton) holds the
-    // settings it was built with: the test gets its own, with these.
+    // The process's one reconciler, chat watch and results push (a
+    // provider's singletons) hold the settings and clock they were built
+    // with: the test gets its own, with these and the test's clock.
+    const push = await buildInjected(app.container, ResultsPush)
+    app.container.swap(ResultsPush, () => push)
     const reconciler = await buildInjected(app.container, SubscriptionReconciler)
     app.container.swap(SubscriptionReconciler, () => reconciler)
     const chatWatch = await buildInjected(app.container, ChatSubscriptionWatch)
@@ -44,8 +47,8 @@ export function eventsubTestSetup(group: Group, overrides: Partial<EventSubSetti
       await chatWatch.stop()
       await reconciler.stop()
       await settleEventSub()
-      const push = await app.container.make(ResultsPush)
       await push.flush()
+      app.container.restore(ResultsPush)
       app.container.restore(SubscriptionReconciler)
       app.container.restore(ChatSubscriptionWatch)
       app.container.restore(EventSubSettings)

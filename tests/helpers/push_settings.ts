@@ -2,9 +2,9 @@ import webpush from 'web-push'
 import type { Group } from '@japa/runner/core'
 import app from '@adonisjs/core/services/app'
 import { PushSettings } from '#services/push/push_settings'
-import { NotificationService } from '#services/notifications/notification_service'
 import type { PushReceiver } from '#tests/helpers/push_receiver'
 import { truncateAllTables } from '#tests/helpers/empty_database'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 /** A VAPID identity for the test run (the test environment has none). */
 export const testVapidKeys = webpush.generateVAPIDKeys()
@@ -45,7 +45,7 @@ export function withPushReceiver(group: Group, receiver: PushReceiver) {
     usePushSettings()
     await truncateAllTables()
     return async () => {
-      await NotificationService.settleDeliveries()
+      await settleNotifications()
       restorePushSettings()
       await truncateAllTables()
     }

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon'
+import type { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import Streamer from '#models/streamer'
@@ -13,6 +13,7 @@ import { DEFAULT_LOCALE, type Locale } from '#services/i18n/locales'
 import { supportedLocaleOf } from '#services/i18n/translator'
 import logger from '@adonisjs/core/services/logger'
 import { errorMessage } from '#services/error_message'
+import { Clock } from '#services/clock'
 
 /**
  * The languages a first sign-in starts with (docs/languages.md): the
@@ -32,7 +33,8 @@ export class TwitchSignInService {
   constructor(
     private streamerLock: StreamerLock,
     private notifications: NotificationService,
-    private helix: TwitchHelixClient
+    private helix: TwitchHelixClient,
+    private clock: Clock
   ) {}
 
   /**
@@ -48,9 +50,9 @@ export class TwitchSignInService {
   async signIn(
     twitchUser: TwitchUser,
     token: TwitchAllyToken,
-    now: DateTime = DateTime.now(),
     browserLocale: Locale = DEFAULT_LOCALE
   ) {
+    const now = this.clock.now()
     const known = await Streamer.findBy('twitch_user_id', twitchUser.id)
     if (!known) {
       return this.save(twitchUser, token, now, {

@@ -1,4 +1,4 @@
-import app from '@adonisjs/core/services/app'
+import { inject } from '@adonisjs/core'
 import { unreachableDependency } from '#services/availability/outage_errors'
 import { ServiceAvailability } from '#services/availability/service_availability'
 
@@ -8,12 +8,16 @@ import { ServiceAvailability } from '#services/availability/service_availability
  * Redis is unreachable is recorded as an outage, which is logged once, not
  * once per pass; any other failure is logged by `log` as before.
  */
-export async function reportBackgroundFailure(error: unknown, log: () => void) {
-  const dependency = unreachableDependency(error)
-  if (!dependency) {
-    log()
-    return
+@inject()
+export class BackgroundFailures {
+  constructor(private availability: ServiceAvailability) {}
+
+  report(error: unknown, log: () => void) {
+    const dependency = unreachableDependency(error)
+    if (!dependency) {
+      log()
+      return
+    }
+    this.availability.markDown(dependency, error)
   }
-  const availability = await app.container.make(ServiceAvailability)
-  availability.markDown(dependency, error)
 }

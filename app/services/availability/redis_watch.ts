@@ -1,6 +1,5 @@
-import app from '@adonisjs/core/services/app'
 import { Redis, type RedisOptions } from 'ioredis'
-import { ServiceAvailability } from '#services/availability/service_availability'
+import type { ServiceAvailability } from '#services/availability/service_availability'
 
 /**
  * The part of a Redis connection (Adonis's or a bare client) whose events
@@ -25,28 +24,32 @@ export function watchRedisConnection(connection: RedisEvents, availability: Serv
  * An ioredis client that reports to ServiceAvailability, as do its
  * duplicates. Transmit's transport duplicates the client it is given into a
  * publisher and a subscriber (config/transmit.ts); without this, those two
- * would have no error listener and print every reconnection attempt.
+ * would have no error listener and print every reconnection attempt. The
+ * availability comes as a promise: Transmit builds its transport while the
+ * container resolves it, where nothing can be awaited.
  */
 export class WatchedRedisClient extends Redis {
   /** An error since the last "ready": Redis is away. */
   #failing = false
+  #availability: Promise<ServiceAvailability>
 
-  constructor(options: RedisOptions) {
+  constructor(options: RedisOptions, availability: Promise<ServiceAvailability>) {
     super(options)
-    const report = (mark: (availability: ServiceAvailability) => void) =>
-      void app.container.make(ServiceAvailability).then(mark, () => {})
+    this.#availability = availability
+    const report = (mark: (found: ServiceAvailability) => void) =>
+      void availability.then(mark, () => {})
     this.on('error', (error) => {
       this.#failing = true
-      report((availability) => availability.markDown('redis', error))
+      report((found) => found.markDown('redis', error))
     })
     this.on('ready', () => {
       this.#failing = false
-      report((availability) => availability.markUp('redis'))
+      report((found) => found.markUp('redis'))
     })
   }
 
   duplicate(override?: Partial<RedisOptions>) {
-    return new WatchedRedisClient({ ...this.options, ...override })
+    return new WatchedRedisClient({ ...this.options, ...override }, this.#availability)
   }
 
   /**

@@ -16,7 +16,7 @@ import { CHAT_MESSAGE_TYPE } from '#services/chat_votes/chat_subscription_source
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { ResultsPush } from '#services/polls/results_push'
 
-export interface ChatWatchReport {
+interface ChatWatchReport {
   /** Chat channels of running runs. */
   watched: number
   /** Of those, the ones whose subscription Twitch does not list as enabled. */

@@ -2,7 +2,7 @@ import { inject } from '@adonisjs/core'
 import type { I18n } from '@adonisjs/i18n'
 import logger from '@adonisjs/core/services/logger'
 import type PollRun from '#models/poll_run'
-import PollChannel, { type PollChannelReason } from '#models/poll_channel'
+import PollChannel, { isChatChannel, type PollChannelReason } from '#models/poll_channel'
 import { Clock } from '#services/clock'
 import { mapWithConcurrency } from '#services/concurrency'
 import { ChatVoteTally } from '#services/chat_votes/chat_vote_tally'
@@ -208,10 +208,6 @@ async function messagesByAudience(
 function leaveOut(channel: PollChannel, reason: PollChannelReason, error: string) {
   channel.merge({ outcome: 'failed', reason, error })
   logger.warn({ channelId: channel.id, reason, error }, '[Chat votes] a channel was left out')
-}
-
-export function isChatChannel(channel: PollChannel) {
-  return channel.voting === 'chat' && channel.outcome === 'created'
 }
 
 function sameVotes(current: number[] | null, next: number[]) {

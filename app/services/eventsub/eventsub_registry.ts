@@ -59,7 +59,7 @@ export interface SubscriptionIdentity {
 }
 
 /** A subscription as a verification or revocation reports it. */
-export interface SubscriptionChange extends SubscriptionIdentity {
+interface SubscriptionChange extends SubscriptionIdentity {
   id: string
   status: string
 }

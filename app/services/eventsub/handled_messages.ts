@@ -3,7 +3,7 @@ import redis from '@adonisjs/redis/services/main'
 import { Clock } from '#services/clock'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 
-export type MessageClaim =
+type MessageClaim =
   /** Nobody has handled it: this caller does, then calls `done` (or `release` on failure). */
   | 'claimed'
   /** Already handled (a redelivery, a replay, a duplicate): nothing to do. */

@@ -1,7 +1,6 @@
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import app from '@adonisjs/core/services/app'
 import { appUrl } from '#config/app'
 import { Clock } from '#services/clock'
 import type Streamer from '#models/streamer'
@@ -186,15 +185,6 @@ export class NotificationService {
       NOTIFICATION_TYPES.reconnectRequired,
       NOTIFICATION_TYPES.streamerDisconnected,
     ])
-  }
-
-  /**
-   * Waits for deliveries started so far (a command before it exits, the
-   * scheduler on shutdown, tests).
-   */
-  static async settleDeliveries() {
-    const channels = await app.container.make(NotificationChannelRegistry)
-    await channels.settle()
   }
 
   #deliver(notifications: DeliverableNotification[]) {

@@ -5,8 +5,7 @@ import { durationText, quotedList } from '#services/i18n/translator'
  * A value of a notification's message: text or a number as is, a list of
  * names (quoted and joined the reader's way) or a duration ("2 min").
  */
-export type NotificationValue =
-  string | number | { quotedList: string[] } | { durationSeconds: number }
+type NotificationValue = string | number | { quotedList: string[] } | { durationSeconds: number }
 
 /**
  * What a notification says, stored as a message key (`notifications.<name>`,

@@ -13,7 +13,7 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 
 /** A Twitch poll a launch created, known in the process that created it. */
-export interface CreatedPoll {
+interface CreatedPoll {
   streamer: Streamer
   poll: TwitchPoll
 }

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
  * when nobody does. `channel` steps carry the login of the channel that just
  * got its answer from Twitch.
  */
-export type LaunchStep =
+type LaunchStep =
   | 'claimed'
   | 'leased'
   | 'members_loaded'

@@ -9,6 +9,7 @@ import { Clock } from '#services/clock'
 import { buildSnapshot, type AskingChannel, type RunSnapshot } from '#services/polls/poll_snapshot'
 import type { Broadcastable } from '@boringnode/transmit/types'
 import { OverlayBroadcaster } from '#services/overlays/overlay_broadcaster'
+import { errorMessage } from '#services/error_message'
 
 /**
  * Live results over Transmit (SSE). Every web instance shares one Redis
@@ -59,7 +60,7 @@ export class PollBroadcaster {
     } catch (error) {
       // Live updates are a convenience: the page also reloads the snapshot.
       logger.warn(
-        { runId: run.id, error: error instanceof Error ? error.message : String(error) },
+        { runId: run.id, error: errorMessage(error) },
         '[Polls] could not broadcast results'
       )
     }

@@ -3,7 +3,7 @@ import { PollRunStore } from '#services/polls/poll_run_store'
 import type { TwitchPollStatus } from '#services/twitch/twitch_helix_client'
 
 /** The part of a `channel.poll.progress|end` event Chorus uses. */
-export interface PollEvent {
+interface PollEvent {
   id: string
   broadcaster_user_id: string
   choices: { id?: string; votes?: number; channel_points_votes?: number }[]

@@ -7,7 +7,7 @@ import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { RunOwnerLeases } from '#services/polls/run_owner_leases'
 
-export type EndNowResult =
+type EndNowResult =
   /** Ended on every channel Twitch could be told about. */
   | { status: 'ended'; run: PollRun }
   /**

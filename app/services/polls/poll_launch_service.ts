@@ -29,7 +29,7 @@ import {
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunStore, type LaunchedChannel } from '#services/polls/poll_run_store'
-import { channelState, leftOutReason } from '#services/campaigns/channel_state'
+import { ChannelStateService, leftOutReason } from '#services/campaigns/channel_state'
 import { PollNotifier } from '#services/polls/poll_notifier'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
@@ -52,7 +52,7 @@ const CHAT_SUBSCRIPTION_POLL_MS = 50
  * What a launch asks: a prepared poll of the campaign (the pages), or a
  * question sent through the JSON API (`id` null: no prepared poll).
  */
-export interface PollQuestion {
+interface PollQuestion {
   id: number | null
   title: string
   choices: string[]
@@ -60,14 +60,14 @@ export interface PollQuestion {
   channelPointsPerVote: number | null
 }
 
-export interface LaunchResult {
+interface LaunchResult {
   run: PollRun
   /** False when the idempotency key found an earlier launch: nothing was done twice. */
   created: boolean
 }
 
 /** A launch whose run exists: `finished` settles once every channel is known and recorded. */
-export interface LaunchStart extends LaunchResult {
+interface LaunchStart extends LaunchResult {
   finished: Promise<LaunchResult>
 }
 
@@ -107,7 +107,8 @@ export class PollLaunchService {
     private leases: RunOwnerLeases,
     private compensation: LaunchCompensation,
     private broadcaster: PollBroadcaster,
-    private work: LaunchWork
+    private work: LaunchWork,
+    private channelStates: ChannelStateService
   ) {}
 
   /**
@@ -328,10 +329,7 @@ export class PollLaunchService {
     // The channel's state says who is left out and why, as readiness says it
     // (docs/architecture.md, "A channel's state"); the health check only
     // adds whether the token could be renewed.
-    const state = channelState(streamer, health.membership, this.clock.now(), {
-      eventsub: this.eventsub.enabled,
-      mode: run.votingMode,
-    })
+    const state = this.channelStates.of(streamer, health.membership, run.votingMode)
     const leftOut = leftOutReason(state)
     if (leftOut) return skipped(streamer, leftOut)
     if (health.status === 'needs_reconnect') {

@@ -9,6 +9,7 @@ import {
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
 import type { NotificationMessage } from '#services/notifications/notification_texts'
+import { errorMessage } from '#services/error_message'
 
 interface Audience {
   campaignId: number
@@ -97,7 +98,7 @@ export class PollNotifier {
 
   #warn(run: PollRun, moment: string, error: unknown) {
     logger.warn(
-      { runId: run.id, moment, error: error instanceof Error ? error.message : String(error) },
+      { runId: run.id, moment, error: errorMessage(error) },
       '[Polls] could not notify the streamers'
     )
   }

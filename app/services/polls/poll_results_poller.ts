@@ -5,22 +5,23 @@ import logger from '@adonisjs/core/services/logger'
 import Streamer from '#models/streamer'
 import type PollRun from '#models/poll_run'
 import type PollChannel from '#models/poll_channel'
+import { isChatChannel } from '#models/poll_channel'
 import { Clock } from '#services/clock'
 import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollResultsReader } from '#services/polls/poll_results_reader'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
-import { reportBackgroundFailure } from '#services/availability/background_failure'
+import { BackgroundFailures } from '#services/availability/background_failure'
 import { EventSubSettings } from '#services/eventsub/eventsub_settings'
 import { SubscriptionStore } from '#services/eventsub/subscription_store'
 import { PollerLoops, type PollerLoop } from '#services/polls/poller_loops'
-import { RunChatVotes, isChatChannel } from '#services/chat_votes/run_chat_votes'
+import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { ReadPace } from '#services/polls/read_pace'
 import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { errorMessage } from '#services/error_message'
 import { traceLaunch } from '#services/polls/launch_trace'
 
-export interface PollTickResult {
+interface PollTickResult {
   /** Helix requests this tick sent. */
   requests: number
   /** The run ended during this tick (or had already moved on). */
@@ -61,7 +62,8 @@ export class PollResultsPoller {
     private subscriptions: SubscriptionStore,
     private loops: PollerLoops,
     private chatCounts: RunChatVotes,
-    private closer: PollRunCloser
+    private closer: PollRunCloser,
+    private failures: BackgroundFailures
   ) {}
 
   static lockKey(runId: number) {
@@ -163,7 +165,7 @@ export class PollResultsPoller {
         const result = await this.#step(loaded.run, channels, streamers, pace)
         if (result.finished) return
       } catch (error) {
-        await reportBackgroundFailure(error, () =>
+        this.failures.report(error, () =>
           logger.error({ runId, error: errorMessage(error) }, '[Polls] reading results failed')
         )
       }

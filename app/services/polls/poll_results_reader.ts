@@ -12,11 +12,12 @@ import {
 } from '#services/tokens/streamer_token_runner'
 import { PollSettings } from '#services/polls/poll_settings'
 import { HelixRateBook } from '#services/polls/helix_rate_book'
+import { errorMessage } from '#services/error_message'
 
 /** Twitch takes at most 20 poll ids per Get Polls request. */
 const IDS_PER_REQUEST = 20
 
-export interface ReadReport {
+interface ReadReport {
   /** Helix requests sent. */
   requests: number
   /** Channels whose votes or status changed (their models are updated, not saved). */
@@ -131,7 +132,7 @@ export class PollResultsReader {
 /**
  * The channels' poll ids grouped per Twitch channel, ≤ 20 per request.
  */
-export function batchByChannel(channels: PollChannel[]): PollChannel[][] {
+function batchByChannel(channels: PollChannel[]): PollChannel[][] {
   const byUser = new Map<string, PollChannel[]>()
   for (const channel of channels) {
     if (!channel.twitchPollId) continue
@@ -160,10 +161,7 @@ export function readErrorMessage(error: unknown) {
   if (error instanceof TwitchError) {
     return error.twitchMessage ?? error.message
   }
-  logger.error(
-    { error: error instanceof Error ? error.message : String(error) },
-    '[Polls] unexpected error while reading results'
-  )
+  logger.error({ error: errorMessage(error) }, '[Polls] unexpected error while reading results')
   return 'unexpected error, see the logs'
 }
 

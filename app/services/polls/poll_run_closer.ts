@@ -22,7 +22,7 @@ import { RunOwnerLeases, type RunLease } from '#services/polls/run_owner_leases'
 import { EndRetries } from '#services/polls/end_retries'
 
 /** What became of a run handed to the closer. */
-export type CloseOutcome =
+type CloseOutcome =
   /** Closed by this call: final totals stored, pages told, chat results posted. */
   | { status: 'closed'; run: PollRun; channels: PollChannel[] }
   /**

@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import PollRun, { type PollRunEndReason, type PollRunStatus } from '#models/poll_run'
 import PollChannel, {
+  isChatChannel,
   type PollChannelOutcome,
   type PollChannelReason,
   type VotingMethod,
@@ -28,7 +29,7 @@ export interface LaunchedChannel {
 }
 
 /** A `channel.poll.progress|end` event's counts, as `PollChannelEvents` checked them. */
-export interface PollEventCounts {
+interface PollEventCounts {
   pollId: string
   broadcasterId: string
   votes: number[]
@@ -38,7 +39,7 @@ export interface PollEventCounts {
 }
 
 /** The run being recorded was no longer `launching`: another instance undid the launch. */
-export class LaunchTakenOverError extends Error {
+class LaunchTakenOverError extends Error {
   constructor(readonly runId: number) {
     super(`run ${runId} was taken over while launching`)
   }
@@ -465,7 +466,7 @@ export function launchedRow(
   now: Date
 ) {
   const choiceCount = run.choices.length
-  const chat = channel.voting === 'chat' && channel.outcome === 'created'
+  const chat = isChatChannel(channel)
   const votes = channel.poll
     ? Array.from({ length: choiceCount }, (_, index) => channel.poll!.choices[index]?.votes ?? 0)
     : chat

@@ -10,7 +10,7 @@ import { LaunchCompensation } from '#services/polls/launch_compensation'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { errorMessage } from '#services/error_message'
-import { reportBackgroundFailure } from '#services/availability/background_failure'
+import { BackgroundFailures } from '#services/availability/background_failure'
 
 /**
  * Runs in every web process (start/polls.ts): makes sure each running poll
@@ -35,7 +35,8 @@ export class PollRunWatcher {
     private leases: RunOwnerLeases,
     private compensation: LaunchCompensation,
     private store: PollRunStore,
-    private chatVotes: RunChatVotes
+    private chatVotes: RunChatVotes,
+    private failures: BackgroundFailures
   ) {}
 
   start() {
@@ -60,7 +61,7 @@ export class PollRunWatcher {
     if (this.#sweeping) return this.#sweeping
     this.#sweeping = this.#sweep()
       .catch((error: unknown) =>
-        reportBackgroundFailure(error, () =>
+        this.failures.report(error, () =>
           logger.error({ error: errorMessage(error) }, '[Polls] watcher pass failed')
         )
       )

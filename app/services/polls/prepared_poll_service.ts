@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type Campaign from '#models/campaign'
 import Poll from '#models/poll'
 
-export interface PollInput {
+interface PollInput {
   title: string
   choices: string[]
   duration_seconds: number

@@ -1,20 +1,28 @@
-import app from '@adonisjs/core/services/app'
+import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
+import { errorMessage } from '#services/error_message'
+
+/** Events of one run within this many ms make one push. */
+const BATCH_MS = 100
 
 /**
  * Pushes a run's combined result to the GM after events changed it: the
- * events of one run arriving within `delayMs` make one update (a burst of
+ * events of one run arriving within `BATCH_MS` make one update (a burst of
  * votes on 50 channels is a few pushes a second, not hundreds), each built
  * from what PostgreSQL holds then. A container singleton: one timer per run
  * in this process.
  */
+@inject()
 export class ResultsPush {
   #timers = new Map<number, NodeJS.Timeout>()
   #inFlight = new Set<Promise<void>>()
 
-  constructor(private delayMs = 100) {}
+  constructor(
+    private chatVotes: RunChatVotes,
+    private broadcaster: PollBroadcaster
+  ) {}
 
   schedule(runId: number) {
     if (this.#timers.has(runId)) return
@@ -22,7 +30,7 @@ export class ResultsPush {
       this.#timers.delete(runId)
       const push = this.#push(runId).finally(() => this.#inFlight.delete(push))
       this.#inFlight.add(push)
-    }, this.delayMs)
+    }, BATCH_MS)
     this.#timers.set(runId, timer)
   }
 
@@ -39,13 +47,11 @@ export class ResultsPush {
   async #push(runId: number) {
     try {
       // Chat votes are counted in Redis: they join the rows before the snapshot.
-      const chatCounts = await app.container.make(RunChatVotes)
-      const loaded = await chatCounts.syncRun(runId)
-      const broadcaster = await app.container.make(PollBroadcaster)
-      if (loaded) broadcaster.send(loaded.run, loaded.channels)
+      const loaded = await this.chatVotes.syncRun(runId)
+      if (loaded) this.broadcaster.send(loaded.run, loaded.channels)
     } catch (error) {
       logger.warn(
-        { runId, error: error instanceof Error ? error.message : String(error) },
+        { runId, error: errorMessage(error) },
         '[Polls] could not push results after an event'
       )
     }

@@ -9,7 +9,7 @@ import { isIP } from 'node:net'
  * by the IPv4 address inside it.
  */
 
-export type Range = readonly [prefix: readonly number[], bits: number]
+type Range = readonly [prefix: readonly number[], bits: number]
 
 const NON_PUBLIC_V4: readonly Range[] = [
   [[0, 0, 0, 0], 8], // "this network", unspecified
@@ -79,7 +79,7 @@ export function parseAddress(address: string): number[] | null {
  * An address or CIDR range (`10.0.0.0/8`, `::1`, `fd00::/8`) as the bytes of
  * its prefix and its length in bits; null when it is neither.
  */
-export function parseAddressRange(text: string): Range | null {
+function parseAddressRange(text: string): Range | null {
   const [literal, bitsText, extra] = text.trim().split('/')
   if (extra !== undefined || !literal) return null
   const bytes = parseAddress(literal)

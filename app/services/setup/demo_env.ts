@@ -11,13 +11,13 @@ import { writeEnvValues } from '#services/setup/env_file'
  */
 
 /** Fresh secrets; tests pass fixed ones. */
-export interface SecretMaker {
+interface SecretMaker {
   appKey(): string
   vapidKeys(): { publicKey: string; privateKey: string }
   eventSubSecret(): string
 }
 
-export const freshSecrets: SecretMaker = {
+const freshSecrets: SecretMaker = {
   appKey: () => randomBytes(32).toString('base64url'),
   vapidKeys: () => webpush.generateVAPIDKeys(),
   eventSubSecret: () => randomBytes(24).toString('hex'),
@@ -45,7 +45,7 @@ export function missingDemoValues(
   return values
 }
 
-export interface PreparedEnv {
+interface PreparedEnv {
   /** `.env` did not exist: it was copied from `.env.example`. */
   created: boolean
   /** The names of the variables written into `.env`. */
@@ -81,7 +81,7 @@ export async function prepareDemoEnv(
   return { created, added: Object.keys(missing), env: { ...fromFile, ...missing, ...processEnv } }
 }
 
-export interface DemoPorts {
+interface DemoPorts {
   /** The web server's port (PORT, default 3333). */
   app: number
   /** The emulator's port, from TWITCH_OAUTH_URL; null when Twitch is the real one. */

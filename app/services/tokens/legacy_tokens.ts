@@ -25,7 +25,7 @@ export function isLegacyCiphertext(value: string | null): boolean {
   )
 }
 
-export interface ReencryptionReport {
+interface ReencryptionReport {
   /** Streamers looked at. */
   checked: number
   /** Token columns rewritten in the current format. */

@@ -79,7 +79,7 @@ export function streamerIds(streamer: Pick<Streamer, 'id' | 'twitchUserId'>) {
   return `id ${streamer.id}, Twitch user id ${printable(streamer.twitchUserId)}`
 }
 
-export function outcomeLine(outcome: RefreshOutcome) {
+function outcomeLine(outcome: RefreshOutcome) {
   const { streamer } = outcome
   return `- ${streamerLabel(streamer)}: ${outcomeStatusLabel(outcome)}: ${outcome.reason} · ${streamerIds(streamer)}`
 }

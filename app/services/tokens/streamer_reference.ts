@@ -1,7 +1,7 @@
 import Streamer from '#models/streamer'
 
 /** How an operator's argument named a streamer. */
-export type StreamerMatch = 'chorus_id' | 'twitch_user_id' | 'twitch_login'
+type StreamerMatch = 'chorus_id' | 'twitch_user_id' | 'twitch_login'
 
 export const STREAMER_MATCH_LABELS: Record<StreamerMatch, string> = {
   chorus_id: 'Chorus streamer id',
@@ -9,7 +9,7 @@ export const STREAMER_MATCH_LABELS: Record<StreamerMatch, string> = {
   twitch_login: 'Twitch login',
 }
 
-export interface FoundStreamer {
+interface FoundStreamer {
   streamer: Streamer
   matchedBy: StreamerMatch
   /**

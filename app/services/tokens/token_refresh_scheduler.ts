@@ -4,7 +4,7 @@ import cron, { type ScheduledTask, type TaskContext } from 'node-cron'
 import { inject } from '@adonisjs/core'
 import lock from '@adonisjs/lock/services/main'
 import logger from '@adonisjs/core/services/logger'
-import { NotificationService } from '#services/notifications/notification_service'
+import { NotificationChannelRegistry } from '#services/notifications/notification_channel'
 import {
   CheckAndRefreshService,
   type StreamerHealthStatus,
@@ -14,7 +14,7 @@ import { RefreshCycle } from '#services/tokens/refresh_cycle'
 import { RefreshSelection } from '#services/tokens/refresh_selection'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
 import { reportCounts, type CycleReport } from '#services/tokens/refresh_outcome'
-import { reportBackgroundFailure } from '#services/availability/background_failure'
+import { BackgroundFailures } from '#services/availability/background_failure'
 import { errorMessage } from '#services/error_message'
 
 /** The retry sweep looks every minute. */
@@ -68,7 +68,9 @@ export class TokenRefreshScheduler {
     private settings: TokenRefreshSettings,
     private selection: RefreshSelection,
     private cycle: RefreshCycle,
-    private healthCheck: CheckAndRefreshService
+    private healthCheck: CheckAndRefreshService,
+    private notificationChannels: NotificationChannelRegistry,
+    private failures: BackgroundFailures
   ) {}
 
   get isRunning() {
@@ -115,7 +117,7 @@ export class TokenRefreshScheduler {
     this.#tasks = []
     await Promise.all(tasks.map(({ task }) => task.destroy()))
     await Promise.race([
-      Promise.allSettled([...this.#running]).then(() => NotificationService.settleDeliveries()),
+      Promise.allSettled([...this.#running]).then(() => this.notificationChannels.settle()),
       // Unreferenced: the grace period must not itself keep the process alive.
       sleep(STOP_GRACE_MS, undefined, { ref: false }),
     ])
@@ -214,7 +216,7 @@ export class TokenRefreshScheduler {
 
   async #track(kind: JobKind, job: Promise<unknown>) {
     const guarded = job.catch((error: unknown) =>
-      reportBackgroundFailure(error, () =>
+      this.failures.report(error, () =>
         logger.error({ error: errorMessage(error) }, `[Scheduler] token ${kind} job failed`)
       )
     )

@@ -4,12 +4,12 @@ import { TwitchAppToken } from '#services/twitch/twitch_app_token'
 import { TwitchTransientError } from '#services/twitch/twitch_errors'
 import { twitchRequest } from '#services/twitch/twitch_http'
 
-export interface TwitchConduit {
+interface TwitchConduit {
   id: string
   shardCount: number
 }
 
-export interface TwitchShardError {
+interface TwitchShardError {
   id: string
   message: string
   code: string

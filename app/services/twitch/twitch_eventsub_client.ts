@@ -22,7 +22,7 @@ export interface TwitchEventSubSubscription {
 export type SubscriptionTransport =
   { method: 'webhook'; callback: string; secret: string } | { method: 'conduit'; conduitId: string }
 
-export interface CreateSubscriptionInput {
+interface CreateSubscriptionInput {
   type: string
   version: string
   condition: Record<string, string>

@@ -7,6 +7,7 @@ import { UserFactory } from '#database/factories/user_factory'
 import { NotificationService } from '#services/notifications/notification_service'
 import { PushReceiver, type BrowserSubscription } from '#tests/helpers/push_receiver'
 import { withPushReceiver } from '#tests/helpers/push_settings'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 const receiver = new PushReceiver()
 
@@ -140,7 +141,7 @@ test.group('Browser: Enable notifications', (group) => {
         url: '/dashboard',
       },
     ])
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
     const [push] = receiver.requestsFor(browser)
     assert.equal(browser.decryptJson(push).title, 'You left "Ashes"')
 

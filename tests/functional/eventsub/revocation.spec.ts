@@ -2,12 +2,12 @@ import { test } from '@japa/runner'
 import Notification from '#models/notification'
 import PushSubscription from '#models/push_subscription'
 import Streamer from '#models/streamer'
-import { NotificationService } from '#services/notifications/notification_service'
 import { PushReceiver } from '#tests/helpers/push_receiver'
 import { restorePushSettings, usePushSettings } from '#tests/helpers/push_settings'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { campaignWithChannels, pollTestSetup, SEEDED } from '#tests/helpers/polls'
 import { eventsubTestSetup, notificationsOf, reconcileSubscriptions } from '#tests/helpers/eventsub'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 const receiver = new PushReceiver()
 
@@ -38,7 +38,7 @@ test.group('EventSub: access revoked on Twitch', (group) => {
     receiver.reset()
     usePushSettings()
     return async () => {
-      await NotificationService.settleDeliveries()
+      await settleNotifications()
       restorePushSettings()
     }
   })
@@ -56,7 +56,7 @@ test.group('EventSub: access revoked on Twitch', (group) => {
     const outcome = twitchEmulator.state.disconnectUser(SEEDED.aria.id, 'chorus-test-client')
     assert.equal(outcome.notificationsQueued, 1)
     await twitchEmulator.state.eventsub.idle()
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
 
     const stored = await Streamer.findOrFail(aria.id)
     assert.isFalse(stored.isActive)
@@ -107,7 +107,7 @@ test.group('EventSub: access revoked on Twitch', (group) => {
     twitchEmulator.state.setDeliveryFaults({ duplicate: 1 })
     twitchEmulator.state.disconnectUser(SEEDED.aria.id, 'chorus-test-client')
     await twitchEmulator.state.eventsub.idle()
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
 
     const revokes = notificationsOf('user.authorization.revoke')
     assert.isAtLeast(revokes.length, 2)

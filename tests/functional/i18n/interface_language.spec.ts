@@ -12,6 +12,7 @@ import { emptyDatabase } from '#tests/helpers/empty_database'
 import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { clearOverlayLimits, overlayOf } from '#tests/helpers/overlays'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 const receiver = new PushReceiver()
 
@@ -31,7 +32,7 @@ async function joinedNotice(user: User) {
       url: '/campaigns/1',
     },
   ])
-  await NotificationService.settleDeliveries()
+  await settleNotifications()
 }
 
 test.group('Languages: the interface language of notifications', (group) => {

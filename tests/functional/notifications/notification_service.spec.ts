@@ -10,6 +10,7 @@ import {
   type DeliverableNotification,
   type NotificationChannel,
 } from '#services/notifications/notification_channel'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 test.group('NotificationService', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -39,7 +40,7 @@ test.group('NotificationService', (group) => {
         url: '/campaigns/7',
       },
     ])
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
 
     const row = await Notification.findOrFail(stored[0].id)
     assert.equal(row.url, `${appUrl}/campaigns/7`)
@@ -87,6 +88,6 @@ test.group('NotificationService', (group) => {
     assert.lengthOf(stored, 1)
     assert.isNotNull(await Notification.find(stored[0].id))
     release()
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
   })
 })

@@ -11,6 +11,7 @@ import { NotificationService } from '#services/notifications/notification_servic
 import { AuthorizationExpiryNotifier } from '#services/notifications/authorization_expiry_notifier'
 import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { SEEDED, campaignTestSetup, connectedStreamer, submit } from '#tests/helpers/campaigns'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 async function invitedBram(client: ApiClient) {
   const gm = await connectedStreamer(SEEDED.dorian)
@@ -122,7 +123,7 @@ test.group('Notifications: resolved with their cause', (group) => {
     await bram.save()
     const notifications = await app.container.make(NotificationService)
     await notifications.notifyStreamerDeactivated(bram)
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
     const unrelated = await notifications.notify([
       {
         userId: bram.userId,
@@ -170,7 +171,7 @@ test.group('Notifications: resolved with their cause', (group) => {
     }).create()
     const notifier = await app.container.make(AuthorizationExpiryNotifier)
     assert.equal(await notifier.run(), 1)
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
 
     const response = await submit(client, 'post', `/memberships/${membership.id}/grant`, bram.user)
     response.assertFlashMissing('error')

@@ -4,7 +4,6 @@ import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import Notification from '#models/notification'
 import PushSubscription from '#models/push_subscription'
-import { NotificationService } from '#services/notifications/notification_service'
 import { NotificationPreferences } from '#services/notifications/notification_preferences'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PushReceiver, type BrowserSubscription } from '#tests/helpers/push_receiver'
@@ -19,6 +18,7 @@ import {
   preparedPoll,
   SEEDED,
 } from '#tests/helpers/polls'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 const receiver = new PushReceiver()
 
@@ -54,7 +54,7 @@ test.group('Polls: "Poll started" and "Poll ended" notifications', (group) => {
     receiver.reset()
     usePushSettings()
     return async () => {
-      await NotificationService.settleDeliveries()
+      await settleNotifications()
       restorePushSettings()
     }
   })
@@ -81,7 +81,7 @@ test.group('Polls: "Poll started" and "Poll ended" notifications', (group) => {
     const response = await launchRequest(client, gm, campaign, poll)
     response.assertFlashMissing('error')
     const run = await campaignRun(campaign)
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
     return { gm, campaign, aria, bram, pat, run, ariaBrowser, bramBrowser }
   }
 
@@ -117,7 +117,7 @@ test.group('Polls: "Poll started" and "Poll ended" notifications', (group) => {
     for (let press = 0; press < 2; press++) {
       await endNowRequest(client, gm, campaign, run)
     }
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
 
     for (const streamer of [aria, bram]) {
       const ended = await noticesOf(streamer.user, 'poll.ended')
@@ -143,7 +143,7 @@ test.group('Polls: "Poll started" and "Poll ended" notifications', (group) => {
     assert.isTrue(last.finished)
     // A second reader (another instance, a late tick) finds it ended: nothing more.
     await poller.tick(run.id)
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
 
     const ended = await noticesOf(aria.user, 'poll.ended')
     assert.lengthOf(ended, 1)

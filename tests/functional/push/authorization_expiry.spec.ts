@@ -15,6 +15,7 @@ import { withPushReceiver } from '#tests/helpers/push_settings'
 import { useFixedClock } from '#tests/helpers/token_fixtures'
 import { FixedClock } from '#tests/helpers/fixed_clock'
 import { buildInjected } from '#providers/injected_singleton'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 const receiver = new PushReceiver()
 
@@ -41,7 +42,7 @@ async function authorization(
 async function runCheck() {
   const notifier = await app.container.make(AuthorizationExpiryNotifier)
   const sent = await notifier.run()
-  await NotificationService.settleDeliveries()
+  await settleNotifications()
   return sent
 }
 
@@ -127,7 +128,7 @@ test.group('Authorization expiring in 30 minutes', (group) => {
     ])
 
     const sent = await Promise.all([first.run(), second.run()])
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
 
     assert.equal(sent[0] + sent[1], 1)
     assert.lengthOf(await Notification.query().where('user_id', streamer.userId), 1)
@@ -143,7 +144,7 @@ test.group('Authorization expiring in 30 minutes', (group) => {
     const task = await buildInjected(app.container, AuthorizationExpiryTask)
 
     await task.runOnce()
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
     assert.lengthOf(await Notification.query().where('user_id', streamer.userId), 1)
 
     class BrokenNotifier extends AuthorizationExpiryNotifier {

@@ -22,6 +22,7 @@ import {
   useFastSettings,
   useFixedClock,
 } from '#tests/helpers/token_fixtures'
+import { settleNotifications } from '#tests/helpers/notifications'
 
 const receiver = new PushReceiver()
 
@@ -56,7 +57,7 @@ async function streamerInCampaignsOf(gms: User[]) {
 async function deactivate(streamer: Streamer) {
   const service = await app.container.make(NotificationService)
   const stored = await service.notifyStreamerDeactivated(streamer)
-  await NotificationService.settleDeliveries()
+  await settleNotifications()
   return stored
 }
 
@@ -139,13 +140,13 @@ test.group('Web push delivery', (group) => {
     const refresher = await app.container.make(StreamerRefresher)
 
     const first = await refresher.refreshStreamer(streamer, { force: true, trigger: 'command' })
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
     assert.equal(first.status, 'failed')
     assert.lengthOf(receiver.requests, 0, 'the first permanent failure tells nobody')
 
     fixed.clock.advance({ minutes: 16 })
     await refresher.refreshStreamer(streamer, { force: true, trigger: 'retry_sweep' })
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
 
     assert.isFalse(streamer.isActive)
     assert.equal(payloadOf(streamerBrowser).type, 'token.reconnect_required')
@@ -228,7 +229,7 @@ test.group('Web push delivery', (group) => {
     assert.isBelow(Date.now() - startedAt, 250, 'notify() returns once the rows are written')
     assert.lengthOf(stored, 2)
 
-    await NotificationService.settleDeliveries()
+    await settleNotifications()
     assert.isBelow(Date.now() - startedAt, 2000, 'the hung request was cut by its timeout')
     assert.equal(payloadOf(fine).type, 'campaign.streamer_disconnected')
     const kept = await PushSubscription.findByOrFail('endpoint', stuck.endpoint)

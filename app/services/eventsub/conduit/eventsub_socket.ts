@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import { WebSocket } from 'ws'
 import { type Clock } from '#services/clock'
 import { errorMessage } from '#services/error_message'
 import { type EventSubSettings } from '#services/eventsub/eventsub_settings'
-import { EventSubReceiver, type EventSubOutcome } from '#services/eventsub/eventsub_receiver'
+import { type EventSubReceiver, type EventSubOutcome } from '#services/eventsub/eventsub_receiver'
 import { type ShardKeeper } from '#services/eventsub/conduit/shard_keeper'
 import { SessionWatch, reconnectDelay } from '#services/eventsub/conduit/session_watch'
 import { FrameLanes } from '#services/eventsub/conduit/frame_lanes'
@@ -61,7 +60,8 @@ export class EventSubSocket {
   constructor(
     private settings: EventSubSettings,
     private keeper: ShardKeeper,
-    private clock: Clock
+    private clock: Clock,
+    private receiver: EventSubReceiver
   ) {
     this.#lanes = new FrameLanes(settings.frameConcurrency)
     this.#watch = new SessionWatch(
@@ -219,7 +219,6 @@ export class EventSubSocket {
     const id = frame.metadata?.message_id
     const subscription = frame.payload?.subscription
     if (!id || !subscription || typeof subscription.id !== 'string') return
-    const receiver = await app.container.make(EventSubReceiver)
     const message = {
       id,
       type: frame.metadata!.message_type!,
@@ -231,7 +230,7 @@ export class EventSubSocket {
     for (let stoppingAttempts = 0; ;) {
       let outcome: EventSubOutcome
       try {
-        outcome = await receiver.handle(message)
+        outcome = await this.receiver.handle(message)
       } catch (error) {
         logger.error({ messageId: id, error: errorMessage(error) }, '[EventSub] frame failed')
         outcome = { kind: 'retry_later', reason: errorMessage(error) }
