@@ -1,3 +1,5 @@
+import { translator } from '#services/i18n/translator'
+import { messageText } from '#services/i18n/message'
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as authErrors } from '@adonisjs/auth'
 import { errors as limiterErrors } from '@adonisjs/limiter'
@@ -55,7 +57,12 @@ function describe(error: unknown, ctx: HttpContext): { status: number; errors: A
     const key = ctx.request.header('idempotency-key') ?? null
     return {
       status: error.status,
-      errors: [{ message: IdempotencyKeyReusedError.naming(error.run, key), field: error.field }],
+      errors: [
+        {
+          message: messageText(translator('en'), IdempotencyKeyReusedError.naming(error.run, key)),
+          field: error.field,
+        },
+      ],
     }
   }
   if (error instanceof ApiError || error instanceof DomainError) {

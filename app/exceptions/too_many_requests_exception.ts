@@ -33,14 +33,15 @@ export class TooManyRequestsException extends Exception {
     ctx.response.header('Retry-After', String(error.retryAfterSeconds))
     return respondWithError(ctx, 429, {
       view: 'pages/errors/too_many_requests',
-      message: `Too many attempts in a short time. Please try again in ${waitLabel(error.retryAfterSeconds)}.`,
+      message: ctx.i18n.t('errors.too_many_requests.wait', waitValues(error.retryAfterSeconds)),
       state: { retryAfterSeconds: error.retryAfterSeconds },
     })
   }
 }
 
-function waitLabel(seconds: number) {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
-  const minutes = Math.ceil(seconds / 60)
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`
+/** Under a minute in seconds, else in whole minutes rounded up. */
+function waitValues(seconds: number) {
+  return seconds < 60
+    ? { unit: 'seconds', count: seconds }
+    : { unit: 'minutes', count: Math.ceil(seconds / 60) }
 }
