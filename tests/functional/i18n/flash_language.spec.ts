@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import type User from '#models/user'
 import PollRun from '#models/poll_run'
 import { CampaignFactory } from '#database/factories/campaign_factory'
+import { UserFactory } from '#database/factories/user_factory'
 import { connectedStreamer, SEEDED, submit } from '#tests/helpers/campaigns'
 import { apiCall, apiLaunch, apiTokenOf } from '#tests/helpers/api'
 import {
@@ -59,7 +60,7 @@ test.group('Languages: flashes and refusals', (group) => {
   })
 
   test('a Spanish GM creates a campaign and reads it in Spanish', async ({ client }) => {
-    const gm = await speaking((await CampaignFactory.with('owner').create()).owner, 'es')
+    const gm = await speaking(await UserFactory.create(), 'es')
     const response = await submit(client, 'post', '/campaigns', gm, { name: 'Cenizas' })
     response.assertStatus(302)
     response.assertFlashMessage(
