@@ -14,7 +14,7 @@ export default class OverlaySettingsController {
 
   async update({ i18n, auth, request, response, session }: HttpContext) {
     const streamer = await streamerOf(auth.getUserOrFail())
-    if (!streamer) return response.notFound('Connect a Twitch channel first.')
+    if (!streamer) return response.notFound(i18n.t('errors.no_channel'))
     const look = await request.validateUsing(overlayLookValidator)
     await this.overlays.saveLook(streamer, look)
     session.flash('success', i18n.t('overlay.flash.look_saved'))
@@ -23,7 +23,7 @@ export default class OverlaySettingsController {
 
   async regenerate({ i18n, auth, response, session }: HttpContext) {
     const streamer = await streamerOf(auth.getUserOrFail())
-    if (!streamer) return response.notFound('Connect a Twitch channel first.')
+    if (!streamer) return response.notFound(i18n.t('errors.no_channel'))
     await this.overlays.regenerate(streamer)
     session.flash('success', i18n.t('overlay.flash.regenerated'))
     return response.redirect().toPath('/dashboard#overlay')
