@@ -1,10 +1,10 @@
-import { translator } from '#services/i18n/translator'
-import { messageText } from '#services/i18n/message'
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as authErrors } from '@adonisjs/auth'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import { errors as vineErrors } from '@vinejs/vine'
 import { ApiError } from '#exceptions/api_error'
+import { translator } from '#services/i18n/translator'
+import { messageText } from '#services/i18n/message'
 import {
   DomainError,
   IdempotencyKeyReusedError,
