@@ -53,6 +53,7 @@ export default defineConfig({
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/view'),
+    () => import('#start/validator'),
     // Transmit routes and channel authorization (docs/live-results.md)
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
   ],

@@ -22,12 +22,12 @@ export default class AccountController {
   }
 
   async destroy(ctx: HttpContext) {
-    const { auth, request, response, session } = ctx
+    const { i18n, auth, request, response, session } = ctx
     const user = auth.getUserOrFail()
     const { confirmation } = await request.validateUsing(accountDeletionValidator)
     const expected = await confirmationWordOf(user.id, user.displayName)
     if (confirmation.toLowerCase() !== expected.toLowerCase()) {
-      session.flash('error', `Type ${expected} to confirm: your account was not deleted.`)
+      session.flash('error', i18n.t('account.flash.not_confirmed', { expected }))
       return response.redirect().toRoute('account.show')
     }
 
@@ -36,7 +36,7 @@ export default class AccountController {
 
     await auth.use('web').logout()
     session.regenerate()
-    session.flash('success', 'Your Chorus account was deleted. Thank you for playing.')
+    session.flash('success', i18n.t('account.flash.deleted'))
     return response.redirect().toRoute('home')
   }
 }

@@ -42,10 +42,10 @@ export default class ApiTokensController {
     return response.redirect().toRoute('apiTokens.index')
   }
 
-  async destroy({ auth, params, response, session }: HttpContext) {
+  async destroy({ i18n, auth, params, response, session }: HttpContext) {
     const revoked = await this.tokens.revoke(auth.getUserOrFail(), Number(params.id))
     if (!revoked) throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
-    session.flash('success', `Token "${revoked.name}" revoked: it no longer works.`)
+    session.flash('success', i18n.t('tokens.flash.revoked', { name: revoked.name }))
     return response.redirect().toRoute('apiTokens.index')
   }
 

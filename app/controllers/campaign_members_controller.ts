@@ -19,7 +19,7 @@ export default class CampaignMembersController {
   ) {}
 
   async invite(ctx: HttpContext) {
-    const { auth, params, request, response, session } = ctx
+    const { i18n, auth, params, request, response, session } = ctx
     const user = auth.getUserOrFail()
     const campaign = await findManagedCampaign(user, params.id)
     const { login } = await request.validateUsing(inviteStreamerValidator)
@@ -28,28 +28,31 @@ export default class CampaignMembersController {
     session.flash(
       'success',
       result.kind === 'invited'
-        ? `${result.name} is invited: the invitation is on their dashboard.`
-        : `${result.name} is invited: they will see the invitation when they first sign in to Chorus.`
+        ? i18n.t('campaigns.flash.invited', { name: result.name })
+        : i18n.t('campaigns.flash.invited_waiting', { name: result.name })
     )
     return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
-  async cancelInvitation({ auth, params, response, session }: HttpContext) {
+  async cancelInvitation({ i18n, auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const invitation = await this.invitations.cancelInvitation(campaign, params.invitationId)
-    session.flash('success', `The invitation of ${invitation.twitchLogin} is withdrawn.`)
+    session.flash(
+      'success',
+      i18n.t('campaigns.flash.invitation_withdrawn', { name: invitation.twitchLogin })
+    )
     return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
-  async remove({ auth, params, response, session }: HttpContext) {
+  async remove({ i18n, auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const membership = await this.memberships.remove(campaign, params.membershipId)
     const name = membership.streamer.twitchDisplayName || membership.streamer.twitchLogin
     session.flash(
       'success',
       membership.status === 'pending'
-        ? `The invitation of ${name} is withdrawn.`
-        : `${name} is no longer a member of this campaign.`
+        ? i18n.t('campaigns.flash.invitation_withdrawn', { name })
+        : i18n.t('campaigns.flash.member_removed', { name })
     )
     return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }

@@ -32,10 +32,10 @@ export default class CampaignsController {
     })
   }
 
-  async store({ auth, request, response, session }: HttpContext) {
+  async store({ i18n, auth, request, response, session }: HttpContext) {
     const input = await request.validateUsing(campaignValidator)
     const campaign = await this.campaigns.create(auth.getUserOrFail(), input)
-    session.flash('success', `Campaign "${campaign.name}" created. Invite its streamers below.`)
+    session.flash('success', i18n.t('campaigns.flash.created', { campaign: campaign.name }))
     return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
@@ -65,18 +65,18 @@ export default class CampaignsController {
     })
   }
 
-  async update({ auth, params, request, response, session }: HttpContext) {
+  async update({ i18n, auth, params, request, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const input = await request.validateUsing(campaignValidator)
     await this.campaigns.update(campaign, input)
-    session.flash('success', 'Campaign saved.')
+    session.flash('success', i18n.t('campaigns.flash.saved'))
     return response.redirect().toRoute('campaigns.show', { id: campaign.id })
   }
 
-  async destroy({ auth, params, response, session }: HttpContext) {
+  async destroy({ i18n, auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     await this.campaigns.delete(campaign)
-    session.flash('success', `Campaign "${campaign.name}" deleted.`)
+    session.flash('success', i18n.t('campaigns.flash.deleted', { campaign: campaign.name }))
     return response.redirect().toRoute('dashboard')
   }
 }

@@ -25,7 +25,7 @@ export default class LanguagesController {
 
   async updateAudience({ auth, i18n, request, response, session }: HttpContext) {
     const streamer = await Streamer.findBy('user_id', auth.getUserOrFail().id)
-    if (!streamer) return response.notFound('Connect a Twitch channel first.')
+    if (!streamer) return response.notFound(i18n.t('errors.no_channel'))
     const { locale } = await request.validateUsing(localeValidator)
     await this.languages.setAudienceLocale(streamer, locale)
     const language = localeChoices().find((choice) => choice.value === locale)?.label ?? locale

@@ -21,58 +21,67 @@ export default class MembershipsController {
   ) {}
 
   async accept(ctx: HttpContext) {
-    const { auth, params, response, session } = ctx
+    const { i18n, auth, params, response, session } = ctx
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
     refusalsGoTo(ctx, urlFor('campaigns.show', { id: membership.campaignId }))
     await this.memberships.accept(membership)
     session.flash(
       'success',
-      `You joined "${membership.campaign.name}". Grant the poll authorization when the session starts.`
+      i18n.t('campaigns.flash.joined', { campaign: membership.campaign.name })
     )
     return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }
 
   async decline(ctx: HttpContext) {
-    const { auth, params, response, session } = ctx
+    const { i18n, auth, params, response, session } = ctx
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
     refusalsGoTo(ctx, urlFor('campaigns.show', { id: membership.campaignId }))
     await this.memberships.decline(membership)
-    session.flash('success', `You declined the invitation to "${membership.campaign.name}".`)
+    session.flash(
+      'success',
+      i18n.t('campaigns.flash.declined', { campaign: membership.campaign.name })
+    )
     return response.redirect().toRoute('dashboard')
   }
 
   async grant(ctx: HttpContext) {
-    const { auth, params, response, session } = ctx
+    const { i18n, auth, params, response, session } = ctx
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
     refusalsGoTo(ctx, urlFor('campaigns.show', { id: membership.campaignId }))
     await this.authorizations.grant(membership)
     // The confirmation says what the channel's state now is, not what a grant usually means.
     const state = this.channelStates.of(membership.streamer, membership)
-    const ready = `Polls of "${membership.campaign.name}" may run on your channel for the next 12 hours.`
+    const campaign = membership.campaign.name
     session.flash(
       'success',
       !state.ready
-        ? `Authorization for "${membership.campaign.name}" granted for 12 hours. ${state.ownReason}`
+        ? i18n.t('campaigns.flash.granted_not_ready', {
+            campaign,
+            reason: state.ownReason ? i18n.t(state.ownReason) : '',
+          })
         : state.voting.method === 'chat'
-          ? `${ready} Your viewers vote in chat: Chorus posts each question there.`
-          : ready
+          ? i18n.t('campaigns.flash.granted_chat', { campaign })
+          : i18n.t('campaigns.flash.granted', { campaign })
     )
     return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }
 
-  async revoke({ auth, params, response, session }: HttpContext) {
+  async revoke({ i18n, auth, params, response, session }: HttpContext) {
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
     await this.authorizations.revoke(membership)
-    session.flash('success', `The poll authorization for "${membership.campaign.name}" has ended.`)
+    session.flash(
+      'success',
+      i18n.t('campaigns.flash.revoked', { campaign: membership.campaign.name })
+    )
     return response.redirect().toRoute('campaigns.show', { id: membership.campaignId })
   }
 
   async leave(ctx: HttpContext) {
-    const { auth, params, response, session } = ctx
+    const { i18n, auth, params, response, session } = ctx
     const membership = await findOwnMembership(auth.getUserOrFail(), params.id)
     refusalsGoTo(ctx, urlFor('dashboard'))
     await this.memberships.leave(membership)
-    session.flash('success', `You left "${membership.campaign.name}".`)
+    session.flash('success', i18n.t('campaigns.flash.left', { campaign: membership.campaign.name }))
     return response.redirect().toRoute('dashboard')
   }
 }

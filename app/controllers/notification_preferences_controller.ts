@@ -24,7 +24,7 @@ export default class NotificationPreferencesController {
     })
   }
 
-  async update({ auth, request, response, session }: HttpContext) {
+  async update({ i18n, auth, request, response, session }: HttpContext) {
     const user = auth.getUserOrFail()
     const { push } = await request.validateUsing(notificationPreferencesValidator)
     // The form shows only what the user can receive: the other choices stay as they were.
@@ -40,7 +40,7 @@ export default class NotificationPreferencesController {
         ])
       )
     )
-    session.flash('success', 'Notification preferences saved.')
+    session.flash('success', i18n.t('notifications.flash.preferences_saved'))
     return response.redirect().toRoute('notifications.preferences')
   }
 }

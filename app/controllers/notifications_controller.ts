@@ -23,12 +23,9 @@ export default class NotificationsController {
     return response.redirect().toRoute(backTo(request.input('back')))
   }
 
-  async markAllRead({ auth, request, response, session }: HttpContext) {
+  async markAllRead({ i18n, auth, request, response, session }: HttpContext) {
     const count = await this.inbox.markAllRead(auth.getUserOrFail())
-    session.flash(
-      'success',
-      count === 1 ? '1 notification marked as read.' : `${count} notifications marked as read.`
-    )
+    session.flash('success', i18n.t('notifications.flash.marked_read', { count }))
     return response.redirect().toRoute(backTo(request.input('back')))
   }
 }

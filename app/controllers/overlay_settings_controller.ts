@@ -12,23 +12,20 @@ import { overlayLookValidator } from '#validators/overlay'
 export default class OverlaySettingsController {
   constructor(private overlays: OverlayService) {}
 
-  async update({ auth, request, response, session }: HttpContext) {
+  async update({ i18n, auth, request, response, session }: HttpContext) {
     const streamer = await streamerOf(auth.getUserOrFail())
-    if (!streamer) return response.notFound('Connect a Twitch channel first.')
+    if (!streamer) return response.notFound(i18n.t('errors.no_channel'))
     const look = await request.validateUsing(overlayLookValidator)
     await this.overlays.saveLook(streamer, look)
-    session.flash('success', 'Overlay look saved. Refresh the browser source in OBS to see it.')
+    session.flash('success', i18n.t('overlay.flash.look_saved'))
     return response.redirect().toPath('/dashboard#overlay')
   }
 
-  async regenerate({ auth, response, session }: HttpContext) {
+  async regenerate({ i18n, auth, response, session }: HttpContext) {
     const streamer = await streamerOf(auth.getUserOrFail())
-    if (!streamer) return response.notFound('Connect a Twitch channel first.')
+    if (!streamer) return response.notFound(i18n.t('errors.no_channel'))
     await this.overlays.regenerate(streamer)
-    session.flash(
-      'success',
-      'New overlay link made. The old one no longer works: paste the new one into OBS.'
-    )
+    session.flash('success', i18n.t('overlay.flash.regenerated'))
     return response.redirect().toPath('/dashboard#overlay')
   }
 }

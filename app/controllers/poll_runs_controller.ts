@@ -73,21 +73,20 @@ export default class PollRunsController {
     return buildSnapshot(run, run.channels, this.clock.now().toJSDate(), asking)
   }
 
-  async end({ auth, params, response, session }: HttpContext) {
+  async end({ i18n, auth, params, response, session }: HttpContext) {
     const { campaign, run } = await this.#find(auth.getUserOrFail(), params)
     const result = await this.ender.endNow(run)
     if (result.status === 'ended') {
-      session.flash('success', `"${run.title}" ended on every channel.`)
+      session.flash('success', i18n.t('polls.flash.ended', { title: run.title }))
     } else if (result.status === 'ending') {
-      const count = result.pending.length
       session.flash(
         'error',
-        `"${run.title}": chat votes are closed, but Twitch could not be told yet on ${count} channel${count === 1 ? '' : 's'}; Chorus keeps trying, and votes there still count until Twitch confirms.`
+        i18n.t('polls.flash.ending', { title: run.title, count: result.pending.length })
       )
     } else if (result.status === 'not_started') {
-      session.flash('error', 'The poll is still being launched: try again in a moment.')
+      session.flash('error', i18n.t('polls.flash.still_launching'))
     } else {
-      session.flash('success', `"${run.title}" had already ended.`)
+      session.flash('success', i18n.t('polls.flash.already_ended', { title: run.title }))
     }
     return response.redirect().toRoute('pollRuns.show', { id: campaign.id, runId: run.id })
   }

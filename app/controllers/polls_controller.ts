@@ -49,11 +49,11 @@ export default class PollsController {
     })
   }
 
-  async store({ auth, params, request, response, session }: HttpContext) {
+  async store({ i18n, auth, params, request, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const input = await request.validateUsing(pollValidator)
     const poll = await this.polls.create(campaign, input)
-    session.flash('success', `Poll "${poll.title}" added to the show.`)
+    session.flash('success', i18n.t('polls.flash.added', { title: poll.title }))
     return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 
@@ -63,20 +63,20 @@ export default class PollsController {
     return view.render('pages/polls/edit', { campaign, poll, limits: POLL_LIMITS })
   }
 
-  async update({ auth, params, request, response, session }: HttpContext) {
+  async update({ i18n, auth, params, request, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const poll = await this.polls.find(campaign, params.pollId)
     const input = await request.validateUsing(pollValidator)
     await this.polls.update(poll, input)
-    session.flash('success', `Poll "${poll.title}" saved.`)
+    session.flash('success', i18n.t('polls.flash.saved', { title: poll.title }))
     return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 
-  async destroy({ auth, params, response, session }: HttpContext) {
+  async destroy({ i18n, auth, params, response, session }: HttpContext) {
     const campaign = await findManagedCampaign(auth.getUserOrFail(), params.id)
     const poll = await this.polls.find(campaign, params.pollId)
     await this.polls.delete(poll)
-    session.flash('success', `Poll "${poll.title}" deleted.`)
+    session.flash('success', i18n.t('polls.flash.deleted', { title: poll.title }))
     return response.redirect().toRoute('polls.index', { id: campaign.id })
   }
 

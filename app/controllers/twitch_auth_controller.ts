@@ -17,27 +17,19 @@ export default class TwitchAuthController {
 
   @inject()
   async callback(
-    { ally, auth, request, response, view, logger }: HttpContext,
+    { ally, auth, request, response, view, logger, i18n }: HttpContext,
     signIn: TwitchSignInService
   ) {
     const twitch = ally.use('twitch')
 
     if (twitch.accessDenied()) {
-      return signInFailed(
-        response,
-        view,
-        'You declined the request on Twitch, so you are not signed in.'
-      )
+      return signInFailed(response, view, i18n.t('errors.sign_in.declined'))
     }
     if (twitch.stateMisMatch()) {
-      return signInFailed(
-        response,
-        view,
-        'This sign-in link has expired or was opened in another browser. Please start again.'
-      )
+      return signInFailed(response, view, i18n.t('errors.sign_in.state_mismatch'))
     }
     if (twitch.hasError()) {
-      return signInFailed(response, view, 'Twitch did not complete the sign-in. Please try again.')
+      return signInFailed(response, view, i18n.t('errors.sign_in.twitch_error'))
     }
 
     try {
@@ -61,17 +53,17 @@ export default class TwitchAuthController {
           response,
           view,
           error.kind === 'transient'
-            ? 'Twitch is not answering right now. Please try again in a moment.'
-            : 'Twitch refused the sign-in. Please start again.'
+            ? i18n.t('errors.sign_in.unreachable')
+            : i18n.t('errors.sign_in.refused')
         )
       }
       throw error
     }
   }
 
-  async logout({ auth, response, session }: HttpContext) {
+  async logout({ i18n, auth, response, session }: HttpContext) {
     await auth.use('web').logout()
-    session.flash('success', 'You are signed out.')
+    session.flash('success', i18n.t('layout.flash.signed_out'))
     return response.redirect().toRoute('home')
   }
 }

@@ -3,6 +3,8 @@ import { errors as authErrors } from '@adonisjs/auth'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import { errors as vineErrors } from '@vinejs/vine'
 import { ApiError } from '#exceptions/api_error'
+import { translator } from '#services/i18n/translator'
+import { messageText } from '#services/i18n/message'
 import {
   DomainError,
   IdempotencyKeyReusedError,
@@ -55,7 +57,12 @@ function describe(error: unknown, ctx: HttpContext): { status: number; errors: A
     const key = ctx.request.header('idempotency-key') ?? null
     return {
       status: error.status,
-      errors: [{ message: IdempotencyKeyReusedError.naming(error.run, key), field: error.field }],
+      errors: [
+        {
+          message: messageText(translator('en'), IdempotencyKeyReusedError.naming(error.run, key)),
+          field: error.field,
+        },
+      ],
     }
   }
   if (error instanceof ApiError || error instanceof DomainError) {

@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import { type DomainError, PollLaunchRefusedError } from '#services/domain_errors'
+import { messageText } from '#services/i18n/message'
 
 declare module '@adonisjs/core/http' {
   interface HttpContext {
@@ -19,13 +20,14 @@ export function refusalsGoTo(ctx: HttpContext, url: string) {
 }
 
 /**
- * A refusal on a page: the message flashed as an error (with the
- * "reconnect" link when signing in again is the way out) and the browser
- * sent back. A launch refused because a poll is live opens that poll.
+ * A refusal on a page: its message flashed as an error in the reader's
+ * language (docs/languages.md), with the "reconnect" link when signing in
+ * again is the way out, and the browser sent back. A launch refused because
+ * a poll is live opens that poll.
  */
 export function renderRefusalPage(error: DomainError, ctx: HttpContext) {
   ctx.session.flashExcept(['_csrf', '_method'])
-  ctx.session.flash('error', error.message)
+  ctx.session.flash('error', messageText(ctx.i18n, error.said))
   if (error.reconnect) ctx.session.flash('reconnect', true)
   const liveRun = error instanceof PollLaunchRefusedError ? error.liveRun : null
   return ctx.response.redirect(

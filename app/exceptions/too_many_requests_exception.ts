@@ -2,6 +2,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { errors as limiterErrors } from '@adonisjs/limiter'
 import { respondWithError } from '#exceptions/error_response'
+import { translator } from '#services/i18n/translator'
 
 type ThrottleException = InstanceType<typeof limiterErrors.E_TOO_MANY_REQUESTS>
 
@@ -33,14 +34,19 @@ export class TooManyRequestsException extends Exception {
     ctx.response.header('Retry-After', String(error.retryAfterSeconds))
     return respondWithError(ctx, 429, {
       view: 'pages/errors/too_many_requests',
-      message: `Too many attempts in a short time. Please try again in ${waitLabel(error.retryAfterSeconds)}.`,
+      // Machine routes have no `ctx.i18n`: they read English.
+      message: (ctx.i18n ?? translator('en')).t(
+        'errors.too_many_requests.wait',
+        waitValues(error.retryAfterSeconds)
+      ),
       state: { retryAfterSeconds: error.retryAfterSeconds },
     })
   }
 }
 
-function waitLabel(seconds: number) {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
-  const minutes = Math.ceil(seconds / 60)
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`
+/** Under a minute in seconds, else in whole minutes rounded up. */
+function waitValues(seconds: number) {
+  return seconds < 60
+    ? { unit: 'seconds', count: seconds }
+    : { unit: 'minutes', count: Math.ceil(seconds / 60) }
 }

@@ -3,8 +3,6 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import type { Authenticators } from '@adonisjs/auth/types'
 import { errors } from '@adonisjs/auth'
 
-export const SIGN_IN_TO_CONTINUE = 'Sign in to continue.'
-
 /**
  * Pages behind sign-in. A signed-out visitor opening a page goes to the
  * landing page with "Sign in to continue."; the page they asked for is kept
@@ -27,7 +25,7 @@ export default class AuthMiddleware {
         error instanceof errors.E_UNAUTHORIZED_ACCESS &&
         ctx.request.accepts(['html', 'json']) !== 'json'
       ) {
-        ctx.session.flash('notice', SIGN_IN_TO_CONTINUE)
+        ctx.session.flash('notice', ctx.i18n.t('layout.flash.sign_in_to_continue'))
         return ctx.response.redirect().withIntendedUrl().toPath(this.redirectTo)
       }
       throw error

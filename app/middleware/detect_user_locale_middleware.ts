@@ -3,25 +3,16 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import { isLocale } from '#services/i18n/locales'
 import { supportedLocaleOf } from '#services/i18n/translator'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { type HttpContext, RequestValidator } from '@adonisjs/core/http'
+import type { HttpContext } from '@adonisjs/core/http'
 
 /**
  * The reader's interface language for this request (docs/languages.md): the
  * one saved on their account when signed in, else the best match of the
  * browser's `Accept-Language`, else English. Shared with the HTTP context
- * (`ctx.i18n`), the container (inject `I18n`) and Edge (`t()`).
- *
- * Validation messages of `request.validateUsing` come from the same
- * language (resources/lang/<locale>/validator.json, `validator.shared`):
- * a rule's message for one field (`title.maxLength`), else the rule's own.
+ * (`ctx.i18n`), the container (inject `I18n`) and Edge (`t()`); validation
+ * messages read it too (start/validator.ts).
  */
 export default class DetectUserLocaleMiddleware {
-  static {
-    // Machine routes (the JSON API) have no `ctx.i18n`: their messages are English.
-    RequestValidator.messagesProvider = (ctx) =>
-      (ctx.i18n ?? i18nManager.locale(i18nManager.defaultLocale)).createMessagesProvider()
-  }
-
   protected getRequestLocale(ctx: HttpContext) {
     const saved = ctx.auth?.user?.locale
     if (isLocale(saved)) return saved

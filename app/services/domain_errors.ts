@@ -1,15 +1,22 @@
 import type PollRun from '#models/poll_run'
+import { translator } from '#services/i18n/translator'
+import { messageText, type Message, type MessageValue } from '#services/i18n/message'
 
 /**
  * The refusals a person can act on, thrown by services, which know nothing
- * of HTTP. Each has a code and a message that says what to do. They are
+ * of HTTP. Each has a code and says what to do as a message key and its
+ * values (`said`), so that each reader reads it in their language;
+ * `message` is the English text, for the JSON API and the logs. They are
  * answered in one place, the exception handler (app/exceptions/handler.ts):
- * a page gets the message flashed and goes back to the page of its form; the
- * JSON API and the push API get `{"errors":[{"message","field"?}]}` with
- * `status`. See docs/architecture.md, "Routes and boundaries".
+ * a page gets the message flashed in the reader's language and goes back to
+ * the page of its form; the JSON API and the push API get
+ * `{"errors":[{"message","field"?}]}` in English with `status`. See
+ * docs/architecture.md, "Routes and boundaries", and docs/languages.md.
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string
+  /** What the refusal says, written out for each reader. */
+  readonly said: Message
   /**
    * 422: cannot be done as asked; 409: conflicts with what is going on;
    * 503: Chorus could not finish it now (try again).
@@ -19,6 +26,11 @@ export abstract class DomainError extends Error {
   readonly field: string | null = null
   /** Signing in with Twitch again is the way out: a page offers it. */
   readonly reconnect: boolean = false
+
+  constructor(key: string, values: Record<string, MessageValue> = {}) {
+    super(messageText(translator('en'), { key, values }))
+    this.said = { key, values }
+  }
 }
 
 /**
@@ -29,8 +41,13 @@ export class CampaignActionRefused extends DomainError {
   readonly code = 'E_CAMPAIGN_ACTION_REFUSED'
   readonly reconnect: boolean
 
-  constructor(message: string, options: { reconnect?: boolean } = {}) {
-    super(message)
+  /** `key`: a message of resources/lang/<locale>/campaigns.json (`campaigns.refused.…`). */
+  constructor(
+    key: string,
+    values: Record<string, MessageValue> = {},
+    options: { reconnect?: boolean } = {}
+  ) {
+    super(key, values)
     this.name = 'CampaignActionRefused'
     this.reconnect = options.reconnect ?? false
   }
@@ -45,27 +62,28 @@ export class PollLaunchRefusedError extends DomainError {
   readonly code = 'E_POLL_LAUNCH_REFUSED'
   readonly status = 409
 
-  constructor(
-    message: string,
+  private constructor(
+    key: string,
+    values: Record<string, MessageValue>,
     readonly liveRun: PollRun | null = null,
     readonly field: string | null = null
   ) {
-    super(message)
+    super(key, values)
     this.name = 'PollLaunchRefusedError'
   }
 
   static alreadyRunning(run: PollRun) {
     return new PollLaunchRefusedError(
-      `"${run.title}" (run ${run.id}) is still running in this campaign: end it before ` +
-        'launching another poll.',
+      'polls.refused.already_running',
+      { title: run.title, run: String(run.id) },
       run
     )
   }
 
   static keyUsedElsewhere() {
     return new PollLaunchRefusedError(
-      'This launch key was already used in another campaign: reload the page (or send a new ' +
-        'Idempotency-Key) and launch again.',
+      'polls.refused.key_used_elsewhere',
+      {},
       null,
       'idempotency_key'
     )
@@ -86,11 +104,10 @@ export class PollLaunchInterruptedError extends DomainError {
     readonly run: PollRun,
     readonly replayed: boolean
   ) {
-    super(
-      replayed
-        ? `This launch of "${run.title}" (run ${run.id}) failed: it was interrupted, and nothing runs. Launch it again (with a new Idempotency-Key through the API).`
-        : `The launch of "${run.title}" was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.`
-    )
+    super(replayed ? 'polls.refused.interrupted_replayed' : 'polls.refused.interrupted', {
+      title: run.title,
+      run: String(run.id),
+    })
     this.name = 'PollLaunchInterruptedError'
     this.status = replayed ? 409 : 503
   }
@@ -105,14 +122,17 @@ export class IdempotencyKeyReusedError extends DomainError {
   readonly field = 'idempotency_key'
 
   constructor(readonly run: PollRun) {
-    super(IdempotencyKeyReusedError.naming(run, null))
+    const said = IdempotencyKeyReusedError.naming(run, null)
+    super(said.key, said.values)
     this.name = 'IdempotencyKeyReusedError'
   }
 
   /** The message naming the key the client sent, when it is known. */
-  static naming(run: PollRun, key: string | null) {
-    const which = key === null ? 'This Idempotency-Key' : `The Idempotency-Key "${key}"`
-    return `${which} was already used for another launch (run ${run.id}) with a different request: send a new key, or repeat that request exactly.`
+  static naming(run: PollRun, key: string | null): Message {
+    return {
+      key: 'polls.refused.key_reused',
+      values: { run: String(run.id), named: key === null ? 'no' : 'yes', key: key ?? '' },
+    }
   }
 }
 
@@ -121,8 +141,9 @@ export class PushEndpointRefused extends DomainError {
   readonly code = 'E_PUSH_ENDPOINT_REFUSED'
   readonly field = 'endpoint'
 
-  constructor(message: string) {
-    super(message)
+  /** `problem`: a message of `notifications.push_refused`. */
+  constructor(problem: string) {
+    super(problem)
     this.name = 'PushEndpointRefused'
   }
 }
@@ -137,10 +158,7 @@ export class LivePollBlocksDeletionError extends DomainError {
   readonly status = 409
 
   constructor(readonly livePolls: { campaignId: number; campaignName: string; title: string }[]) {
-    super(
-      `A poll is live in "${livePolls[0].campaignName}": end it, or let it end, ` +
-        'before deleting your account.'
-    )
+    super('account.refused.live_poll', { campaign: livePolls[0].campaignName })
     this.name = 'LivePollBlocksDeletionError'
   }
 }

@@ -128,14 +128,14 @@ function start(initial) {
 function render(run) {
   const root = document.querySelector('[data-poll-run]')
   root.dataset.live = run.live ? 'true' : 'false'
-  setText(root, '[data-status-label]', wordOrNull(`run_status.${run.status}`) ?? run.statusLabel)
+  setText(root, '[data-status-label]', word(`run_status.${run.status}`))
   root.querySelector('[data-status-label]')?.classList.toggle('badge-ok', run.live)
   setText(root, '[data-total-votes]', run.totalVotes)
   setText(root, '[data-channel-count]', run.channels.length)
   const note = root.querySelector('[data-launch-note]')
   if (note) {
     note.hidden = !run.launchNote
-    setText(root, '[data-launch-note]', run.launchNote || '')
+    setText(root, '[data-launch-note]', run.launchNote ? launchNoteText(run.launchNote) : '')
   }
   root.querySelectorAll('[data-live-only]').forEach((element) => (element.hidden = !run.live))
   root.querySelectorAll('[data-ended-only]').forEach((element) => (element.hidden = run.live))
@@ -151,7 +151,7 @@ function render(run) {
     if (!row) continue
     row.dataset.launchState = 'left-out'
     setText(row, '[data-twitch-status]', '')
-    setText(row, '[data-read-error]', channel.reasonText || '')
+    setText(row, '[data-read-error]', reasonText(channel))
   }
   for (const channel of run.channels) {
     const row = rowOf(channel)
@@ -161,7 +161,11 @@ function render(run) {
     renderVotes(row, channel.votes, channel.total, false)
     setText(row, '[data-total]', channel.total)
     setText(row, '[data-twitch-status]', (channel.twitchStatus || '').toLowerCase())
-    setText(row, '[data-read-error]', channel.endPendingText || channel.readError || '')
+    setText(
+      row,
+      '[data-read-error]',
+      channel.endPending ? endPendingText(channel) : channel.readError || ''
+    )
     const voting = row.querySelector('[data-voting]')
     const votingText = channel.votingInterrupted
       ? word('voting_interrupted')
@@ -176,13 +180,28 @@ function render(run) {
     if (via && channel.resultsVia) {
       via.dataset.resultsVia = channel.resultsVia
       via.classList.toggle('badge-ok', channel.resultsVia === 'events')
-      setText(
-        row,
-        '[data-results-via]',
-        wordOrNull(`results_via.${channel.resultsVia}`) ?? channel.resultsViaLabel
-      )
+      setText(row, '[data-results-via]', word(`results_via.${channel.resultsVia}`))
     }
   }
+}
+
+/** The launch note's message (`polls.launch_note.<name>`) is the page word `launch_note.<name>`. */
+function launchNoteText(note) {
+  return word(`launch_note.${note.key.split('.').pop()}`, note.values)
+}
+
+/** Why a channel was left out, then what Twitch said, as the page writes it (components/polls/channels.edge). */
+function reasonText(channel) {
+  if (!channel.reason) return ''
+  const reason = word(`reason.${channel.reason}`)
+  return channel.error ? `${reason}: ${channel.error}` : reason
+}
+
+/** Twitch not told yet that the poll ended, and why. */
+function endPendingText(channel) {
+  return channel.readError
+    ? word('end_pending.with_error', { error: channel.readError })
+    : word('end_pending.plain')
 }
 
 /** Once ended: who won (or the tie), and a star on the winning bars. */

@@ -172,8 +172,7 @@ test.group('Browser: every page on a phone, clean console, accessible', (group) 
     await gm.save()
     await browserContext.loginAs(gm)
     // English the pages used to show; the test data (titles, names, the
-    // notification written in English) holds none of these phrases. A
-    // channel's reason (campaign page) is a domain sentence, still English.
+    // notification written in English) holds none of these phrases.
     const english = [
       'Sign out',
       'Dashboard',
@@ -191,6 +190,9 @@ test.group('Browser: every page on a phone, clean console, accessible', (group) 
       'Votes by',
       'On Twitch',
       ' left',
+      'Polls will run on this channel',
+      'Not an affiliate',
+      'is live on',
     ]
     await walk(
       browserContext,
@@ -204,14 +206,28 @@ test.group('Browser: every page on a phone, clean console, accessible', (group) 
         {
           name: 'campaign (fr)',
           path: `/campaigns/${campaign.id}`,
-          says: ['Inviter un streamer', 'Membres', 'Préparation'],
+          says: [
+            'Inviter un streamer',
+            'Membres',
+            'Préparation',
+            'Les sondages tourneront sur cette chaîne.',
+            'Chaîne ni affiliée ni partenaire',
+          ],
           neverSays: english,
         },
         {
           name: 'live run (fr)',
           path: `/campaigns/${campaign.id}/runs/${run.id}`,
           ready: '[data-connection]:text("mises à jour en direct")',
-          says: ['Résultats combinés', 'Par chaîne', 'Arrêter maintenant', 'En direct', 'encore '],
+          says: [
+            'Résultats combinés',
+            'Par chaîne',
+            'Arrêter maintenant',
+            'En direct',
+            'encore ',
+            '« Which door? » est en direct : 2 sur 3 chaînes.',
+            'Ni affiliée ni partenaire',
+          ],
           neverSays: [...english, 'Twitch poll', 'chat vote', 'Live'],
         },
       ],

@@ -21,6 +21,8 @@ import { LaunchWork } from '#services/polls/launch_work'
 import type { RunSnapshot } from '#services/polls/poll_snapshot'
 import { campaignTestSetup, connectedStreamer, SEEDED } from '#tests/helpers/campaigns'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import { translator } from '#services/i18n/translator'
+import { messageText, type Message } from '#services/i18n/message'
 
 export type SeededAccount = (typeof SEEDED)[keyof typeof SEEDED]
 
@@ -219,3 +221,8 @@ export async function launchedPoll(client: ApiClient, accounts: SeededAccount[])
 
 export { waitUntil } from '#tests/helpers/wait_until'
 export { SEEDED }
+
+/** The run page's launch note (a message key and values) as an English reader reads it. */
+export function englishNote(note: Message | null) {
+  return note ? messageText(translator('en'), note) : null
+}

@@ -4,12 +4,19 @@ import type Campaign from '#models/campaign'
 import type { VotingMethod } from '#models/poll_channel'
 import type { Readiness } from '#services/campaigns/readiness_service'
 import { CampaignService } from '#services/campaigns/campaign_service'
-import type { ChannelSnapshot, RunSnapshot } from '#services/polls/poll_snapshot'
+import {
+  endPendingText,
+  reasonText,
+  type ChannelSnapshot,
+  type RunSnapshot,
+} from '#services/polls/poll_snapshot'
+import { translator } from '#services/i18n/translator'
 
 /*
  * What the JSON API answers, in snake_case (docs/api.md). Built from what
  * the pages show (readiness rows, run snapshots), never from raw rows: no
- * token, hash or internal id leaks through here.
+ * token, hash or internal id leaks through here. Its sentences are in
+ * English, whatever the token owner's language (docs/languages.md).
  */
 
 /** How a channel votes in a poll: by Twitch poll, in chat, or not at all. */
@@ -55,7 +62,7 @@ export function readinessResource({ rows, counts }: Readiness) {
       status: state.status,
       can_run_poll: state.ready,
       voting: (state.ready ? state.voting.method : null) satisfies ApiVoting,
-      reason: state.status === 'ready' ? null : state.reason,
+      reason: state.status === 'ready' ? null : englishSentences(state.reason),
     })),
   }
 }
@@ -129,8 +136,14 @@ function channelStatus(
 
 /** Why a channel is left out, or why its poll is not ended yet (Twitch not told). */
 function channelReason(snapshot: RunSnapshot, channel: ChannelSnapshot) {
-  if (channelStatus(snapshot, channel) !== 'ending') return channel.reasonText
-  return channel.endPendingText
+  if (channelStatus(snapshot, channel) !== 'ending') return reasonText(translator('en'), channel)
+  return endPendingText(translator('en'), channel.readError)
+}
+
+/** Sentences given as message keys, in English. */
+function englishSentences(keys: string[]) {
+  const english = translator('en')
+  return keys.map((key) => english.t(key)).join(' ')
 }
 
 function voting(channel: ChannelSnapshot): ApiVoting {

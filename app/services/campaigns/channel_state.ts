@@ -16,7 +16,10 @@ import { hasChatVotingScopes } from '#services/chat_votes/chat_scopes'
  * (the streamer's campaign page and dashboard, the GM's campaign page,
  * dashboard and readiness, the grant confirmation, the launch's left-out
  * reasons) reads it from here, so no two pages can disagree.
- * docs/architecture.md ("A channel's state") explains the rules.
+ * docs/architecture.md ("A channel's state") explains the rules. Its words
+ * are message keys (resources/lang/<locale>/campaigns.json): each page
+ * writes them in its reader's language, the JSON API in English
+ * (docs/languages.md).
  */
 
 /** The scope a Twitch poll needs on the broadcaster's token. */
@@ -34,9 +37,8 @@ type ConnectionStatus = 'connected' | 'renewal_failed' | 'token_expired' | 'disc
 
 export interface ConnectionState {
   status: ConnectionStatus
-  label: string
   tone: Tone
-  /** One sentence for the streamer about their own connection. */
+  /** One sentence for the streamer about their own connection (a message key). */
   detail: string
   /** Signing in with Twitch again is the way out. */
   reconnect: boolean
@@ -58,31 +60,23 @@ const CONNECTION_TEXT: Record<
   Omit<ConnectionState, 'status' | 'tokenExpiresAt' | 'lastRefreshAt'>
 > = {
   disconnected: {
-    label: 'Disconnected',
     tone: 'bad',
-    detail:
-      'Twitch no longer accepts your connection, so no poll can run on your channel. ' +
-      'Reconnect your Twitch account.',
+    detail: 'campaigns.connection.detail.disconnected',
     reconnect: true,
   },
   renewal_failed: {
-    label: 'Renewal failed',
     tone: 'warn',
-    detail:
-      'Twitch refused the last renewal of your token. Chorus tries again within 15 minutes; ' +
-      'reconnecting your Twitch account fixes it right away.',
+    detail: 'campaigns.connection.detail.renewal_failed',
     reconnect: true,
   },
   token_expired: {
-    label: 'Token expired',
     tone: 'warn',
-    detail: 'Your Twitch token ran out; Chorus renews it before the next poll or when you grant.',
+    detail: 'campaigns.connection.detail.token_expired',
     reconnect: false,
   },
   connected: {
-    label: 'Connected',
     tone: 'ok',
-    detail: 'Chorus keeps your Twitch token fresh while a campaign is authorized.',
+    detail: 'campaigns.connection.detail.connected',
     reconnect: false,
   },
 }
@@ -160,8 +154,6 @@ interface VotingState {
    */
   method: VotingMethod | null
   blocked: VotingBlock | null
-  /** How readiness says the method: "Twitch poll", "chat vote", or null. */
-  label: string | null
 }
 
 /**
@@ -176,14 +168,8 @@ interface VotingOptions {
   mode?: VotingMode
 }
 
-/** How a channel's audience votes, for people (readiness, the run's page). */
-export const VOTING_LABELS: Record<VotingMethod, string> = {
-  twitch: 'Twitch poll',
-  chat: 'chat vote',
-}
-
 function votingOf(method: VotingMethod | null, blocked: VotingBlock | null): VotingState {
-  return { method, blocked, label: method ? VOTING_LABELS[method] : null }
+  return { method, blocked }
 }
 
 /**
@@ -240,17 +226,6 @@ export const CHANNEL_STATUS_ORDER: ChannelStatus[] = [
   'awaiting_sign_in',
 ]
 
-export const CHANNEL_LABELS: Record<ChannelStatus, string> = {
-  ready: 'Ready',
-  token_problem: 'Token problem',
-  no_polls: 'No Twitch polls',
-  needs_reconnect: 'Needs to reconnect',
-  expired: 'Authorization expired',
-  not_granted: 'Not granted',
-  invited: 'Invited',
-  awaiting_sign_in: 'Not signed in yet',
-}
-
 const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
   ready: 'ok',
   token_problem: 'warn',
@@ -262,21 +237,20 @@ const CHANNEL_TONES: Record<ChannelStatus, Tone> = {
   awaiting_sign_in: 'neutral',
 }
 
-const NOT_AFFILIATE = 'Not an affiliate or partner channel: Twitch polls are not available on it.'
-const NOT_AFFILIATE_CHAT =
-  'Not an affiliate or partner channel: no Twitch polls on it, so its audience will vote in chat.'
-const NOT_AFFILIATE_NO_EVENTS =
-  'Not an affiliate or partner channel: Twitch polls are not available on it. Chat voting ' +
-  'needs Twitch events, which are off.'
+const NOT_AFFILIATE = 'campaigns.reason.not_affiliate'
+const NOT_AFFILIATE_CHAT = 'campaigns.reason.not_affiliate_chat'
+const NOT_AFFILIATE_NO_EVENTS = 'campaigns.reason.not_affiliate_no_events'
 
 export interface ChannelState {
   status: ChannelStatus
-  label: string
   tone: Tone
-  /** The one reason, for the GM. */
-  reason: string
-  /** The same reason, told to the streamer about their own channel. */
-  ownReason: string
+  /**
+   * The one reason, for the GM: the message keys of its sentences, said one
+   * after the other.
+   */
+  reason: string[]
+  /** The same reason, told to the streamer about their own channel (a message key). */
+  ownReason: string | null
   /** A poll launched now runs on this channel. */
   ready: boolean
   /** How the channel can vote, whatever its authorization. */
@@ -319,9 +293,8 @@ function stateOf(
 ): ChannelState {
   const connection = connectionState(streamer, now)
   const voting = votingState(streamer, options)
-  const state = (status: ChannelStatus, reason: string, ownReason: string): ChannelState => ({
+  const state = (status: ChannelStatus, reason: string[], ownReason: string): ChannelState => ({
     status,
-    label: CHANNEL_LABELS[status],
     tone: CHANNEL_TONES[status],
     reason,
     ownReason,
@@ -334,99 +307,59 @@ function stateOf(
   if (pending) {
     return state(
       'invited',
-      withVoting('Has not answered the invitation yet.', voting, options),
-      'You have not answered this invitation yet.'
+      withVoting('campaigns.reason.invited', voting, options),
+      'campaigns.own_reason.invited'
     )
   }
   if (connection.status === 'disconnected') {
     return state(
       'needs_reconnect',
-      'Twitch no longer accepts their connection: they must sign in with Twitch again.',
+      ['campaigns.reason.disconnected'],
       authorization.status === 'active'
-        ? 'Twitch no longer accepts your connection, so no poll can run on your channel. ' +
-            'Reconnect your Twitch account: your authorization resumes as soon as you do.'
+        ? 'campaigns.own_reason.disconnected_running'
         : connection.detail
     )
   }
   if (voting.blocked === 'not_affiliate') {
     // Said once: a page that knows Twitch events are off says why chat voting cannot help.
     return options.eventsub === false
-      ? state(
-          'no_polls',
-          NOT_AFFILIATE_NO_EVENTS,
-          'Your channel is not an affiliate or partner channel: Twitch polls are not available ' +
-            'on it, so polls of this campaign skip it. Chat voting needs Twitch events, which ' +
-            'are off.'
-        )
-      : state(
-          'no_polls',
-          NOT_AFFILIATE,
-          'Your channel is not an affiliate or partner channel: Twitch polls are not available ' +
-            'on it, so polls of this campaign skip it.'
-        )
+      ? state('no_polls', [NOT_AFFILIATE_NO_EVENTS], 'campaigns.own_reason.not_affiliate_no_events')
+      : state('no_polls', [NOT_AFFILIATE], 'campaigns.own_reason.not_affiliate')
   }
   if (voting.blocked === 'missing_chat_scopes') {
     return state(
       'needs_reconnect',
-      'No Twitch polls on this channel; it can vote in chat once they reconnect to vote in ' +
-        'chat (sign in with Twitch again to give Chorus the chat permissions).',
-      'Twitch polls are not available on your channel, but its audience can vote in chat: ' +
-        'reconnect to vote in chat (sign in with Twitch again to give Chorus the chat ' +
-        'permissions).'
+      ['campaigns.reason.missing_chat_scopes'],
+      'campaigns.own_reason.missing_chat_scopes'
     )
   }
   if (voting.blocked === 'missing_scope') {
     return state(
       'needs_reconnect',
-      'Chorus lacks Twitch’s permission to run polls on this channel: they must sign in ' +
-        'with Twitch again.',
-      'Chorus lacks Twitch’s permission to run polls on your channel. Reconnect your ' +
-        'Twitch account to give it.'
+      ['campaigns.reason.missing_scope'],
+      'campaigns.own_reason.missing_scope'
     )
   }
   if (authorization.status === 'expired') {
-    return state(
-      'expired',
-      'The 12-hour authorization is over.',
-      'Your 12-hour authorization is over: the GM cannot run polls on your channel until ' +
-        'you grant it again.'
-    )
+    return state('expired', ['campaigns.reason.expired'], 'campaigns.own_reason.expired')
   }
   if (authorization.status === 'none') {
     return state(
       'not_granted',
-      'Has not granted the poll authorization.',
-      'The GM cannot run polls on your channel for this campaign until you grant the ' +
-        'authorization.'
+      ['campaigns.reason.not_granted'],
+      'campaigns.own_reason.not_granted'
     )
   }
   if (connection.status === 'renewal_failed') {
-    return state(
-      'token_problem',
-      'Twitch refused the last token renewal; Chorus retries it within 15 minutes and ' +
-        'before a poll.',
-      connection.detail
-    )
+    return state('token_problem', ['campaigns.reason.renewal_failed'], connection.detail)
   }
   if (connection.status === 'token_expired') {
-    return state(
-      'token_problem',
-      'The Twitch token has run out; Chorus renews it before the next poll.',
-      connection.detail
-    )
+    return state('token_problem', ['campaigns.reason.token_expired'], connection.detail)
   }
   if (voting.method === 'chat') {
-    return state(
-      'ready',
-      'Polls will run on this channel as a chat vote.',
-      'Polls of this campaign run on your channel as a chat vote.'
-    )
+    return state('ready', ['campaigns.reason.ready_chat'], 'campaigns.own_reason.ready_chat')
   }
-  return state(
-    'ready',
-    'Polls will run on this channel.',
-    'Polls of this campaign run on your channel.'
-  )
+  return state('ready', ['campaigns.reason.ready'], 'campaigns.own_reason.ready')
 }
 
 /**
@@ -458,10 +391,9 @@ export function invitationState(
   const voting = votingState({ broadcasterType: invitation.broadcasterType, scopes: null })
   return {
     status: 'awaiting_sign_in',
-    label: CHANNEL_LABELS.awaiting_sign_in,
     tone: CHANNEL_TONES.awaiting_sign_in,
-    reason: withVoting('The invitation waits for their first sign-in to Chorus.', voting, options),
-    ownReason: '',
+    reason: withVoting('campaigns.reason.awaiting_sign_in', voting, options),
+    ownReason: null,
     ready: false,
     voting,
     authorization: { status: 'none', expiresAt: null },
@@ -474,10 +406,10 @@ export function invitationState(
  * now. Signing in gives Chorus the chat permissions, so with Twitch events
  * on a channel without Twitch polls will vote in chat.
  */
-function withVoting(sentence: string, voting: VotingState, options: VotingOptions) {
-  if (voting.blocked !== 'not_affiliate') return sentence
-  if (options.eventsub === true) return `${sentence} ${NOT_AFFILIATE_CHAT}`
-  return `${sentence} ${options.eventsub === false ? NOT_AFFILIATE_NO_EVENTS : NOT_AFFILIATE}`
+function withVoting(sentence: string, voting: VotingState, options: VotingOptions): string[] {
+  if (voting.blocked !== 'not_affiliate') return [sentence]
+  if (options.eventsub === true) return [sentence, NOT_AFFILIATE_CHAT]
+  return [sentence, options.eventsub === false ? NOT_AFFILIATE_NO_EVENTS : NOT_AFFILIATE]
 }
 
 /**

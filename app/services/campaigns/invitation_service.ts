@@ -14,9 +14,6 @@ import {
 import { CampaignNotifier } from '#services/campaigns/campaign_notifier'
 import { CampaignActionRefused } from '#services/domain_errors'
 
-export const INVITED_SELF_MESSAGE =
-  'That is your own Twitch account: you run this campaign. Invite the streamers who play in it.'
-
 type InvitationResult =
   /** The streamer uses Chorus: a pending membership waits on their dashboard. */
   | { kind: 'invited'; name: string }
@@ -55,8 +52,9 @@ export class InvitationService {
       if (existing) {
         throw new CampaignActionRefused(
           existing.status === 'active'
-            ? `${name} is already a member of this campaign.`
-            : `${name} is already invited and has not answered yet.`
+            ? 'campaigns.refused.already_member'
+            : 'campaigns.refused.already_invited_pending',
+          { name }
         )
       }
       const membership = await createOnce(
@@ -67,7 +65,7 @@ export class InvitationService {
             status: 'pending',
             invitedAt: now,
           }),
-        `${name} is already invited.`
+        { key: 'campaigns.refused.already_invited', name }
       )
       await this.notifier.notify('invited', campaign, streamer, {
         membershipId: membership.id,
@@ -86,7 +84,7 @@ export class InvitationService {
           broadcasterType: twitchUser.broadcasterType,
           invitedAt: now,
         }),
-      `${name} is already invited; the invitation waits for their first sign-in.`
+      { key: 'campaigns.refused.already_invited_waiting', name }
     )
     return { kind: 'waiting_for_sign_in', name }
   }
@@ -106,14 +104,11 @@ export class InvitationService {
   async #lookUp(gm: User, login: string): Promise<TwitchUser> {
     const gmStreamer = await Streamer.findBy('user_id', gm.id)
     if (!gmStreamer) {
-      throw new CampaignActionRefused(
-        'Connect your Twitch account to invite streamers: Chorus looks logins up with it.',
-        { reconnect: true }
-      )
+      throw new CampaignActionRefused('campaigns.refused.connect_twitch', {}, { reconnect: true })
     }
 
     if (login.toLowerCase() === gmStreamer.twitchLogin.toLowerCase()) {
-      throw new CampaignActionRefused(INVITED_SELF_MESSAGE)
+      throw new CampaignActionRefused('campaigns.refused.invited_self')
     }
 
     let users: TwitchUser[]
@@ -124,8 +119,8 @@ export class InvitationService {
     } catch (error) {
       if (error instanceof StreamerTokenUnavailableError && error.needsReconnect) {
         throw new CampaignActionRefused(
-          'Chorus could not use your Twitch connection to look the login up. ' +
-            'Reconnect your Twitch account, then invite again.',
+          'campaigns.refused.lookup_reconnect',
+          {},
           { reconnect: true }
         )
       }
@@ -133,10 +128,7 @@ export class InvitationService {
         // Twitch rejects some malformed logins with a 400 instead of an empty list.
         users = []
       } else if (error instanceof TwitchError || error instanceof StreamerTokenUnavailableError) {
-        throw new CampaignActionRefused(
-          'Twitch is not answering right now, so the login could not be checked. ' +
-            'Please try again in a minute.'
-        )
+        throw new CampaignActionRefused('campaigns.refused.lookup_unreachable')
       } else {
         throw error
       }
@@ -144,13 +136,11 @@ export class InvitationService {
 
     const found = users.find((user) => user.login.toLowerCase() === login.toLowerCase())
     if (!found) {
-      throw new CampaignActionRefused(
-        `There is no Twitch account called "${login}". Check the spelling of the login.`
-      )
+      throw new CampaignActionRefused('campaigns.refused.no_such_login', { login })
     }
     // The GM runs the campaign; polls run on the players' channels, never the GM's own.
     if (found.id === gmStreamer.twitchUserId) {
-      throw new CampaignActionRefused(INVITED_SELF_MESSAGE)
+      throw new CampaignActionRefused('campaigns.refused.invited_self')
     }
     return found
   }
@@ -160,12 +150,12 @@ export class InvitationService {
  * Creates a row guarded by a unique index: a double click (or two GMs'
  * tabs) inviting the same streamer gets a friendly message, not a 500.
  */
-async function createOnce<T>(create: () => Promise<T>, duplicateMessage: string) {
+async function createOnce<T>(create: () => Promise<T>, duplicate: { key: string; name: string }) {
   try {
     return await create()
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {
-      throw new CampaignActionRefused(duplicateMessage)
+      throw new CampaignActionRefused(duplicate.key, { name: duplicate.name })
     }
     throw error
   }

@@ -42,9 +42,7 @@ export class MembershipService {
    */
   async leave(membership: CampaignMembership) {
     if (!CampaignPolicy.canActAsMember(membership)) {
-      throw new CampaignActionRefused(
-        'You have not joined this campaign yet: decline the invitation instead.'
-      )
+      throw new CampaignActionRefused('campaigns.refused.not_joined')
     }
     await this.#loadParties(membership)
     await membership.delete()
@@ -71,7 +69,7 @@ export class MembershipService {
 
   #assertPending(membership: CampaignMembership) {
     if (!CampaignPolicy.canAnswerInvitation(membership)) {
-      throw new CampaignActionRefused('You already accepted this invitation.')
+      throw new CampaignActionRefused('campaigns.refused.already_accepted')
     }
   }
 

@@ -33,20 +33,15 @@ export class PollAuthorizationService {
    */
   async grant(membership: CampaignMembership) {
     if (!CampaignPolicy.canActAsMember(membership)) {
-      throw new CampaignActionRefused(
-        'Accept the invitation before granting the poll authorization.'
-      )
+      throw new CampaignActionRefused('campaigns.refused.accept_first')
     }
     if (!membership.streamer) await membership.load('streamer')
     const streamer = membership.streamer
     const running = isAuthorizationActive(membership, this.clock.now())
     if (!streamer.isActive) {
       throw new CampaignActionRefused(
-        running
-          ? 'Twitch no longer accepts your connection. Reconnect your Twitch account: your ' +
-              'authorization resumes as soon as you do, no need to grant it again.'
-          : 'Twitch no longer accepts your connection. Reconnect your Twitch account, then ' +
-              'grant the authorization.',
+        running ? 'campaigns.refused.disconnected_running' : 'campaigns.refused.disconnected',
+        {},
         { reconnect: true }
       )
     }
@@ -57,19 +52,14 @@ export class PollAuthorizationService {
     })
     if (outcome.status === 'failed' && outcome.kind === 'permanent') {
       throw new CampaignActionRefused(
-        running
-          ? 'Twitch refused to renew your token, so the authorization was not renewed (the ' +
-              'current one still runs). Reconnect your Twitch account, then renew it.'
-          : 'Twitch refused to renew your token, so the authorization was not granted. ' +
-              'Reconnect your Twitch account, then grant it.',
+        running ? 'campaigns.refused.token_refused_running' : 'campaigns.refused.token_refused',
+        {},
         { reconnect: true }
       )
     }
     if (outcome.status !== 'refreshed') {
       throw new CampaignActionRefused(
-        `Twitch is not answering right now, so the authorization could not be ${
-          running ? 'renewed' : 'granted'
-        }. Please try again in a minute.`
+        running ? 'campaigns.refused.renew_unreachable' : 'campaigns.refused.grant_unreachable'
       )
     }
 

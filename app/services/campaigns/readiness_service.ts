@@ -4,7 +4,6 @@ import type Campaign from '#models/campaign'
 import CampaignMembership from '#models/campaign_membership'
 import CampaignInvitation from '#models/campaign_invitation'
 import {
-  CHANNEL_LABELS,
   CHANNEL_STATUS_ORDER,
   ChannelStateService,
   countChannels,
@@ -43,14 +42,6 @@ export interface ReadinessCheckResult {
   ready: boolean
   /** Twitch could not be reached: the status is Chorus's own records, not checked. */
   twitchUnreachable: boolean
-}
-
-/** A check is about the token; whether polls run there is the channel's state. */
-export const HEALTH_LABELS: Record<StreamerHealthStatus, string> = {
-  ready: 'Token valid',
-  refreshed: 'Token renewed',
-  needs_reconnect: CHANNEL_LABELS.needs_reconnect,
-  not_authorized: 'No authorization',
 }
 
 /**

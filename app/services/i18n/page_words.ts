@@ -25,6 +25,9 @@ const WORDS = {
   voting: 'polls.voting',
   voting_interrupted: 'polls.voting_interrupted',
   results_via: 'polls.results_via',
+  reason: 'polls.reason',
+  end_pending: 'polls.end_pending',
+  launch_note: 'polls.launch_note',
   push: 'notifications.push',
 } as const
 

@@ -9,9 +9,8 @@ import { CAMPAIGN_NOTIFICATION_TYPES } from '#services/campaigns/campaign_notifi
  * Every notification is stored in-app whatever the user chose.
  */
 interface NotificationCategory {
+  /** Its label and description are `notifications.categories.<key>` (resources/lang). */
   key: string
-  label: string
-  description: string
   /** The `notifications.type` values of this category. */
   types: readonly string[]
   /** How long a push service keeps it for an offline browser (default: config). */
@@ -27,15 +26,10 @@ interface NotificationCategory {
 export const NOTIFICATION_CATEGORIES: readonly NotificationCategory[] = [
   {
     key: 'token_refresh_failed',
-    label: 'A Twitch connection stops working',
-    description:
-      'You must reconnect your Twitch account, or a streamer of a campaign you run was disconnected.',
     types: [NOTIFICATION_TYPES.reconnectRequired, NOTIFICATION_TYPES.streamerDisconnected],
   },
   {
     key: 'authorization_expiring',
-    label: 'Poll authorization ends soon',
-    description: '30 minutes before a campaign authorization you granted runs out.',
     types: [NOTIFICATION_TYPES.authorizationExpiring],
     membersOnly: true,
     // Useless once the authorization has ended.
@@ -43,15 +37,10 @@ export const NOTIFICATION_CATEGORIES: readonly NotificationCategory[] = [
   },
   {
     key: 'invitation_received',
-    label: 'Campaign invitation received',
-    description: 'A GM invited you to stream their campaign.',
     types: [CAMPAIGN_NOTIFICATION_TYPES.invited],
   },
   {
     key: 'campaign_membership',
-    label: 'Campaign members change',
-    description:
-      'A streamer accepts or declines your invitation or leaves your campaign, or a GM removes you.',
     types: [
       CAMPAIGN_NOTIFICATION_TYPES.accepted,
       CAMPAIGN_NOTIFICATION_TYPES.declined,
@@ -61,16 +50,12 @@ export const NOTIFICATION_CATEGORIES: readonly NotificationCategory[] = [
   },
   {
     key: 'poll_started',
-    label: 'Poll started on your channel',
-    description: 'The GM of a campaign you stream launched a poll: your viewers can vote.',
     types: [NOTIFICATION_TYPES.pollStarted],
     membersOnly: true,
     ttlSeconds: 30 * 60,
   },
   {
     key: 'poll_ended',
-    label: 'Poll ended on your channel',
-    description: 'A poll that ran on your channel ended: its combined result, with the winner.',
     types: [NOTIFICATION_TYPES.pollEnded],
     membersOnly: true,
   },

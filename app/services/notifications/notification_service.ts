@@ -12,10 +12,8 @@ import {
 } from '#services/notifications/notification_channel'
 import { errorMessage } from '#services/error_message'
 import { translator } from '#services/i18n/translator'
-import {
-  notificationTexts,
-  type NotificationMessage,
-} from '#services/notifications/notification_texts'
+import { notificationTexts } from '#services/notifications/notification_texts'
+import type { Message } from '#services/i18n/message'
 
 export const NOTIFICATION_TYPES = {
   /** To the streamer: their Twitch connection is lost, reconnect. */
@@ -36,7 +34,7 @@ export interface NotificationInput {
   userId: number
   type: string
   /** What it says, written out in the recipient's language (notification_texts.ts). */
-  message: NotificationMessage
+  message: Message
   /**
    * A path under APP_URL ("/campaigns/3") or an absolute URL. A path, not a
    * named route: notifications are also sent by console commands and

@@ -8,7 +8,7 @@ import {
   type NotificationInput,
 } from '#services/notifications/notification_service'
 import { notificationSubject } from '#services/notifications/notification_subjects'
-import type { NotificationMessage } from '#services/notifications/notification_texts'
+import type { Message } from '#services/i18n/message'
 import { errorMessage } from '#services/error_message'
 
 interface Audience {
@@ -108,7 +108,7 @@ export class PollNotifier {
  * "Poll ended" with the combined answer: the leading choice (or the tie),
  * or that nobody voted.
  */
-function resultMessage(run: PollRun, campaign: string): NotificationMessage {
+function resultMessage(run: PollRun, campaign: string): Message {
   const totals = run.totals ?? []
   const total = totals.reduce((sum, votes) => sum + votes, 0)
   const best = total === 0 ? 0 : Math.max(...totals)

@@ -1,43 +1,24 @@
 import type PollRun from '#models/poll_run'
 import type PollChannel from '#models/poll_channel'
+import type { I18n } from '@adonisjs/i18n'
 import type { PollChannelReason, VotingMethod } from '#models/poll_channel'
-import { VOTING_LABELS } from '#services/campaigns/channel_state'
+import type { Message } from '#services/i18n/message'
 
-export const REASON_LABELS: Record<PollChannelReason, string> = {
-  not_authorized: 'No poll authorization',
-  needs_reconnect: 'Must reconnect Twitch',
-  not_affiliate: 'Not an affiliate or partner',
-  twitch_refused: 'Twitch refused',
-  twitch_unreachable: 'Twitch unreachable',
-  chat_busy: 'Chat vote already open',
-  not_asked: 'Question not posted',
-}
-
-export const RESULTS_VIA_LABELS: Record<PollChannel['resultsVia'], string> = {
-  events: 'live by event',
-  polling: 'read by polling',
-}
-
-/** What the GM reads while a chat channel's votes do not reach Chorus. */
-export const CHAT_INTERRUPTED_LABEL = 'chat votes interrupted'
-
-export const RUN_STATUS_LABELS: Record<PollRun['status'], string> = {
-  launching: 'Launching',
-  running: 'Live',
-  ending: 'Ending',
-  completed: 'Ended',
-  terminated: 'Ended early',
-  failed: 'Not launched',
-}
+/*
+ * The snapshot holds codes and message keys, never sentences: the run's
+ * page writes them in the GM's language (the template, and its script with
+ * the page words), the JSON API in English (docs/languages.md).
+ */
 
 export interface ChannelSnapshot {
   id: number
   displayName: string
   login: string
   outcome: PollChannel['outcome']
+  /** Why it was left out or failed (`polls.reason.<reason>`). */
   reason: PollChannelReason | null
-  /** "Twitch refused: The poll title failed automod check", for people. */
-  reasonText: string | null
+  /** What Twitch or the failure said, after the reason ("The poll title failed automod check"). */
+  error: string | null
   twitchStatus: string | null
   votes: number[]
   total: number
@@ -46,17 +27,14 @@ export interface ChannelSnapshot {
   /** Its Twitch poll has not been reported ended (always false for a chat vote). */
   twitchPollOpen: boolean
   /**
-   * While the run is ending and this poll still runs on Twitch: why Twitch
-   * was not told yet, for people ("Twitch not told yet (Twitch unreachable): retrying").
+   * The run is ending and this poll still runs on Twitch: Twitch was not
+   * told yet (`readError` says why), Chorus keeps trying.
    */
-  endPendingText: string | null
+  endPending: boolean
   /** How its votes arrive: pushed by Twitch (`events`) or read from Helix (`polling`). */
   resultsVia: PollChannel['resultsVia']
-  /** The same, for people. */
-  resultsViaLabel: string
   /** How its audience votes (null when left out). */
   voting: VotingMethod | null
-  votingLabel: string | null
   /** Chat votes stopped reaching Chorus (Twitch stopped delivering the chat) until it is back. */
   votingInterrupted: boolean
 }
@@ -69,7 +47,6 @@ export interface RunSnapshot {
   id: number
   campaignId: number
   status: PollRun['status']
-  statusLabel: string
   title: string
   choices: string[]
   durationSeconds: number
@@ -92,13 +69,12 @@ export interface RunSnapshot {
   asking: AskingChannel[]
   /**
    * What the launch came to, for the GM's page: asking Twitch, live on how
-   * many channels, or why nothing runs. Null once the run is over.
+   * many channels, or why nothing runs (`polls.launch_note.…`). Null once
+   * the run is over.
    */
-  launchNote: string | null
+  launchNote: Message | null
   /** Indexes of the choices with the most votes once ended (several on a tie; none without votes). */
   winners: number[]
-  /** The outcome for people once ended ("Winner: …", "Tie: … / …", "No votes"); null while live. */
-  verdict: string | null
   /** Server time, so the page's countdown does not depend on the device's clock. */
   serverNow: string
 }
@@ -132,16 +108,11 @@ export function winnersOf(totals: number[]) {
   return totals.flatMap((votes, index) => (votes === best ? [index] : []))
 }
 
-function verdictOf(choices: string[], winners: number[]) {
-  if (winners.length === 0) return 'No votes'
-  const names = winners.map((index) => choices[index])
-  return winners.length === 1 ? `Winner: ${names[0]}` : `Tie: ${names.join(' / ')}`
-}
-
-export function reasonText(channel: Pick<PollChannel, 'reason' | 'error'>) {
+/** Why a channel was left out or failed, followed by what Twitch said: "Twitch refused: …". */
+export function reasonText(i18n: I18n, channel: Pick<ChannelSnapshot, 'reason' | 'error'>) {
   if (!channel.reason) return null
-  const label = REASON_LABELS[channel.reason]
-  return channel.error ? `${label}: ${channel.error}` : label
+  const reason = i18n.t(`polls.reason.${channel.reason}`)
+  return channel.error ? `${reason}: ${channel.error}` : reason
 }
 
 export function buildSnapshot(
@@ -159,7 +130,6 @@ export function buildSnapshot(
     id: run.id,
     campaignId: run.campaignId,
     status: run.status,
-    statusLabel: RUN_STATUS_LABELS[run.status],
     title: run.title,
     choices: run.choices,
     durationSeconds: run.durationSeconds,
@@ -177,42 +147,38 @@ export function buildSnapshot(
     asking: run.status === 'launching' ? asking : [],
     launchNote: launchNote(run, withPoll.length, sorted.length + asking.length),
     winners,
-    verdict: live ? null : verdictOf(run.choices, winners),
     serverNow: now.toISOString(),
   }
-}
-
-/** `count` channel(s), for people. */
-function channelsText(count: number) {
-  return `${count} channel${count === 1 ? '' : 's'}`
 }
 
 /**
  * The launch's outcome in one sentence: `live` channels took the poll out
  * of `total` members.
  */
-function launchNote(run: PollRun, live: number, total: number): string | null {
+function launchNote(run: PollRun, live: number, total: number): Message | null {
   switch (run.status) {
     case 'launching':
-      return `Launching "${run.title}": asking Twitch on ${channelsText(total)}…`
+      return { key: 'polls.launch_note.launching', values: { title: run.title, count: total } }
     case 'running':
     case 'ending':
-      return `"${run.title}" is live on ${live} of ${channelsText(total)}.`
+      return { key: 'polls.launch_note.live', values: { title: run.title, live, count: total } }
     case 'failed':
       if (run.endReason === 'interrupted') {
-        return 'The launch was interrupted: the polls already created on Twitch were ended and nothing runs. Launch again.'
+        return { key: 'polls.launch_note.interrupted', values: {} }
       }
       return total === 0
-        ? 'Nobody streams this campaign yet: invite streamers first.'
-        : 'No channel could run this poll: see why for each channel below.'
+        ? { key: 'polls.launch_note.nobody', values: {} }
+        : { key: 'polls.launch_note.none_could', values: {} }
     default:
       return null
   }
 }
 
 /** What the GM reads about a poll Chorus could not end on Twitch yet. */
-export function endPendingText(error: string | null) {
-  return `Twitch not told yet${error ? ` (${error})` : ''}: Chorus keeps trying; votes there still count`
+export function endPendingText(i18n: I18n, error: string | null) {
+  return error
+    ? i18n.t('polls.end_pending.with_error', { error })
+    : i18n.t('polls.end_pending.plain')
 }
 
 function channelSnapshot(
@@ -229,21 +195,15 @@ function channelSnapshot(
     login: channel.twitchLogin,
     outcome: channel.outcome,
     reason: channel.reason,
-    reasonText: reasonText(channel),
+    error: channel.error,
     twitchStatus: channel.twitchStatus,
     votes,
     total: votes.reduce((sum, count) => sum + count, 0),
     readError: channel.lastReadError,
     twitchPollOpen: channel.twitchPollOpen,
-    endPendingText: endPending ? endPendingText(channel.lastReadError) : null,
+    endPending,
     resultsVia: channel.resultsVia,
-    resultsViaLabel: RESULTS_VIA_LABELS[channel.resultsVia] ?? RESULTS_VIA_LABELS.polling,
     voting: channel.voting,
-    votingLabel: interrupted
-      ? CHAT_INTERRUPTED_LABEL
-      : channel.voting
-        ? VOTING_LABELS[channel.voting]
-        : null,
     votingInterrupted: interrupted,
   }
 }

@@ -37,23 +37,23 @@ export class PushEndpointGuard {
    */
   parse(endpoint: string): URL {
     if (endpoint.length > MAX_ENDPOINT_LENGTH) {
-      throw new PushEndpointRefused('The push endpoint is too long')
+      throw new PushEndpointRefused('notifications.push_refused.too_long')
     }
     let url: URL
     try {
       url = new URL(endpoint)
     } catch {
-      throw new PushEndpointRefused('The push endpoint must be a URL')
+      throw new PushEndpointRefused('notifications.push_refused.not_url')
     }
     const allowedProtocols = this.settings.allowPrivateEndpoints ? ['https:', 'http:'] : ['https:']
     if (!allowedProtocols.includes(url.protocol)) {
-      throw new PushEndpointRefused('The push endpoint must be an https: URL')
+      throw new PushEndpointRefused('notifications.push_refused.not_https')
     }
     if (url.username !== '' || url.password !== '') {
-      throw new PushEndpointRefused('The push endpoint must not carry credentials')
+      throw new PushEndpointRefused('notifications.push_refused.credentials')
     }
     if (url.hostname === '') {
-      throw new PushEndpointRefused('The push endpoint has no host')
+      throw new PushEndpointRefused('notifications.push_refused.no_host')
     }
     return url
   }
@@ -69,9 +69,7 @@ export class PushEndpointGuard {
     const literal = parseAddress(url.hostname) === null ? null : url.hostname
     const addresses = literal ? [literal] : await this.#resolve(url.hostname)
     if (addresses.length === 0 || !addresses.every((address) => isPublicAddress(address))) {
-      throw new PushEndpointRefused(
-        'The push endpoint must be on a public host (not a loopback, link-local or private address)'
-      )
+      throw new PushEndpointRefused('notifications.push_refused.not_public')
     }
     return url
   }
@@ -80,7 +78,7 @@ export class PushEndpointGuard {
     try {
       return await this.resolver.resolve(hostname)
     } catch {
-      throw new PushEndpointRefused('The push endpoint host could not be resolved')
+      throw new PushEndpointRefused('notifications.push_refused.unresolved')
     }
   }
 }

@@ -5,7 +5,6 @@ import { emptyDatabase } from '#tests/helpers/empty_database'
 import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { SEEDED, connectedStreamer } from '#tests/helpers/campaigns'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
-import { SIGN_IN_TO_CONTINUE } from '#middleware/auth_middleware'
 
 /**
  * A signed-out visit to a page behind sign-in: the landing page says why,
@@ -37,7 +36,7 @@ test.group('Sign-in returns to the page asked for', (group) => {
 
     const landingResponse = await session.get('/')
     const landing = await landingResponse.text()
-    assert.include(landing, SIGN_IN_TO_CONTINUE)
+    assert.include(landing, 'Sign in to continue.')
 
     const callback = await signInWithTwitch(session, SEEDED.bram.id)
     assert.equal(callback.headers.get('location'), asked)

@@ -13,7 +13,6 @@ import { HttpSession, signInWithTwitch } from '#tests/helpers/http_session'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import { SEEDED, campaignTestSetup, connectedStreamer, submit } from '#tests/helpers/campaigns'
 import { assertInputError } from '#tests/helpers/validation'
-import { INVITED_SELF_MESSAGE } from '#services/campaigns/invitation_service'
 
 function invite(client: ApiClient, campaign: Campaign, user: User, login: string) {
   return submit(client, 'post', `/campaigns/${campaign.id}/invitations`, user, { login })
@@ -24,6 +23,9 @@ async function gmCampaign() {
   const campaign = await CampaignFactory.merge({ ownerId: gm.userId, name: 'Ashes' }).create()
   return { gm, campaign }
 }
+
+const INVITED_SELF =
+  'That is your own Twitch account: you run this campaign. Invite the streamers who play in it.'
 
 /**
  * The GM invites streamers by Twitch login (checked on Twitch with the GM's
@@ -145,14 +147,14 @@ test.group('Campaigns: invitations and members', (group) => {
     const byLogin = await invite(client, campaign, gm.user, '@Dorian_DM')
     byLogin.assertStatus(302)
     byLogin.assertHeader('location', `/campaigns/${campaign.id}`)
-    byLogin.assertFlashMessage('error', INVITED_SELF_MESSAGE)
+    byLogin.assertFlashMessage('error', INVITED_SELF)
     assert.notProperty(twitchEmulator.state.stats().byUser, SEEDED.dorian.id, 'Twitch not asked')
 
     // Chorus still knows the GM under an older login: Twitch's answer gives them away.
     gm.twitchLogin = 'dorian_before_rename'
     await gm.save()
     const byTwitchId = await invite(client, campaign, gm.user, 'dorian_dm')
-    byTwitchId.assertFlashMessage('error', INVITED_SELF_MESSAGE)
+    byTwitchId.assertFlashMessage('error', INVITED_SELF)
 
     assert.lengthOf(await CampaignMembership.all(), 0)
     assert.lengthOf(await CampaignInvitation.all(), 0)

@@ -97,7 +97,7 @@ test.group('Chat voting: delivery stops mid-vote', (group) => {
       assert.deepEqual(await patVotes(run.id), [1, 0, 0])
       const before = await patAsShown(client, gm, campaign, run.id, token)
       assert.isFalse(before.onPage.votingInterrupted)
-      assert.equal(before.onPage.votingLabel, 'chat vote')
+      assert.equal(before.onPage.voting, 'chat')
       assert.isFalse(before.inApi.voting_interrupted)
 
       // Twitch gives up on the subscription and the revocation is lost, as
@@ -124,7 +124,7 @@ test.group('Chat voting: delivery stops mid-vote', (group) => {
         return shown.onPage.votingInterrupted && shown.inApi.voting_interrupted
       }, 10_000)
       const during = await patAsShown(client, gm, campaign, run.id, token)
-      assert.equal(during.onPage.votingLabel, 'chat votes interrupted')
+      assert.isTrue(during.onPage.votingInterrupted)
       const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
       assert.include(page.text(), 'chat votes interrupted')
 
@@ -147,7 +147,8 @@ test.group('Chat voting: delivery stops mid-vote', (group) => {
       await settle()
       assert.deepEqual(await patVotes(run.id), [2, 0, 1])
       const after = await patAsShown(client, gm, campaign, run.id, token)
-      assert.equal(after.onPage.votingLabel, 'chat vote')
+      assert.equal(after.onPage.voting, 'chat')
+      assert.isFalse(after.onPage.votingInterrupted)
     } finally {
       await watch.stop()
     }
@@ -186,7 +187,8 @@ test.group('Chat voting: delivery stops mid-vote', (group) => {
     assert.isFalse(pat.voting_interrupted)
     const after = await patAsShown(client, gm, campaign, run.id, token)
     assert.isFalse(after.onPage.votingInterrupted)
-    assert.equal(after.onPage.votingLabel, 'chat vote')
+    assert.equal(after.onPage.voting, 'chat')
+    assert.isFalse(after.onPage.votingInterrupted)
     assert.isFalse(after.inApi.voting_interrupted)
     // The page's rows, not its script's words (which name every state).
     const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)

@@ -23,6 +23,7 @@ import {
   runWithChannels,
   SEEDED,
   waitUntil,
+  englishNote,
 } from '#tests/helpers/polls'
 import { eventsubTestSetup } from '#tests/helpers/eventsub'
 import { chatTexts, chatVoteSetup, grantChat, mixedCampaign } from '#tests/helpers/chat_votes'
@@ -171,7 +172,7 @@ test.group('Chat voting: a mixed launch', (group) => {
     const run = await PollRun.query().where('campaign_id', campaign.id).firstOrFail()
     const snapshot = await runPageSnapshot(client, gm, campaign, run.id)
     assert.equal(
-      snapshot.launchNote,
+      englishNote(snapshot.launchNote),
       'No channel could run this poll: see why for each channel below.'
     )
     assert.equal(run.status, 'failed')

@@ -20,6 +20,7 @@ import {
   runWithChannels,
   settleLaunches,
   SEEDED,
+  englishNote,
 } from '#tests/helpers/polls'
 
 async function onlyRun(campaign: Campaign) {
@@ -54,7 +55,7 @@ test.group('Polls: launch', (group) => {
     response.assertHeader('location', `/campaigns/${campaign.id}/runs/${run.id}`)
     // The run page says how the launch went (its note, gone once the run ends).
     const snapshot = await runPageSnapshot(client, gm, campaign, run.id)
-    assert.equal(snapshot.launchNote, `"${poll.title}" is live on 1 of 3 channels.`)
+    assert.equal(englishNote(snapshot.launchNote), `"${poll.title}" is live on 1 of 3 channels.`)
     assert.equal(run.status, 'running')
     assert.equal(run.title, poll.title)
     assert.deepEqual(run.choices, poll.choices)
@@ -169,7 +170,10 @@ test.group('Polls: launch', (group) => {
 
     const launching = await runPageSnapshot(client, gm, campaign, runId)
     assert.equal(launching.status, 'launching')
-    assert.equal(launching.launchNote, `Launching "${poll.title}": asking Twitch on 2 channels…`)
+    assert.equal(
+      englishNote(launching.launchNote),
+      `Launching "${poll.title}": asking Twitch on 2 channels…`
+    )
     assert.sameMembers(
       launching.asking.map((channel) => channel.login),
       [SEEDED.aria.login, SEEDED.bram.login]
@@ -181,7 +185,7 @@ test.group('Polls: launch', (group) => {
     const launched = await runPageSnapshot(client, gm, campaign, runId)
     assert.equal(launched.status, 'running')
     assert.deepEqual(launched.asking, [])
-    assert.equal(launched.launchNote, `"${poll.title}" is live on 2 of 2 channels.`)
+    assert.equal(englishNote(launched.launchNote), `"${poll.title}" is live on 2 of 2 channels.`)
     assert.lengthOf(twitchEmulator.state.listPolls(SEEDED.bram.id), 1)
   })
 
@@ -198,7 +202,7 @@ test.group('Polls: launch', (group) => {
     response.assertStatus(302)
     const snapshot = await runPageSnapshot(client, gm, campaign, run.id)
     assert.equal(
-      snapshot.launchNote,
+      englishNote(snapshot.launchNote),
       'No channel could run this poll: see why for each channel below.'
     )
     assert.equal(run.status, 'failed')

@@ -194,7 +194,7 @@ test.group('Polls: live results', (group) => {
     const snapshot = await client
       .get(`/campaigns/${campaign.id}/runs/${run.id}/results`)
       .loginAs(gm)
-    snapshot.assertBodyContains({ winners: [0, 2], verdict: 'Tie: Yes / Roll for it' })
+    snapshot.assertBodyContains({ winners: [0, 2] })
   })
 
   test('a run that ended without a vote says so', async ({ client }) => {
@@ -202,10 +202,12 @@ test.group('Polls: live results', (group) => {
     const poller = await app.container.make(PollResultsPoller)
     clock.advance({ seconds: 130 })
     await poller.tick(run.id)
+    const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
+    page.assertTextIncludes('No votes')
     const snapshot = await client
       .get(`/campaigns/${campaign.id}/runs/${run.id}/results`)
       .loginAs(gm)
-    snapshot.assertBodyContains({ winners: [], verdict: 'No votes' })
+    snapshot.assertBodyContains({ winners: [] })
   })
 
   test('ended on Twitch on every channel: the run closes before its duration', async ({

@@ -13,7 +13,7 @@ import { SUPPORTED_LOCALES } from '#services/i18n/locales'
  * the page scripts; a key built from a state (`t('polls.status.' + status)`)
  * names its parent, whose every child then counts as used. Validation
  * messages (`validator.shared`) are read by the framework for each field and
- * rule (app/middleware/detect_user_locale_middleware.ts), never named.
+ * rule (start/validator.ts), never named.
  */
 const LANG = app.makePath('resources/lang')
 const CODE_FOLDERS = ['app', 'start', 'config', 'resources/views', 'public/js']

@@ -5,7 +5,8 @@ import type User from '#models/user'
 import { ApiError } from '#exceptions/api_error'
 import { findManagedCampaign } from '#policies/campaign_policy'
 import { Clock } from '#services/clock'
-import { buildSnapshot, type RunSnapshot } from '#services/polls/poll_snapshot'
+import { buildSnapshot, reasonText, type RunSnapshot } from '#services/polls/poll_snapshot'
+import { translator } from '#services/i18n/translator'
 import { PollLaunchService } from '#services/polls/poll_launch_service'
 import { launchResource } from '#services/api/api_resources'
 import { apiPollValidator, idempotencyKeyValidator } from '#validators/poll'
@@ -93,6 +94,10 @@ function noChannelMessage(snapshot: RunSnapshot) {
   if (snapshot.leftOut.length === 0) {
     return 'Nobody streams this campaign yet: invite streamers first.'
   }
-  const reasons = snapshot.leftOut.map((channel) => `${channel.login}: ${channel.reasonText}`)
+  // The API speaks English (docs/languages.md).
+  const english = translator('en')
+  const reasons = snapshot.leftOut.map(
+    (channel) => `${channel.login}: ${reasonText(english, channel)}`
+  )
   return `No channel can run this poll (${reasons.join('; ')}).`
 }

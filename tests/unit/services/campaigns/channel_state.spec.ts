@@ -12,6 +12,16 @@ import {
 } from '#services/campaigns/channel_state'
 import type { BroadcasterType } from '#models/streamer'
 import type { MembershipStatus } from '#models/campaign_membership'
+import { translator } from '#services/i18n/translator'
+
+/** A state's sentences (message keys) as an English reader reads them. */
+function english(keys: string | string[] | null) {
+  const en = translator('en')
+  return [keys ?? []]
+    .flat()
+    .map((key) => en.t(key))
+    .join(' ')
+}
 
 const START = DateTime.fromISO('2026-03-10T18:00:00', { zone: 'UTC' })
 
@@ -50,7 +60,7 @@ test.group('Channel state', () => {
 
     assert.equal(state.status, 'ready')
     assert.isTrue(state.ready)
-    assert.equal(state.label, 'Ready')
+    assert.equal(state.tone, 'ok')
     assert.equal(state.voting.method, 'twitch')
     assert.equal(state.authorization.status, 'active')
     assert.isTrue(state.authorization.expiresAt!.equals(START.plus({ hours: 12 })))
@@ -79,13 +89,13 @@ test.group('Channel state', () => {
     const state = channelState(streamer({ isActive: false }), membership(), now)
 
     assert.equal(state.status, 'needs_reconnect')
-    assert.equal(state.label, 'Needs to reconnect')
+    assert.equal(state.tone, 'bad')
     assert.isFalse(state.ready)
     assert.equal(state.connection!.status, 'disconnected')
     assert.isTrue(state.connection!.reconnect)
     // The authorization is still there, and the streamer is told it resumes.
     assert.equal(state.authorization.status, 'active')
-    assert.include(state.ownReason, 'resumes as soon as you do')
+    assert.include(english(state.ownReason), 'resumes as soon as you do')
     assert.equal(leftOutReason(state), 'needs_reconnect')
 
     // Signing in again (active, fresh token) is all it takes.
@@ -104,8 +114,8 @@ test.group('Channel state', () => {
       assert.isFalse(state.ready)
       assert.isNull(state.voting.method)
       assert.equal(state.voting.blocked, 'not_affiliate')
-      assert.notInclude(state.reason, 'will run')
-      assert.include(state.reason, 'Twitch polls are not available')
+      assert.notInclude(english(state.reason), 'will run')
+      assert.include(english(state.reason), 'Twitch polls are not available')
       assert.equal(leftOutReason(state), 'not_affiliate')
     }
   })
@@ -157,7 +167,7 @@ test.group('Channel state', () => {
       now
     )
     assert.equal(invitedNonAffiliate.status, 'invited')
-    assert.include(invitedNonAffiliate.reason, 'Twitch polls are not available')
+    assert.include(english(invitedNonAffiliate.reason), 'Twitch polls are not available')
   })
 
   test('an invitation waiting for a first sign-in', ({ assert }) => {
@@ -165,7 +175,7 @@ test.group('Channel state', () => {
     assert.equal(state.status, 'awaiting_sign_in')
     assert.isNull(state.connection)
     assert.equal(state.voting.method, 'twitch')
-    assert.include(invitationState({ broadcasterType: '' }).reason, 'Not an affiliate')
+    assert.include(english(invitationState({ broadcasterType: '' }).reason), 'Not an affiliate')
   })
 
   test('counts: members are the accepted ones, ready are the ones polls run on', ({ assert }) => {
@@ -183,7 +193,7 @@ test.group('Channel state', () => {
 
   test('connection alone (the dashboard) and voting alone', ({ assert }) => {
     const now = START.plus({ minutes: 2 })
-    assert.equal(connectionState(streamer(), now).label, 'Connected')
+    assert.equal(connectionState(streamer(), now).status, 'connected')
     assert.equal(
       connectionState(streamer({ accessTokenEncrypted: null }), now).status,
       'token_expired'
@@ -191,7 +201,6 @@ test.group('Channel state', () => {
     assert.deepEqual(votingState({ broadcasterType: 'affiliate', scopes: null }), {
       method: 'twitch',
       blocked: null,
-      label: 'Twitch poll',
     })
   })
 
@@ -202,12 +211,10 @@ test.group('Channel state', () => {
     const chat = ['user:read:chat', 'user:write:chat', 'user:bot', 'channel:bot']
     const plain = { broadcasterType: '' as const, scopes: chat }
     assert.equal(votingState(plain, { eventsub: true }).method, 'chat')
-    assert.equal(votingState(plain, { eventsub: true }).label, 'chat vote')
     // Events off: no chat voting, and the reason is the missing Twitch polls.
     assert.deepEqual(votingState(plain, { eventsub: false }), {
       method: null,
       blocked: 'not_affiliate',
-      label: null,
     })
     // No chat scopes: a reconnect gives them.
     assert.equal(
