@@ -23,7 +23,7 @@ export function supportedLocaleOf(languages: string | string[] | null): Locale |
 }
 
 /** "1, 2 or 3" / "1, 2 ou 3" (`disjunction`), "A and B" (`conjunction`). */
-export function listText(i18n: I18n, items: string[], type: 'conjunction' | 'disjunction'): string {
+function listText(i18n: I18n, items: string[], type: 'conjunction' | 'disjunction'): string {
   return new Intl.ListFormat(formattingLocale(i18n.locale), { type }).format(items)
 }
 
