@@ -9,6 +9,7 @@ import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollRunWatcher } from '#services/polls/poll_run_watcher'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollChannelEvents } from '#services/polls/poll_channel_events'
+import { RunOwnerLeases } from '#services/polls/run_owner_leases'
 import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
 import { StreamerTokenRunner } from '#services/tokens/streamer_token_runner'
 import { ResultsPush } from '#services/polls/results_push'
@@ -291,7 +292,32 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
       1
     )
     assert.isNull(await redis.get(`chorus:chat-vote:live:${SEEDED.pat.id}`))
-  })
+  }).tags(['@run_end'])
+
+  test('End now while another instance holds the run: its chat votes close at the click all the same', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await mixedCampaign()
+    await launchRequest(client, gm, campaign, await preparedPoll(campaign))
+    const run = await campaignRun(campaign)
+    say('viewer_a', '2')
+    await settle()
+    const leases = await app.container.make(RunOwnerLeases)
+    const other = await leases.take(run.id)
+    assert.isNotNull(other)
+
+    try {
+      await endNowRequest(client, gm, campaign, run)
+      say('viewer_b', '1')
+      await settle()
+
+      const live = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
+      assert.deepEqual(live.body().totals, [0, 1, 0])
+    } finally {
+      await other!.release()
+    }
+  }).tags(['@run_end'])
 
   test('a chat question its launching instance never posted is posted by one of two watchers, once, saying the time left', async ({
     client,
@@ -383,7 +409,7 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     assert.equal(row.reason, 'not_asked')
     const stored = await PollRun.findOrFail(run.id)
     assert.equal(stored.status, 'terminated')
-  })
+  }).tags(['@run_end'])
 
   test('End now ends the Twitch polls of channels live by event, and the live totals include chat channels', async ({
     client,
@@ -410,7 +436,7 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
       assert.equal(twitchEmulator.state.getPoll(pollId)!.status, 'TERMINATED')
     }
     assert.deepEqual(ended.totals, [2, 0, 1])
-  })
+  }).tags(['@run_end'])
 
   test("a poll event lands on its own poll's row only, and never on a run that is over", async ({
     client,
