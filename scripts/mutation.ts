@@ -84,11 +84,15 @@ for (const target of TARGETS) {
   }
   const mutants = Object.values(report.files).flatMap((file) => file.mutants)
   const killed = mutants.filter((m) => m.status === 'Killed' || m.status === 'Timeout').length
+  // Ignored: a `// Stryker disable` comment in the file, which says why (log lines).
+  const ignored = mutants.filter((m) => m.status === 'Ignored').length
   const counted = mutants.filter((m) => m.status !== 'CompileError' && m.status !== 'Ignored')
   const score = counted.length === 0 ? 100 : (100 * killed) / counted.length
   if (score < TARGET_SCORE) missed = true
   scores.push(
-    `${target.file}: ${score.toFixed(1)} % (${killed} of ${counted.length} mutants killed)`
+    `${target.file}: ${score.toFixed(1)} % (${killed} of ${counted.length} mutants killed` +
+      (ignored > 0 ? `, ${ignored} ignored` : '') +
+      ')'
   )
 }
 

@@ -73,7 +73,8 @@ export function hasValidSignature(secret: string, envelope: EventSubEnvelope, ra
  * nanoseconds: kept to the millisecond) and refuses anything after the zone.
  */
 export function messageTime(timestamp: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/.test(timestamp)) return null
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/.test(timestamp))
+    return null
   const ms = Date.parse(timestamp)
   return Number.isFinite(ms) ? ms : null
 }

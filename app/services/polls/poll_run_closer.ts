@@ -21,7 +21,10 @@ import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { RunOwnerLeases, type RunLease } from '#services/polls/run_owner_leases'
 import { EndRetries } from '#services/polls/end_retries'
 
-/** What became of a run handed to the closer. */
+/**
+ * What became of a run handed to the closer; null when someone else closed
+ * it first (or it is gone).
+ */
 export type CloseOutcome =
   /** Closed by this call: final totals stored, pages told, chat results posted. */
   | { status: 'closed'; run: PollRun; channels: PollChannel[] }
@@ -30,8 +33,6 @@ export type CloseOutcome =
    * closer keeps trying in the background and closes the run once it can.
    */
   | { status: 'ending'; run: PollRun; channels: PollChannel[]; pending: PollChannel[] }
-  /** Someone else closed it first (or it is gone). */
-  | { status: 'moved_on' }
 
 /**
  * The one way a run ends (docs/live-results.md, "Ending"), whoever ends it:
@@ -75,7 +76,7 @@ export class PollRunCloser {
     channels: PollChannel[],
     reason: Extract<PollRunEndReason, 'duration' | 'ended_on_twitch'>,
     closeChatAt: number
-  ): Promise<CloseOutcome> {
+  ): Promise<CloseOutcome | null> {
     await this.chatCounts.close(run, channels, closeChatAt)
     return this.#finalize(run.id, channels, 'completed', reason, 'running')
   }
@@ -95,11 +96,11 @@ export class PollRunCloser {
    * and released once the run is closed (or this attempt failed: the watcher
    * tries again).
    */
-  async closeEnding(runId: number, lease: RunLease): Promise<CloseOutcome> {
+  async closeEnding(runId: number, lease: RunLease): Promise<CloseOutcome | null> {
     this.retries.cancel(runId)
     try {
       const outcome = await this.#closeEnding(runId)
-      if (outcome.status === 'ending') this.#scheduleRetry(runId, lease)
+      if (outcome?.status === 'ending') this.#scheduleRetry(runId, lease)
       else await lease.release()
       return outcome
     } catch (error) {
@@ -118,16 +119,16 @@ export class PollRunCloser {
     await this.retries.stopAll()
   }
 
-  /** Takes an `ending` run whose owner is gone and closes it. Null when someone holds it. */
+  /** Takes an `ending` run whose owner is gone and closes it. Null when someone holds it or closed it. */
   async takeOver(runId: number): Promise<CloseOutcome | null> {
     const lease = await this.leases.take(runId)
     if (!lease) return null
     return this.closeEnding(runId, lease)
   }
 
-  async #closeEnding(runId: number): Promise<CloseOutcome> {
+  async #closeEnding(runId: number): Promise<CloseOutcome | null> {
     const loaded = await this.store.load(runId)
-    if (!loaded || loaded.run.status !== 'ending') return { status: 'moved_on' }
+    if (!loaded || loaded.run.status !== 'ending') return null
     const { run, channels } = loaded
     // Votes count until "End now" was pressed, whenever this runs.
     const endedAt = (run.endedAt ?? this.clock.now()).toMillis()
@@ -140,10 +141,11 @@ export class PollRunCloser {
     )
     const pending = open.filter((_, index) => toRetry[index])
     // Twitch ends a poll at its duration by itself: past it, nothing is left to tell.
-    const stillRunningOnTwitch = run.endsAt !== null && this.clock.now() < run.endsAt
+    // (A run with a Twitch poll has an end time; without one, nothing is pending.)
+    const stillRunningOnTwitch = this.clock.now() < run.endsAt!
     if (pending.length > 0 && stillRunningOnTwitch) {
       const saved = await this.store.saveChannels(run.id, channels, ['ending'])
-      if (!saved) return { status: 'moved_on' }
+      if (!saved) return null
       this.broadcaster.send(saved, channels)
       return { status: 'ending', run: saved, channels, pending }
     }
@@ -156,9 +158,9 @@ export class PollRunCloser {
     status: 'completed' | 'terminated',
     reason: PollRunEndReason,
     from: 'running' | 'ending'
-  ): Promise<CloseOutcome> {
+  ): Promise<CloseOutcome | null> {
     const ended = await this.store.finalize(runId, channels, { status, reason }, [from])
-    if (!ended) return { status: 'moved_on' }
+    if (!ended) return null
     this.broadcaster.send(ended, channels)
     await this.chatCounts.postResults(ended)
     return { status: 'closed', run: ended, channels }

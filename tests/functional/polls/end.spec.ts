@@ -27,7 +27,7 @@ const CHANNELS = [SEEDED.aria, SEEDED.bram, SEEDED.cass]
  */
 test.group('Polls: End now', (group) => {
   const clock = pollTestSetup(group)
-  group.tap((test) => test.tags(['@run_end']))
+  group.tap((each) => each.tags(['@run_end']))
 
   test('ending early terminates the poll on every channel and keeps the final totals', async ({
     client,
@@ -51,7 +51,8 @@ test.group('Polls: End now', (group) => {
     }
     await waitUntil(() => !poller.isPolling(run.id))
     // The run is closed: its lease is given back.
-    const lease = await (await app.container.make(RunOwnerLeases)).take(run.id)
+    const leases = await app.container.make(RunOwnerLeases)
+    const lease = await leases.take(run.id)
     assert.isNotNull(lease)
     await lease!.release()
 
@@ -171,6 +172,8 @@ test.group('Polls: End now', (group) => {
     await waitUntil(() => heard.includes('terminated'))
     stopListening()
     assert.include(heard, 'ending')
+    const closer = await app.container.make(PollRunCloser)
+    assert.isFalse(closer.isRetrying(run.id), 'nothing left to retry')
   })
 
   test('Twitch refusing for good, or a streamer who must sign in again, does not hold the run: it closes, saying why per channel', async ({
@@ -192,6 +195,14 @@ test.group('Polls: End now', (group) => {
     assert.isNull(channelOf(ended, SEEDED.aria).lastReadError)
     assert.isNotNull(channelOf(ended, SEEDED.bram).lastReadError)
     assert.isNotNull(channelOf(ended, SEEDED.cass).lastReadError)
+
+    // A run that is over is not touched again, even with a poll still open on Twitch.
+    twitchEmulator.state.failHelix(SEEDED.bram.id, null)
+    const updates = helixCount('polls.update')
+    const closer = await app.container.make(PollRunCloser)
+    assert.isNull(await closer.takeOver(run.id))
+    assert.equal(helixCount('polls.update'), updates)
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'ACTIVE')
   })
 
   test('a streamer who left Chorus during the poll does not hold the run: it closes without them', async ({
@@ -210,13 +221,13 @@ test.group('Polls: End now', (group) => {
     assert.isNull(channelOf(ended, SEEDED.aria).lastReadError)
   })
 
-  test('past the duration, a channel Twitch cannot be told about does not hold the run: Twitch ended that poll itself', async ({
+  test('at its end time, a channel Twitch cannot be told about does not hold the run: Twitch ends that poll itself', async ({
     client,
     assert,
   }) => {
     const { gm, campaign, run } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
     twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 503 })
-    clock.advance({ seconds: run.durationSeconds + 1 })
+    clock.set(run.endsAt!)
 
     const response = await endNowRequest(client, gm, campaign, run)
 
@@ -240,7 +251,10 @@ test.group('Polls: End now', (group) => {
 
     const ending = await runWithChannels(run.id)
     assert.equal(ending.status, 'ending')
-    await waitUntil(async () => (await PollRun.findOrFail(run.id)).status === 'terminated')
+    await waitUntil(async () => {
+      const stored = await PollRun.findOrFail(run.id)
+      return stored.status === 'terminated'
+    })
     const ended = await runWithChannels(run.id)
     assert.deepEqual(ended.totals, [0, 0, 3])
   })
@@ -265,6 +279,27 @@ test.group('Polls: End now', (group) => {
     assert.equal(outcome?.status, 'closed')
     const ended = await PollRun.findOrFail(run.id)
     assert.equal(ended.status, 'terminated')
+  })
+
+  test('a 401 while ending whose refresh cannot reach Twitch is retried, not given up', async ({
+    client,
+    assert,
+  }) => {
+    usePollSettings({ endRetryMs: 50 })
+    const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.bram])
+    twitchEmulator.state.invalidateAccess(SEEDED.bram.id)
+    twitchEmulator.state.failRefresh(SEEDED.bram.id, { status: 503 })
+
+    await endNowRequest(client, gm, campaign, run)
+
+    const ending = await PollRun.findOrFail(run.id)
+    assert.equal(ending.status, 'ending')
+    twitchEmulator.state.failRefresh(SEEDED.bram.id, null)
+    await waitUntil(async () => {
+      const stored = await PollRun.findOrFail(run.id)
+      return stored.status === 'terminated'
+    })
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'TERMINATED')
   })
 
   test('a 401 while ending goes through the reactive refresh and is retried once', async ({

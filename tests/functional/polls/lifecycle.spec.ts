@@ -7,6 +7,7 @@ import PollRun from '#models/poll_run'
 import PollChannel from '#models/poll_channel'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollRunWatcher } from '#services/polls/poll_run_watcher'
+import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollChannelEvents } from '#services/polls/poll_channel_events'
 import { RunOwnerLeases } from '#services/polls/run_owner_leases'
@@ -21,6 +22,7 @@ import {
   channelOf,
   endNowRequest,
   helixCount,
+  launchedPoll,
   launchKey,
   launchRequest,
   pollTestSetup,
@@ -317,6 +319,30 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     } finally {
       await other!.release()
     }
+  }).tags(['@run_end'])
+
+  test('a database fault while closing an ending run: the error is not hidden and the run is given back for the next try', async ({
+    client,
+    assert,
+  }) => {
+    const { run } = await launchedPoll(client, [SEEDED.aria])
+    const store = await app.container.make(PollRunStore)
+    assert.isTrue(await store.transition(run.id, 'running', 'ending', { endedAt: clock.now() }))
+    const closer = await app.container.make(PollRunCloser)
+    await db.rawQuery(`CREATE OR REPLACE FUNCTION chorus_test_refuse_runs() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'disk full (test fault)'; END $$ LANGUAGE plpgsql`)
+    await db.rawQuery(`CREATE TRIGGER chorus_test_refuse_runs BEFORE UPDATE ON poll_runs
+      FOR EACH ROW EXECUTE FUNCTION chorus_test_refuse_runs()`)
+    try {
+      await assert.rejects(() => closer.takeOver(run.id), /disk full/)
+    } finally {
+      await db.rawQuery('DROP TRIGGER IF EXISTS chorus_test_refuse_runs ON poll_runs')
+    }
+
+    const outcome = await closer.takeOver(run.id)
+    assert.equal(outcome?.status, 'closed')
+    const ended = await PollRun.findOrFail(run.id)
+    assert.equal(ended.status, 'terminated')
   }).tags(['@run_end'])
 
   test('a chat question its launching instance never posted is posted by one of two watchers, once, saying the time left', async ({
