@@ -5,6 +5,7 @@ import PollRun from '#models/poll_run'
 import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollRunCloser } from '#services/polls/poll_run_closer'
+import { PollRunStore } from '#services/polls/poll_run_store'
 import { RunOwnerLeases } from '#services/polls/run_owner_leases'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
@@ -270,6 +271,7 @@ test.group('Polls: End now', (group) => {
     const leases = await app.container.make(RunOwnerLeases)
     assert.isTrue(closer.isRetrying(run.id))
     assert.isNull(await leases.take(run.id), 'held while the end is retried')
+    assert.isNull(await closer.takeOver(run.id), 'nobody takes it over meanwhile')
 
     await closer.stop()
 
@@ -300,6 +302,33 @@ test.group('Polls: End now', (group) => {
       return stored.status === 'terminated'
     })
     assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'TERMINATED')
+  })
+
+  test("the poller's last read racing End now: End now closes the run, the poller's close stands back", async ({
+    client,
+    assert,
+  }) => {
+    const { run } = await launchedPoll(client, [SEEDED.aria])
+    const store = await app.container.make(PollRunStore)
+    const loaded = await store.load(run.id)
+    // The poller read the run while it ran; End now moves it to `ending` meanwhile.
+    assert.isTrue(await store.transition(run.id, 'running', 'ending', { endedAt: clock.now() }))
+
+    const closer = await app.container.make(PollRunCloser)
+    const late = await closer.closeRunning(
+      loaded!.run,
+      loaded!.channels,
+      'duration',
+      clock.now().toMillis()
+    )
+
+    assert.isNull(late)
+    const stored = await PollRun.findOrFail(run.id)
+    assert.equal(stored.status, 'ending')
+    const outcome = await closer.takeOver(run.id)
+    assert.equal(outcome?.status, 'closed')
+    const ended = await PollRun.findOrFail(run.id)
+    assert.equal(ended.endReason, 'ended_early')
   })
 
   test('a 401 while ending goes through the reactive refresh and is retried once', async ({
