@@ -4,11 +4,13 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'command',
-  // The tests matching the mutated file (set by scripts/mutation.ts); a
+  // The tests matching the mutated file (set by scripts/mutation.ts, with
+  // their tag when it names one: an empty --tags= selects every test); a
   // failing run (exit code other than 0) kills the mutant.
-  // bin/test.ts directly: `node ace test` would regenerate .adonisjs/ for every mutant.
+  // bin/test.ts directly: `node ace test` would regenerate .adonisjs/ for every mutant;
+  // --bail stops at the first failing test: that mutant is killed, no need to run the rest.
   commandRunner: {
-    command: 'node --import=@poppinss/ts-exec bin/test.ts $MUTATION_SUITE --files=$MUTATION_TESTS',
+    command: 'node --import=@poppinss/ts-exec bin/test.ts $MUTATION_SUITE --bail --tags=$MUTATION_TAG --files=$MUTATION_TESTS',
   },
   coverageAnalysis: 'off',
   // One at a time: every run migrates and uses this run's database and Redis.

@@ -59,20 +59,22 @@ export function hasValidSignature(secret: string, envelope: EventSubEnvelope, ra
         .update(envelope.id)
         .update(envelope.timestamp)
         .update(rawBody)
-        .digest('hex'),
-    'utf8'
+        .digest('hex')
   )
-  const given = Buffer.from(envelope.signature, 'utf8')
+  const given = Buffer.from(envelope.signature)
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
 /**
- * The timestamp in epoch ms (RFC 3339; fractions beyond milliseconds are
- * dropped), or null when it cannot be read.
+ * The timestamp in epoch ms, or null when it cannot be read. The pattern
+ * keeps to RFC 3339's shape, which `Date.parse` is more lenient about (an
+ * extended year, a space for the `T`, no zone read as local time);
+ * `Date.parse` itself reads any number of fraction digits (Twitch sends
+ * nanoseconds: kept to the millisecond) and refuses anything after the zone.
  */
 export function messageTime(timestamp: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(timestamp))
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/.test(timestamp))
     return null
-  const ms = Date.parse(timestamp.replace(/(\.\d{3})\d+/, '$1'))
+  const ms = Date.parse(timestamp)
   return Number.isFinite(ms) ? ms : null
 }

@@ -65,8 +65,8 @@ export class PollEndService {
     }
     const outcome = await this.closer.closeEnding(run.id, lease)
     await run.refresh()
-    if (outcome.status === 'closed') return { status: 'ended', run }
-    if (outcome.status === 'ending') return { status: 'ending', run, pending: outcome.pending }
+    if (outcome?.status === 'closed') return { status: 'ended', run }
+    if (outcome?.status === 'ending') return { status: 'ending', run, pending: outcome.pending }
     return { status: 'already_ended', run }
   }
 

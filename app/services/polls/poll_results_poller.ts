@@ -215,7 +215,7 @@ export class PollResultsPoller {
         timeUp ? 'duration' : 'ended_on_twitch',
         closeAt
       )
-      const ended = outcome.status === 'closed' ? outcome.run : null
+      const ended = outcome?.status === 'closed' ? outcome.run : null
       return { requests: report.requests, finished: true, run: ended }
     }
 

@@ -254,7 +254,7 @@ test.group('Chat voting: a mixed launch', (group) => {
       chatTexts(SEEDED.pat.id).some((text) => text.startsWith('Results (all channels)'))
     )
     assert.isNotNull(channelOf(final, SEEDED.pat).chatResultPostedAt)
-  })
+  }).tags(['@run_end'])
 
   test('the GM can choose chat voting for every channel', async ({ client, assert }) => {
     const { gm, campaign, streamers } = await campaignWithChannels([SEEDED.aria, SEEDED.pat])

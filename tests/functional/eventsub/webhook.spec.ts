@@ -88,6 +88,30 @@ test.group('EventSub webhook', (group) => {
     assert.isNull(answer.headers.get('set-cookie'))
   })
 
+  test('a challenge that looks like markup is still answered text/plain, as it came', async ({
+    assert,
+  }) => {
+    await campaignWithChannels([SEEDED.aria])
+    const challenge = '<b>challenge</b>'
+    const message = signedMessage(
+      {
+        challenge,
+        subscription: {
+          id: '8d3e36f1-4c0f-4d52-9a57-2b3c1f0e9d11',
+          type: 'channel.poll.progress',
+          version: '1',
+          status: 'webhook_callback_verification_pending',
+          condition: { broadcaster_user_id: '1001' },
+        },
+      },
+      { type: 'webhook_callback_verification' }
+    )
+    const answer = await postToWebhook(message.raw, message.headers)
+    assert.equal(answer.status, 200)
+    assert.equal(answer.text, challenge)
+    assert.match(answer.headers.get('content-type') ?? '', /^text\/plain/)
+  })
+
   test('a wrong or missing signature is refused with 403 and changes nothing', async ({
     client,
     assert,

@@ -1,8 +1,12 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
+import transmit from '@adonisjs/transmit/services/main'
 import PollRun from '#models/poll_run'
 import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
+import { PollRunCloser } from '#services/polls/poll_run_closer'
+import { PollRunStore } from '#services/polls/poll_run_store'
+import { RunOwnerLeases } from '#services/polls/run_owner_leases'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
 import {
   channelOf,
@@ -23,7 +27,8 @@ const CHANNELS = [SEEDED.aria, SEEDED.bram, SEEDED.cass]
  * "End now": every channel's poll terminated on Twitch, final totals stored.
  */
 test.group('Polls: End now', (group) => {
-  pollTestSetup(group)
+  const clock = pollTestSetup(group)
+  group.tap((each) => each.tags(['@run_end']))
 
   test('ending early terminates the poll on every channel and keeps the final totals', async ({
     client,
@@ -46,6 +51,11 @@ test.group('Polls: End now', (group) => {
       assert.equal(twitchEmulator.state.getPoll(pollIdOf(account))!.status, 'TERMINATED')
     }
     await waitUntil(() => !poller.isPolling(run.id))
+    // The run is closed: its lease is given back.
+    const leases = await app.container.make(RunOwnerLeases)
+    const lease = await leases.take(run.id)
+    assert.isNotNull(lease)
+    await lease!.release()
 
     const ended = await runWithChannels(run.id)
     assert.equal(ended.status, 'terminated')
@@ -120,6 +130,14 @@ test.group('Polls: End now', (group) => {
     usePollSettings({ endRetryMs: 50 })
     const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
     twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 503 })
+    // What the GM's page hears live: the run's status in each results message.
+    const heard: string[] = []
+    const stopListening = transmit.on('broadcast', ({ channel, payload }) => {
+      const message = payload as { type?: string; run?: { status: string } }
+      if (channel === `polls/runs/${run.id}` && message.type === 'results') {
+        heard.push(message.run!.status)
+      }
+    })
 
     const response = await endNowRequest(client, gm, campaign, run)
 
@@ -151,6 +169,166 @@ test.group('Polls: End now', (group) => {
     assert.equal(channelOf(ended, SEEDED.bram).twitchStatus, 'TERMINATED')
     assert.isNull(channelOf(ended, SEEDED.bram).lastReadError)
     assert.deepEqual(ended.totals, [0, 4, 0])
+    // The page was told when the run went "ending", and again when it closed.
+    await waitUntil(() => heard.includes('terminated'))
+    stopListening()
+    assert.include(heard, 'ending')
+    const closer = await app.container.make(PollRunCloser)
+    assert.isFalse(closer.isRetrying(run.id), 'nothing left to retry')
+  })
+
+  test('Twitch refusing for good, or a streamer who must sign in again, does not hold the run: it closes, saying why per channel', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, run, streamers, pollIdOf } = await launchedPoll(client, CHANNELS)
+    twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 403 })
+    const cass = streamers[SEEDED.cass.login]
+    cass.isActive = false
+    await cass.save()
+
+    const response = await endNowRequest(client, gm, campaign, run)
+
+    response.assertFlashMessage('success', `"${run.title}" ended on every channel.`)
+    const ended = await runWithChannels(run.id)
+    assert.equal(ended.status, 'terminated')
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.aria))!.status, 'TERMINATED')
+    assert.isNull(channelOf(ended, SEEDED.aria).lastReadError)
+    assert.isNotNull(channelOf(ended, SEEDED.bram).lastReadError)
+    assert.isNotNull(channelOf(ended, SEEDED.cass).lastReadError)
+
+    // A run that is over is not touched again, even with a poll still open on Twitch.
+    twitchEmulator.state.failHelix(SEEDED.bram.id, null)
+    const updates = helixCount('polls.update')
+    const closer = await app.container.make(PollRunCloser)
+    assert.isNull(await closer.takeOver(run.id))
+    assert.equal(helixCount('polls.update'), updates)
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'ACTIVE')
+  })
+
+  test('a streamer who left Chorus during the poll does not hold the run: it closes without them', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, run, streamers } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
+    await streamers[SEEDED.bram.login].delete()
+
+    const response = await endNowRequest(client, gm, campaign, run)
+
+    response.assertFlashMessage('success', `"${run.title}" ended on every channel.`)
+    const ended = await runWithChannels(run.id)
+    assert.equal(ended.status, 'terminated')
+    assert.equal(channelOf(ended, SEEDED.bram).lastReadError, 'the streamer left Chorus')
+    assert.isNull(channelOf(ended, SEEDED.aria).lastReadError)
+  })
+
+  test('at its end time, a channel Twitch cannot be told about does not hold the run: Twitch ends that poll itself', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, run } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
+    twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 503 })
+    clock.set(run.endsAt!)
+
+    const response = await endNowRequest(client, gm, campaign, run)
+
+    response.assertFlashMessage('success', `"${run.title}" ended on every channel.`)
+    const ended = await runWithChannels(run.id)
+    assert.equal(ended.status, 'terminated')
+    assert.equal(channelOf(ended, SEEDED.bram).lastReadError, 'Twitch unreachable')
+  })
+
+  test('an end Twitch confirms the poll was over but cannot be read is retried', async ({
+    client,
+    assert,
+  }) => {
+    usePollSettings({ endRetryMs: 50 })
+    const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
+    twitchEmulator.state.castVotes(pollIdOf(SEEDED.bram), 2, 3)
+    // Twitch refuses the end (the poll is over there) and the read after it.
+    twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 400, times: 2 })
+
+    await endNowRequest(client, gm, campaign, run)
+
+    const ending = await runWithChannels(run.id)
+    assert.equal(ending.status, 'ending')
+    await waitUntil(async () => {
+      const stored = await PollRun.findOrFail(run.id)
+      return stored.status === 'terminated'
+    })
+    const ended = await runWithChannels(run.id)
+    assert.deepEqual(ended.totals, [0, 0, 3])
+  })
+
+  test('an instance that stops while retrying gives the run back: another one closes it', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign, run } = await launchedPoll(client, [SEEDED.aria, SEEDED.bram])
+    twitchEmulator.state.failHelix(SEEDED.bram.id, { status: 503 })
+    await endNowRequest(client, gm, campaign, run)
+    const closer = await app.container.make(PollRunCloser)
+    const leases = await app.container.make(RunOwnerLeases)
+    assert.isTrue(closer.isRetrying(run.id))
+    assert.isNull(await leases.take(run.id), 'held while the end is retried')
+    assert.isNull(await closer.takeOver(run.id), 'nobody takes it over meanwhile')
+
+    await closer.stop()
+
+    assert.isFalse(closer.isRetrying(run.id))
+    twitchEmulator.state.failHelix(SEEDED.bram.id, null)
+    const outcome = await closer.takeOver(run.id)
+    assert.equal(outcome?.status, 'closed')
+    const ended = await PollRun.findOrFail(run.id)
+    assert.equal(ended.status, 'terminated')
+  })
+
+  test('a 401 while ending whose refresh cannot reach Twitch is retried, not given up', async ({
+    client,
+    assert,
+  }) => {
+    usePollSettings({ endRetryMs: 50 })
+    const { gm, campaign, run, pollIdOf } = await launchedPoll(client, [SEEDED.bram])
+    twitchEmulator.state.invalidateAccess(SEEDED.bram.id)
+    twitchEmulator.state.failRefresh(SEEDED.bram.id, { status: 503 })
+
+    await endNowRequest(client, gm, campaign, run)
+
+    const ending = await PollRun.findOrFail(run.id)
+    assert.equal(ending.status, 'ending')
+    twitchEmulator.state.failRefresh(SEEDED.bram.id, null)
+    await waitUntil(async () => {
+      const stored = await PollRun.findOrFail(run.id)
+      return stored.status === 'terminated'
+    })
+    assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'TERMINATED')
+  })
+
+  test("the poller's last read racing End now: End now closes the run, the poller's close stands back", async ({
+    client,
+    assert,
+  }) => {
+    const { run } = await launchedPoll(client, [SEEDED.aria])
+    const store = await app.container.make(PollRunStore)
+    const loaded = await store.load(run.id)
+    // The poller read the run while it ran; End now moves it to `ending` meanwhile.
+    assert.isTrue(await store.transition(run.id, 'running', 'ending', { endedAt: clock.now() }))
+
+    const closer = await app.container.make(PollRunCloser)
+    const late = await closer.closeRunning(
+      loaded!.run,
+      loaded!.channels,
+      'duration',
+      clock.now().toMillis()
+    )
+
+    assert.isNull(late)
+    const stored = await PollRun.findOrFail(run.id)
+    assert.equal(stored.status, 'ending')
+    const outcome = await closer.takeOver(run.id)
+    assert.equal(outcome?.status, 'closed')
+    const ended = await PollRun.findOrFail(run.id)
+    assert.equal(ended.endReason, 'ended_early')
   })
 
   test('a 401 while ending goes through the reactive refresh and is retried once', async ({

@@ -7,8 +7,10 @@ import PollRun from '#models/poll_run'
 import PollChannel from '#models/poll_channel'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollRunWatcher } from '#services/polls/poll_run_watcher'
+import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { PollResultsPoller } from '#services/polls/poll_results_poller'
 import { PollChannelEvents } from '#services/polls/poll_channel_events'
+import { RunOwnerLeases } from '#services/polls/run_owner_leases'
 import { TwitchHelixClient } from '#services/twitch/twitch_helix_client'
 import { StreamerTokenRunner } from '#services/tokens/streamer_token_runner'
 import { ResultsPush } from '#services/polls/results_push'
@@ -20,6 +22,7 @@ import {
   channelOf,
   endNowRequest,
   helixCount,
+  launchedPoll,
   launchKey,
   launchRequest,
   pollTestSetup,
@@ -292,7 +295,61 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
       1
     )
     assert.isNull(await redis.get(`chorus:chat-vote:live:${SEEDED.pat.id}`))
-  })
+  }).tags(['@run_end'])
+
+  test('End now while another instance holds the run: its chat votes close at the click all the same', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await mixedCampaign()
+    await launchRequest(client, gm, campaign, await preparedPoll(campaign))
+    const run = await campaignRun(campaign)
+    say('viewer_a', '2')
+    await settle()
+    const leases = await app.container.make(RunOwnerLeases)
+    const other = await leases.take(run.id)
+    assert.isNotNull(other)
+
+    try {
+      await endNowRequest(client, gm, campaign, run)
+      say('viewer_b', '1')
+      await settle()
+    } finally {
+      await other!.release()
+    }
+
+    // The other instance is gone; this one's watcher closes the run: the vote
+    // sent after the click is not in it.
+    const closer = await app.container.make(PollRunCloser)
+    const outcome = await closer.takeOver(run.id)
+    assert.equal(outcome?.status, 'closed')
+    const ended = await runWithChannels(run.id)
+    assert.deepEqual(ended.totals, [0, 1, 0])
+  }).tags(['@run_end'])
+
+  test('a database fault while closing an ending run: the error is not hidden and the run is given back for the next try', async ({
+    client,
+    assert,
+  }) => {
+    const { run } = await launchedPoll(client, [SEEDED.aria])
+    const store = await app.container.make(PollRunStore)
+    assert.isTrue(await store.transition(run.id, 'running', 'ending', { endedAt: clock.now() }))
+    const closer = await app.container.make(PollRunCloser)
+    await db.rawQuery(`CREATE OR REPLACE FUNCTION chorus_test_refuse_runs() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'disk full (test fault)'; END $$ LANGUAGE plpgsql`)
+    await db.rawQuery(`CREATE TRIGGER chorus_test_refuse_runs BEFORE UPDATE ON poll_runs
+      FOR EACH ROW EXECUTE FUNCTION chorus_test_refuse_runs()`)
+    try {
+      await assert.rejects(() => closer.takeOver(run.id), /disk full/)
+    } finally {
+      await db.rawQuery('DROP TRIGGER IF EXISTS chorus_test_refuse_runs ON poll_runs')
+    }
+
+    const outcome = await closer.takeOver(run.id)
+    assert.equal(outcome?.status, 'closed')
+    const ended = await PollRun.findOrFail(run.id)
+    assert.equal(ended.status, 'terminated')
+  }).tags(['@run_end'])
 
   test('a chat question its launching instance never posted is posted by one of two watchers, once, saying the time left', async ({
     client,
@@ -385,7 +442,7 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     assert.equal(row.reason, 'not_asked')
     const stored = await PollRun.findOrFail(run.id)
     assert.equal(stored.status, 'terminated')
-  })
+  }).tags(['@run_end'])
 
   test('End now ends the Twitch polls of channels live by event, and the live totals include chat channels', async ({
     client,
@@ -412,7 +469,11 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
       assert.equal(twitchEmulator.state.getPoll(pollId)!.status, 'TERMINATED')
     }
     assert.deepEqual(ended.totals, [2, 0, 1])
-  })
+    // Twitch is told about its two polls only: the chat channel has none.
+    assert.equal(ended.status, 'terminated')
+    assert.equal(helixCount('polls.update'), 2)
+    assert.isNull(channelOf(ended, SEEDED.pat).lastReadError)
+  }).tags(['@run_end'])
 
   test("a poll event lands on its own poll's row only, and never on a run that is over", async ({
     client,

@@ -171,7 +171,7 @@ test.group('Polls: live results', (group) => {
     page.assertTextIncludes(run.title)
     page.assertTextIncludes('Per-channel breakdown')
     page.assertTextIncludes('Aria_Plays')
-  })
+  }).tags(['@run_end'])
 
   test('an ended run names its winner, a tie or no votes, on its page and in the history', async ({
     client,
@@ -233,7 +233,7 @@ test.group('Polls: live results', (group) => {
       ended.channels.map((channel) => channel.twitchStatus),
       ['TERMINATED', 'TERMINATED']
     )
-  })
+  }).tags(['@run_end'])
 
   test('results reach a GM connected to another web instance (Redis transport)', async ({
     client,
@@ -309,5 +309,5 @@ test.group('Polls: live results', (group) => {
     assert.equal(ended.status, 'terminated')
     assert.deepEqual(ended.totals, [0, 0, 0])
     assert.equal(ended.campaignId, campaign.id)
-  })
+  }).tags(['@run_end'])
 })

@@ -37,16 +37,35 @@ test.group('EventSub messages', () => {
   })
 
   test('nanosecond timestamps are read; anything else is refused', ({ assert }) => {
+    // Twitch's own shape: nanoseconds, kept to the millisecond (never rounded up).
     assert.equal(
-      messageTime('2026-11-30T19:00:00.123456789Z'),
-      Date.UTC(2026, 10, 30, 19, 0, 0, 123)
+      messageTime('2026-12-06T04:37:17.123456789Z'),
+      Date.UTC(2026, 11, 6, 4, 37, 17, 123)
+    )
+    assert.equal(
+      messageTime('2026-12-06T04:37:17.999999999Z'),
+      Date.UTC(2026, 11, 6, 4, 37, 17, 999)
+    )
+    assert.equal(
+      messageTime('2026-12-06T05:37:17.123456789+01:00'),
+      Date.UTC(2026, 11, 6, 4, 37, 17, 123)
     )
     assert.equal(messageTime('2026-11-30T19:00:00Z'), Date.UTC(2026, 10, 30, 19, 0, 0))
     assert.equal(messageTime('2026-11-30T20:00:00.5+01:00'), Date.UTC(2026, 10, 30, 19, 0, 0, 500))
+    assert.equal(messageTime('2026-11-30T18:00:00-01:00'), Date.UTC(2026, 10, 30, 19, 0, 0))
     assert.isNull(messageTime('yesterday'))
-    // An extended year is a valid date to JavaScript, but not RFC 3339.
+    assert.isNull(messageTime(''))
+    // Valid dates to JavaScript, but not RFC 3339: an extended year, a space
+    // for the T, no zone (read as the server's local time).
     assert.isNull(messageTime('+002026-11-30T19:00:00Z'))
-    assert.isNull(messageTime('2026-11-30 19:00:00'))
+    assert.isNull(messageTime('2026-11-30 19:00:00Z'))
+    assert.isNull(messageTime('2026-11-30T19:00:00'))
+    assert.isNull(messageTime('2026-11-30T19:00:00.123'))
+    // Anything after the zone, and a day that does not exist.
+    assert.isNull(messageTime('2026-11-30T19:00:00Z and more'))
+    assert.isNull(messageTime('2026-12-06T04:37:17.123456789Zx'))
+    assert.isNull(messageTime('2026-11-30T19:00:00+01:0012'))
+    assert.isNull(messageTime('2026-13-45T19:00:00Z'))
   })
 
   test('a message missing one of the signed headers has no envelope', ({ assert }) => {
