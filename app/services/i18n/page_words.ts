@@ -27,6 +27,7 @@ const WORDS = {
   results_via: 'polls.results_via',
   reason: 'polls.reason',
   end_pending: 'polls.end_pending',
+  detail: 'polls.detail',
   launch_note: 'polls.launch_note',
   push: 'notifications.push',
 } as const

@@ -17,6 +17,7 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { PollResultsReader, readErrorMessage } from '#services/polls/poll_results_reader'
+import { storedDetail } from '#services/polls/channel_detail'
 import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { RunOwnerLeases, type RunLease } from '#services/polls/run_owner_leases'
 import { EndRetries } from '#services/polls/end_retries'
@@ -189,7 +190,7 @@ export class PollRunCloser {
     choiceCount: number
   ): Promise<Termination> {
     if (!streamer) {
-      channel.lastReadError = 'the streamer left Chorus'
+      channel.lastReadError = storedDetail('streamer_left')
       return 'gave_up'
     }
     try {
@@ -211,7 +212,7 @@ export class PollRunCloser {
       }
       channel.lastReadError = readErrorMessage(error)
       logger.warn(
-        { runId: channel.pollRunId, channelId: channel.id, error: channel.lastReadError },
+        { runId: channel.pollRunId, channelId: channel.id, error: errorMessage(error) },
         '[Polls] could not end a channel poll on Twitch'
       )
       const refused =
