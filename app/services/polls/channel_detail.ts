@@ -20,6 +20,10 @@ const DETAIL_CODES = [
   'reconnect_needed',
   'streamer_left',
   'poll_gone',
+  'chat_not_confirmed',
+  'chat_vote_open',
+  'not_posted',
+  'not_asked_in_time',
   'unexpected',
 ] as const
 
@@ -35,9 +39,13 @@ export function storedDetail(code: DetailCode): string {
   return `${KEY_PREFIX}${code}`
 }
 
-/** A stored detail read back: a key of Chorus's is a code, anything else Twitch's (or an older row's) text. */
-export function readDetail(stored: string | null): ChannelDetail | null {
-  if (stored === null || stored === '') return null
+/**
+ * A stored detail read back: a key of Chorus's is a code, anything else
+ * Twitch's (or an older row's) text. A launching channel's row, not stored
+ * yet, may not have the column at all.
+ */
+export function readDetail(stored: string | null | undefined): ChannelDetail | null {
+  if (!stored) return null
   if (stored.startsWith(KEY_PREFIX)) {
     const code = stored.slice(KEY_PREFIX.length)
     if ((DETAIL_CODES as readonly string[]).includes(code)) return { code: code as DetailCode }

@@ -398,7 +398,7 @@ export class PollLaunchService {
             streamer,
             outcome: 'failed',
             reason: 'twitch_unreachable',
-            error: 'Twitch did not confirm the chat subscription in time',
+            error: storedDetail('chat_not_confirmed'),
             poll: null,
           }
         }

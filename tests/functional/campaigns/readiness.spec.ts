@@ -195,7 +195,7 @@ test.group('Campaigns: readiness', (group) => {
     response.assertHeader('location', `/campaigns/${campaign.id}/readiness`)
     response.assertFlashMessage(
       'success',
-      'Checked 4 members with Twitch: 2 ready, 0 must reconnect, 1 without authorization, ' +
+      'Checked 4 members with Twitch: 2 ready, 0 to reconnect, 1 without authorization, ' +
         '1 without Twitch polls.'
     )
     const results = checkResults(response)
@@ -237,7 +237,7 @@ test.group('Campaigns: readiness', (group) => {
     assert.isTrue(row(page.text(), 'token_problem', 'bram_rolls'))
   })
 
-  test('"check now" on a deactivated member says they must reconnect once', async ({
+  test('"check now" on a deactivated member says they need to reconnect once', async ({
     client,
     assert,
   }) => {
@@ -250,7 +250,7 @@ test.group('Campaigns: readiness', (group) => {
     const response = await checkNow(client, campaign, gm.user)
     response.assertFlashMessage(
       'success',
-      'Checked 1 member with Twitch: 0 ready, 1 must reconnect, 0 without authorization.'
+      'Checked 1 member with Twitch: 0 ready, 1 to reconnect, 0 without authorization.'
     )
     const page = await pageAfterCheck(client, campaign, gm.user, checkResults(response))
     const html = page.text()

@@ -131,7 +131,7 @@ test.group('Polls: End now', (group) => {
     assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'ACTIVE')
     const ending = await runWithChannels(run.id)
     assert.equal(ending.status, 'ending')
-    assert.equal(channelOf(ending, SEEDED.bram).lastReadError, 'Twitch unreachable')
+    assert.equal(channelOf(ending, SEEDED.bram).lastReadError, 'polls.detail.twitch_unreachable')
 
     // The GM's page says it, per channel.
     const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
