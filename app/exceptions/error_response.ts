@@ -24,9 +24,10 @@ export async function respondWithError(
     return ctx.response.send({ errors: [{ message }] })
   }
   const i18n = pageLanguage(ctx)
+  // Shared, not passed: the layout (a component) reads `i18n` too.
+  ctx.view.share({ i18n })
   const html = await ctx.view.render(page.view, {
     ...page.state,
-    i18n,
     message: messageText(i18n, page.message),
   })
   return ctx.response.send(html)

@@ -194,7 +194,7 @@ function launchNoteText(note) {
 function reasonText(channel) {
   if (!channel.reason) return ''
   const reason = word(`reason.${channel.reason}`)
-  return channel.error ? `${reason}: ${detailText(channel.error)}` : reason
+  return channel.error ? word('reason_detail', { reason, detail: detailText(channel.error) }) : reason
 }
 
 /** Chorus's own detail by its code (`polls.detail.<code>`), or what Twitch said, as is. */

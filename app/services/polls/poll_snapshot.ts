@@ -113,7 +113,8 @@ export function winnersOf(totals: number[]) {
 export function reasonText(i18n: I18n, channel: Pick<ChannelSnapshot, 'reason' | 'error'>) {
   if (!channel.reason) return null
   const reason = i18n.t(`polls.reason.${channel.reason}`)
-  return channel.error ? `${reason}: ${detailText(i18n, channel.error)}` : reason
+  if (!channel.error) return reason
+  return i18n.t('polls.reason_detail', { reason, detail: detailText(i18n, channel.error) })
 }
 
 export function buildSnapshot(

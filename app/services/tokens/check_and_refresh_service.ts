@@ -248,10 +248,11 @@ function said(name: string, values: Message['values'] = {}): Message {
   return { key: `campaigns.readiness.detail.${name}`, values }
 }
 
-/** How long the stored token has left, by Chorus's records. */
+/** How long the stored token has left by Chorus's records, in whole hours and minutes. */
 function timeLeft(streamer: Streamer, now: DateTime): Message['values'] {
-  const left = streamer.tokenExpiresAt ? streamer.tokenExpiresAt.diff(now).as('seconds') : 0
-  return { left: { durationSeconds: Math.max(0, Math.round(left)) } }
+  const left = streamer.tokenExpiresAt ? streamer.tokenExpiresAt.diff(now).as('minutes') : 0
+  const minutes = Math.max(0, Math.floor(left))
+  return { hours: Math.floor(minutes / 60), minutes: minutes % 60 }
 }
 
 function health(

@@ -233,8 +233,43 @@ test.group('Campaigns: readiness', (group) => {
     const results = checkResults(response)
     assert.equal(results[0].status, 'needs_reconnect')
 
-    const page = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
+    const page = await pageAfterCheck(client, campaign, gm.user, results)
     assert.isTrue(row(page.text(), 'token_problem', 'bram_rolls'))
+    assert.include(page.text(), '<strong>Needs to reconnect</strong>')
+    assert.include(page.text(), 'The token was due for renewal. Twitch refused to renew it.')
+  })
+
+  test('"check now" in French: each result and what the check found; one label for reconnecting', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+    gm.user.locale = 'fr'
+    await gm.user.save()
+    const aria = await connectedStreamer(SEEDED.aria)
+    const bram = await connectedStreamer(SEEDED.bram)
+    bram.tokenExpiresAt = clock.now().minus({ minutes: 1 })
+    await bram.save()
+    await authorizedMember(campaign, aria)
+    await authorizedMember(campaign, bram)
+    twitchEmulator.state.revokeRefresh(SEEDED.bram.id)
+
+    const results = checkResults(await checkNow(client, campaign, gm.user))
+    const page = await pageAfterCheck(client, campaign, gm.user, results)
+    const html = page.text()
+
+    const detailOf = (login: string) => {
+      const rest = html.slice(html.indexOf(`data-login="${login}"`))
+      return rest.match(/data-check-detail>— ([^<]*)</)![1]
+    }
+    assert.match(detailOf('aria_plays'), /^Jeton valide encore \d+ h \d+ min\.$/)
+    assert.equal(
+      detailOf('bram_rolls'),
+      'Le jeton arrivait à échéance. Twitch a refusé de le renouveler.'
+    )
+    // The check's verdict for a refused renewal is the channel state's own label.
+    assert.include(html, '<strong>Doit se reconnecter</strong>')
+    assert.notInclude(html, 'Token valid for')
   })
 
   test('"check now" on a deactivated member says they need to reconnect once', async ({
