@@ -149,32 +149,53 @@ export class CheckAndRefreshService {
       return health(streamer, 'needs_reconnect', [])
     }
     if (!authorized) {
-      return health(streamer, 'not_authorized', [said('no_authorization')])
+      return health(streamer, 'not_authorized', [
+        { key: 'campaigns.readiness.detail.no_authorization', values: {} },
+      ])
     }
 
     const now = this.clock.now()
     const due = this.timing.dueDecision(streamer, now, nextTick)
     if (due.due) {
-      return this.#refresh(streamer, trigger, said('token_due'), false)
+      return this.#refresh(
+        streamer,
+        trigger,
+        { key: 'campaigns.readiness.detail.token_due', values: {} },
+        false
+      )
     }
 
     const accessToken = streamer.accessToken
     if (!accessToken) {
-      return this.#refresh(streamer, trigger, said('no_token'), true)
+      return this.#refresh(
+        streamer,
+        trigger,
+        { key: 'campaigns.readiness.detail.no_token', values: {} },
+        true
+      )
     }
     const checkedCiphertext = streamer.accessTokenEncrypted
     try {
       const validation = await this.oauth.validate(accessToken)
       if (validation === null) {
-        return this.#refresh(streamer, trigger, said('token_refused'), true)
+        return this.#refresh(
+          streamer,
+          trigger,
+          { key: 'campaigns.readiness.detail.token_refused', values: {} },
+          true
+        )
       }
       await this.#recordTwitchExpiry(streamer, checkedCiphertext, validation.expiresIn, now)
-      return health(streamer, 'ready', [said('valid_for', timeLeft(streamer, now))])
+      return health(streamer, 'ready', [
+        { key: 'campaigns.readiness.detail.valid_for', values: timeLeft(streamer, now) },
+      ])
     } catch (error) {
       if (!(error instanceof TwitchError)) throw error
       // Twitch unreachable: the token had time left by our records, so it is usable.
       return {
-        ...health(streamer, 'ready', [said('not_validated', timeLeft(streamer, now))]),
+        ...health(streamer, 'ready', [
+          { key: 'campaigns.readiness.detail.not_validated', values: timeLeft(streamer, now) },
+        ]),
         retryable: true,
       }
     }
@@ -192,7 +213,13 @@ export class CheckAndRefreshService {
   ): Promise<StreamerHealth> {
     const outcome = await this.refresher.refreshStreamer(streamer, { force: true, trigger })
     if (outcome.status === 'refreshed') {
-      return { ...health(streamer, 'refreshed', [why, said('renewed')]), refresh: outcome }
+      return {
+        ...health(streamer, 'refreshed', [
+          why,
+          { key: 'campaigns.readiness.detail.renewed', values: {} },
+        ]),
+        refresh: outcome,
+      }
     }
     if (outcome.status === 'failed' && outcome.kind === 'transient') {
       const now = this.clock.now()
@@ -200,14 +227,17 @@ export class CheckAndRefreshService {
       return {
         ...health(streamer, usable ? 'ready' : 'needs_reconnect', [
           why,
-          said('renewal_unreachable'),
+          { key: 'campaigns.readiness.detail.renewal_unreachable', values: {} },
         ]),
         retryable: true,
         refresh: outcome,
       }
     }
     return {
-      ...health(streamer, 'needs_reconnect', [why, said('renewal_refused')]),
+      ...health(streamer, 'needs_reconnect', [
+        why,
+        { key: 'campaigns.readiness.detail.renewal_refused', values: {} },
+      ]),
       refresh: outcome,
     }
   }
@@ -241,11 +271,6 @@ export class CheckAndRefreshService {
       )
     }
   }
-}
-
-/** One sentence of a check's detail (`campaigns.readiness.detail.<name>`). */
-function said(name: string, values: Message['values'] = {}): Message {
-  return { key: `campaigns.readiness.detail.${name}`, values }
 }
 
 /** How long the stored token has left by Chorus's records, in whole hours and minutes. */
