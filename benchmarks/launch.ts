@@ -137,7 +137,9 @@ async function oneRoundTrip(streamers: InstanceType<typeof Streamer>[]) {
     const started = performance.now()
     const [checked] = await health.checkStreamers([streamer])
     if (checked.status !== 'ready')
-      throw new Error(`reference channel not ready: ${checked.reason}`)
+      throw new Error(
+        `reference channel not ready: ${checked.detail.map((said) => said.key).join(', ')}`
+      )
     const { data } = await runner.run(streamer, (token) =>
       helix.createPoll(token, {
         broadcasterId: streamer.twitchUserId,

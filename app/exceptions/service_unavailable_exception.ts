@@ -24,9 +24,7 @@ export class ServiceUnavailableException extends Exception {
     ctx.response.header('Cache-Control', 'no-store')
     return respondWithError(ctx, 503, {
       view: 'pages/errors/unavailable',
-      message:
-        'Chorus is briefly unavailable: one of the services it relies on is not answering. ' +
-        'Nothing you did caused this. Please try again in a moment.',
+      message: { key: 'errors.unavailable.message', values: {} },
       state: { retryAfterSeconds: availabilityConfig.retryAfterSeconds },
     })
   }

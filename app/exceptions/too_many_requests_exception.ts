@@ -2,7 +2,6 @@ import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { errors as limiterErrors } from '@adonisjs/limiter'
 import { respondWithError } from '#exceptions/error_response'
-import { translator } from '#services/i18n/translator'
 
 type ThrottleException = InstanceType<typeof limiterErrors.E_TOO_MANY_REQUESTS>
 
@@ -34,11 +33,10 @@ export class TooManyRequestsException extends Exception {
     ctx.response.header('Retry-After', String(error.retryAfterSeconds))
     return respondWithError(ctx, 429, {
       view: 'pages/errors/too_many_requests',
-      // Machine routes have no `ctx.i18n`: they read English.
-      message: (ctx.i18n ?? translator('en')).t(
-        'errors.too_many_requests.wait',
-        waitValues(error.retryAfterSeconds)
-      ),
+      message: {
+        key: 'errors.too_many_requests.wait',
+        values: waitValues(error.retryAfterSeconds),
+      },
       state: { retryAfterSeconds: error.retryAfterSeconds },
     })
   }

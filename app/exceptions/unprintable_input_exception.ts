@@ -12,6 +12,7 @@ export class UnprintableInputException extends Exception {
   static status = 422
   static code = 'E_UNPRINTABLE_INPUT'
 
+  /** The message is also `errors.unprocessable.nul`, what the pages and the JSON answer say. */
   constructor(readonly field: string) {
     super(`The field "${field}" contains a NUL character (\\0). Remove it and send the form again.`)
   }
@@ -19,7 +20,7 @@ export class UnprintableInputException extends Exception {
   async handle(error: this, ctx: HttpContext) {
     return respondWithError(ctx, 422, {
       view: 'pages/errors/unprocessable',
-      message: error.message,
+      message: { key: 'errors.unprocessable.nul', values: { field: error.field } },
     })
   }
 }

@@ -164,7 +164,7 @@ function render(run) {
     setText(
       row,
       '[data-read-error]',
-      channel.endPending ? endPendingText(channel) : channel.readError || ''
+      channel.endPending ? endPendingText(channel) : detailText(channel.readError)
     )
     const voting = row.querySelector('[data-voting]')
     const votingText = channel.votingInterrupted
@@ -194,13 +194,19 @@ function launchNoteText(note) {
 function reasonText(channel) {
   if (!channel.reason) return ''
   const reason = word(`reason.${channel.reason}`)
-  return channel.error ? `${reason}: ${channel.error}` : reason
+  return channel.error ? word('reason_detail', { reason, detail: detailText(channel.error) }) : reason
+}
+
+/** Chorus's own detail by its code (`polls.detail.<code>`), or what Twitch said, as is. */
+function detailText(detail) {
+  if (!detail) return ''
+  return detail.code ? word(`detail.${detail.code}`) : detail.text
 }
 
 /** Twitch not told yet that the poll ended, and why. */
 function endPendingText(channel) {
   return channel.readError
-    ? word('end_pending.with_error', { error: channel.readError })
+    ? word('end_pending.with_error', { error: detailText(channel.readError) })
     : word('end_pending.plain')
 }
 

@@ -14,6 +14,7 @@ import {
   CheckAndRefreshService,
   type StreamerHealthStatus,
 } from '#services/tokens/check_and_refresh_service'
+import type { Message } from '#services/i18n/message'
 
 interface ReadinessRow {
   /** The channel's one state (docs/architecture.md, "A channel's state"). */
@@ -36,8 +37,8 @@ export interface ReadinessCheckResult {
   streamerId: number
   /** What Twitch said of the token. */
   status: StreamerHealthStatus
-  /** Empty when the check adds nothing to the channel's state. */
-  reason: string
+  /** What the check found, as message keys; empty when it adds nothing to the channel's state. */
+  detail: Message[]
   /** Ready for polls: a usable token on a channel that can hold a Twitch poll. */
   ready: boolean
   /** Twitch could not be reached: the status is Chorus's own records, not checked. */
@@ -99,8 +100,8 @@ export class ReadinessService {
       streamerId: result.streamerId,
       status: result.status,
       // A deactivated streamer is not checked: the row's state already says
-      // they must reconnect, and the page does not say it twice.
-      reason: result.streamer.isActive ? result.reason : '',
+      // they need to reconnect, and the page does not say it twice.
+      detail: result.streamer.isActive ? result.detail : [],
       // Ready as the channel state says it, on a token Twitch confirmed.
       ready:
         !result.retryable &&

@@ -15,6 +15,8 @@ import { DEFAULT_LOCALE } from '#services/i18n/locales'
 import { translator } from '#services/i18n/translator'
 import { POLL_LIMITS } from '#validators/poll'
 import { NOT_ASKED_IN_TIME } from '#services/chat_votes/not_asked'
+import { storedDetail } from '#services/polls/channel_detail'
+import { TwitchError, TwitchPermanentError } from '#services/twitch/twitch_errors'
 
 /** Chat posts at once across a run's channels. */
 const POST_CONCURRENCY = 8
@@ -58,22 +60,26 @@ export class RunChatVotes {
       const messages = messagesIn(channel.twitchUserId)
       const ref = { runId: run.id, channelId: channel.id }
       if (!(await this.tally.open(ref, channel.twitchUserId, run.choices.length, closesAt))) {
-        leaveOut(channel, 'chat_busy', 'Another chat vote is still open in this channel.')
+        leaveOut(channel, 'chat_busy', storedDetail('chat_vote_open'))
         return
       }
       try {
         for (const message of messages) {
           const sent = await this.chat.send(channel.twitchUserId, message)
-          if (!sent.isSent) throw new Error(`Twitch dropped the message (${sent.dropReason})`)
+          if (!sent.isSent) {
+            throw new TwitchPermanentError('Twitch dropped the message', null, sent.dropReason)
+          }
         }
         channel.chatAnnouncedAt = this.clock.now()
       } catch (error) {
         await this.tally.close(ref, channel.twitchUserId, this.clock.now().toMillis())
-        leaveOut(
-          channel,
-          'twitch_refused',
-          `The question could not be posted: ${errorMessage(error)}`
+        logger.warn(
+          { runId: run.id, channelId: channel.id, error: errorMessage(error) },
+          '[ChatVotes] the question could not be posted'
         )
+        // Twitch's own words when it gave some, else Chorus's sentence (app/services/polls/channel_detail.ts).
+        const twitchSaid = error instanceof TwitchError ? error.twitchMessage : null
+        leaveOut(channel, 'twitch_refused', twitchSaid ?? storedDetail('not_posted'))
       }
     })
     await this.store.saveChatOpenings(run.id, chat)

@@ -26,7 +26,9 @@ const WORDS = {
   voting_interrupted: 'polls.voting_interrupted',
   results_via: 'polls.results_via',
   reason: 'polls.reason',
+  reason_detail: 'polls.reason_detail',
   end_pending: 'polls.end_pending',
+  detail: 'polls.detail',
   launch_note: 'polls.launch_note',
   push: 'notifications.push',
 } as const

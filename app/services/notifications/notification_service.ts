@@ -176,7 +176,7 @@ export class NotificationService {
 
   /**
    * The streamer signed in with Twitch again: "reconnect" (to them) and
-   * "must reconnect" (to their GMs) are settled.
+   * "needs to reconnect" (to their GMs) are settled.
    */
   async resolveReconnected(streamerId: number) {
     return this.resolve(notificationSubject.streamer(streamerId), [

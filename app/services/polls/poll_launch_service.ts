@@ -43,6 +43,7 @@ import { LaunchProgress } from '#services/polls/launch_progress'
 import { LaunchWork } from '#services/polls/launch_work'
 import { traceLaunch } from '#services/polls/launch_trace'
 import { LaunchCompensation } from '#services/polls/launch_compensation'
+import { storedDetail } from '#services/polls/channel_detail'
 
 /** How long a launch waits for Twitch to verify a new chat subscription. */
 const CHAT_SUBSCRIPTION_WAIT_MS = 5000
@@ -334,8 +335,8 @@ export class PollLaunchService {
     if (leftOut) return skipped(streamer, leftOut)
     if (health.status === 'needs_reconnect') {
       return health.retryable
-        ? skipped(streamer, 'twitch_unreachable', 'Twitch could not be reached to renew the token')
-        : skipped(streamer, 'needs_reconnect', 'Twitch refused to renew the token')
+        ? skipped(streamer, 'twitch_unreachable', storedDetail('token_unreachable'))
+        : skipped(streamer, 'needs_reconnect', storedDetail('renewal_refused'))
     }
     if (state.voting.method === 'chat') return this.#planChat(streamer)
 
@@ -361,8 +362,13 @@ export class PollLaunchService {
       const failure = launchFailure(error)
       if (failure.unexpected) {
         logger.error(
-          { runId: run.id, streamerId: streamer.id, error: failure.error },
+          { runId: run.id, streamerId: streamer.id, error: errorMessage(error) },
           '[Polls] unexpected error while creating a poll'
+        )
+      } else if (error instanceof TwitchTransientError) {
+        logger.warn(
+          { runId: run.id, streamerId: streamer.id, error: errorMessage(error) },
+          '[Polls] Twitch did not answer a poll creation'
         )
       }
       return {
@@ -392,7 +398,7 @@ export class PollLaunchService {
             streamer,
             outcome: 'failed',
             reason: 'twitch_unreachable',
-            error: 'Twitch did not confirm the chat subscription in time',
+            error: storedDetail('chat_not_confirmed'),
             poll: null,
           }
         }
@@ -444,7 +450,8 @@ function skipped(
 }
 
 /**
- * Why a create failed, in the words the GM reads.
+ * Why a create failed: the reason, then what Twitch said, or Chorus's own
+ * sentence stored as its key (app/services/polls/channel_detail.ts).
  */
 function launchFailure(error: unknown): {
   reason: PollChannelReason
@@ -453,11 +460,11 @@ function launchFailure(error: unknown): {
 } {
   if (error instanceof StreamerTokenUnavailableError) {
     return error.needsReconnect
-      ? { reason: 'needs_reconnect', error: 'Twitch refused the token and it could not be renewed' }
-      : { reason: 'twitch_unreachable', error: 'Twitch could not be reached to renew the token' }
+      ? { reason: 'needs_reconnect', error: storedDetail('token_not_renewed') }
+      : { reason: 'twitch_unreachable', error: storedDetail('token_unreachable') }
   }
   if (error instanceof TwitchUnauthorizedError) {
-    return { reason: 'needs_reconnect', error: 'Twitch refused the token even after renewing it' }
+    return { reason: 'needs_reconnect', error: storedDetail('token_refused_renewed') }
   }
   if (error instanceof TwitchPermanentError) {
     return { reason: 'twitch_refused', error: error.twitchMessage ?? error.message }
@@ -465,14 +472,10 @@ function launchFailure(error: unknown): {
   if (error instanceof TwitchTransientError) {
     return {
       reason: 'twitch_unreachable',
-      error: error.status === 429 ? 'Twitch rate limit reached' : error.message,
+      error: storedDetail(error.status === 429 ? 'rate_limited' : 'no_answer'),
     }
   }
-  return {
-    reason: 'twitch_unreachable',
-    error: errorMessage(error),
-    unexpected: true,
-  }
+  return { reason: 'twitch_unreachable', error: storedDetail('unexpected'), unexpected: true }
 }
 
 function isUniqueViolation(error: unknown) {

@@ -13,6 +13,7 @@ import {
 import { PollSettings } from '#services/polls/poll_settings'
 import { HelixRateBook } from '#services/polls/helix_rate_book'
 import { errorMessage } from '#services/error_message'
+import { storedDetail } from '#services/polls/channel_detail'
 
 /** Twitch takes at most 20 poll ids per Get Polls request. */
 const IDS_PER_REQUEST = 20
@@ -56,7 +57,7 @@ export class PollResultsReader {
       const first = batch[0]
       const streamer = first.streamerId === null ? undefined : streamers.get(first.streamerId)
       if (!streamer) {
-        this.#fail(batch, 'the streamer left Chorus', report)
+        this.#fail(batch, storedDetail('streamer_left'), report)
         return
       }
       if (this.rateBook.heldUntil(first.twitchUserId) > 0) {
@@ -78,7 +79,7 @@ export class PollResultsReader {
         for (const channel of batch) {
           const poll = byId.get(channel.twitchPollId!)
           if (!poll) {
-            this.#fail([channel], 'Twitch no longer lists this poll', report)
+            this.#fail([channel], storedDetail('poll_gone'), report)
           } else if (this.apply(channel, poll, choiceCount)) {
             report.changed.push(channel)
           }
@@ -149,20 +150,23 @@ function batchByChannel(channels: PollChannel[]): PollChannel[][] {
   return batches
 }
 
+/**
+ * Why a read (or an end) failed, as stored on the channel: Twitch's own
+ * words when it refused, else Chorus's sentence as its key
+ * (app/services/polls/channel_detail.ts).
+ */
 export function readErrorMessage(error: unknown) {
   if (error instanceof StreamerTokenUnavailableError) {
-    return error.needsReconnect
-      ? 'the streamer must reconnect Twitch'
-      : 'Twitch unreachable while renewing the token'
+    return storedDetail(error.needsReconnect ? 'reconnect_needed' : 'token_unreachable')
   }
   if (error instanceof TwitchTransientError) {
-    return error.status === 429 ? 'Twitch rate limit reached' : 'Twitch unreachable'
+    return storedDetail(error.status === 429 ? 'rate_limited' : 'twitch_unreachable')
   }
   if (error instanceof TwitchError) {
     return error.twitchMessage ?? error.message
   }
   logger.error({ error: errorMessage(error) }, '[Polls] unexpected error while reading results')
-  return 'unexpected error, see the logs'
+  return storedDetail('unexpected')
 }
 
 function sameNumbers(a: number[] | null, b: number[]) {

@@ -17,6 +17,7 @@ import { PollSettings } from '#services/polls/poll_settings'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { PollBroadcaster } from '#services/polls/poll_broadcaster'
 import { PollResultsReader, readErrorMessage } from '#services/polls/poll_results_reader'
+import { storedDetail } from '#services/polls/channel_detail'
 import { RunChatVotes } from '#services/chat_votes/run_chat_votes'
 import { RunOwnerLeases, type RunLease } from '#services/polls/run_owner_leases'
 import { EndRetries } from '#services/polls/end_retries'
@@ -192,7 +193,7 @@ export class PollRunCloser {
     choiceCount: number
   ): Promise<boolean> {
     if (!streamer) {
-      channel.lastReadError = 'the streamer left Chorus'
+      channel.lastReadError = storedDetail('streamer_left')
       return false
     }
     try {
@@ -215,7 +216,7 @@ export class PollRunCloser {
       channel.lastReadError = readErrorMessage(error)
       // Stryker disable all: a log line (the reason is kept on the channel, which tests read).
       logger.warn(
-        { runId: channel.pollRunId, channelId: channel.id, error: channel.lastReadError },
+        { runId: channel.pollRunId, channelId: channel.id, error: errorMessage(error) },
         '[Polls] could not end a channel poll on Twitch'
       )
       // Stryker restore all

@@ -3,6 +3,7 @@ import type PollChannel from '#models/poll_channel'
 import type { I18n } from '@adonisjs/i18n'
 import type { PollChannelReason, VotingMethod } from '#models/poll_channel'
 import type { Message } from '#services/i18n/message'
+import { detailText, readDetail, type ChannelDetail } from '#services/polls/channel_detail'
 
 /*
  * The snapshot holds codes and message keys, never sentences: the run's
@@ -17,13 +18,13 @@ export interface ChannelSnapshot {
   outcome: PollChannel['outcome']
   /** Why it was left out or failed (`polls.reason.<reason>`). */
   reason: PollChannelReason | null
-  /** What Twitch or the failure said, after the reason ("The poll title failed automod check"). */
-  error: string | null
+  /** What Twitch said after the reason ("The poll title failed automod check"), or Chorus's code. */
+  error: ChannelDetail | null
   twitchStatus: string | null
   votes: number[]
   total: number
   /** The last read of this channel failed (Twitch unreachable, rate limited). */
-  readError: string | null
+  readError: ChannelDetail | null
   /** Its Twitch poll has not been reported ended (always false for a chat vote). */
   twitchPollOpen: boolean
   /**
@@ -112,7 +113,8 @@ export function winnersOf(totals: number[]) {
 export function reasonText(i18n: I18n, channel: Pick<ChannelSnapshot, 'reason' | 'error'>) {
   if (!channel.reason) return null
   const reason = i18n.t(`polls.reason.${channel.reason}`)
-  return channel.error ? `${reason}: ${channel.error}` : reason
+  if (!channel.error) return reason
+  return i18n.t('polls.reason_detail', { reason, detail: detailText(i18n, channel.error) })
 }
 
 export function buildSnapshot(
@@ -174,10 +176,15 @@ function launchNote(run: PollRun, live: number, total: number): Message | null {
   }
 }
 
+/** Why the last read of a channel failed, or nothing. */
+export function readErrorText(i18n: I18n, error: ChannelDetail | null) {
+  return error ? detailText(i18n, error) : ''
+}
+
 /** What the GM reads about a poll Chorus could not end on Twitch yet. */
-export function endPendingText(i18n: I18n, error: string | null) {
+export function endPendingText(i18n: I18n, error: ChannelDetail | null) {
   return error
-    ? i18n.t('polls.end_pending.with_error', { error })
+    ? i18n.t('polls.end_pending.with_error', { error: detailText(i18n, error) })
     : i18n.t('polls.end_pending.plain')
 }
 
@@ -195,11 +202,11 @@ function channelSnapshot(
     login: channel.twitchLogin,
     outcome: channel.outcome,
     reason: channel.reason,
-    error: channel.error,
+    error: readDetail(channel.error),
     twitchStatus: channel.twitchStatus,
     votes,
     total: votes.reduce((sum, count) => sum + count, 0),
-    readError: channel.lastReadError,
+    readError: readDetail(channel.lastReadError),
     twitchPollOpen: channel.twitchPollOpen,
     endPending,
     resultsVia: channel.resultsVia,

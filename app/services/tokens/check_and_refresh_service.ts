@@ -11,9 +11,9 @@ import { TwitchError } from '#services/twitch/twitch_errors'
 import { RefreshTiming } from '#services/tokens/refresh_timing'
 import { StreamerRefresher } from '#services/tokens/streamer_refresher'
 import { TokenRefreshSettings } from '#services/tokens/token_refresh_settings'
-import { formatDuration } from '#services/tokens/token_refresh_policy'
 import { isAuthorizationActive } from '#services/campaigns/channel_state'
 import type { RefreshOutcome, RefreshTrigger } from '#services/tokens/refresh_outcome'
+import type { Message } from '#services/i18n/message'
 
 /**
  * - `ready`: authorized, token valid (checked with Twitch);
@@ -27,8 +27,11 @@ interface StreamerHealth {
   streamerId: number
   streamer: Streamer
   status: StreamerHealthStatus
-  /** One human sentence, never a token. */
-  reason: string
+  /**
+   * What the check found, sentence by sentence, as message keys the
+   * readiness page writes in the reader's language (docs/languages.md).
+   */
+  detail: Message[]
   /** Twitch could not be reached; a later check may succeed without reconnecting. */
   retryable: boolean
   tokenExpiresAt: DateTime | null
@@ -142,39 +145,57 @@ export class CheckAndRefreshService {
     trigger: RefreshTrigger
   ): Promise<StreamerHealth> {
     if (!streamer.isActive) {
-      return health(streamer, 'needs_reconnect', 'deactivated: must sign in with Twitch again')
+      // Nothing to add: the channel's state already says the streamer has to sign in again.
+      return health(streamer, 'needs_reconnect', [])
     }
     if (!authorized) {
-      return health(streamer, 'not_authorized', 'no active poll authorization')
+      return health(streamer, 'not_authorized', [
+        { key: 'campaigns.readiness.detail.no_authorization', values: {} },
+      ])
     }
 
     const now = this.clock.now()
     const due = this.timing.dueDecision(streamer, now, nextTick)
     if (due.due) {
-      return this.#refresh(streamer, trigger, `token due (${due.reason})`, false)
+      return this.#refresh(
+        streamer,
+        trigger,
+        { key: 'campaigns.readiness.detail.token_due', values: {} },
+        false
+      )
     }
 
     const accessToken = streamer.accessToken
     if (!accessToken) {
-      return this.#refresh(streamer, trigger, 'no access token stored', true)
+      return this.#refresh(
+        streamer,
+        trigger,
+        { key: 'campaigns.readiness.detail.no_token', values: {} },
+        true
+      )
     }
     const checkedCiphertext = streamer.accessTokenEncrypted
     try {
       const validation = await this.oauth.validate(accessToken)
       if (validation === null) {
-        return this.#refresh(streamer, trigger, 'Twitch refused the token on /validate', true)
+        return this.#refresh(
+          streamer,
+          trigger,
+          { key: 'campaigns.readiness.detail.token_refused', values: {} },
+          true
+        )
       }
       await this.#recordTwitchExpiry(streamer, checkedCiphertext, validation.expiresIn, now)
-      return health(
-        streamer,
-        'ready',
-        `token valid for ${formatDuration(streamer.tokenExpiresAt!.diff(now))}`
-      )
+      return health(streamer, 'ready', [
+        { key: 'campaigns.readiness.detail.valid_for', values: timeLeft(streamer, now) },
+      ])
     } catch (error) {
       if (!(error instanceof TwitchError)) throw error
       // Twitch unreachable: the token had time left by our records, so it is usable.
       return {
-        ...health(streamer, 'ready', `not validated (${error.message}); ${due.reason}`),
+        ...health(streamer, 'ready', [
+          { key: 'campaigns.readiness.detail.not_validated', values: timeLeft(streamer, now) },
+        ]),
         retryable: true,
       }
     }
@@ -187,28 +208,36 @@ export class CheckAndRefreshService {
   async #refresh(
     streamer: Streamer,
     trigger: RefreshTrigger,
-    why: string,
+    why: Message,
     tokenRejected: boolean
   ): Promise<StreamerHealth> {
     const outcome = await this.refresher.refreshStreamer(streamer, { force: true, trigger })
     if (outcome.status === 'refreshed') {
-      return { ...health(streamer, 'refreshed', `${why}; ${outcome.reason}`), refresh: outcome }
+      return {
+        ...health(streamer, 'refreshed', [
+          why,
+          { key: 'campaigns.readiness.detail.renewed', values: {} },
+        ]),
+        refresh: outcome,
+      }
     }
     if (outcome.status === 'failed' && outcome.kind === 'transient') {
       const now = this.clock.now()
       const usable = !tokenRejected && !streamer.isTokenExpired(now)
       return {
-        ...health(
-          streamer,
-          usable ? 'ready' : 'needs_reconnect',
-          `${why}; refresh failed: ${outcome.reason}`
-        ),
+        ...health(streamer, usable ? 'ready' : 'needs_reconnect', [
+          why,
+          { key: 'campaigns.readiness.detail.renewal_unreachable', values: {} },
+        ]),
         retryable: true,
         refresh: outcome,
       }
     }
     return {
-      ...health(streamer, 'needs_reconnect', `${why}; refresh failed: ${outcome.reason}`),
+      ...health(streamer, 'needs_reconnect', [
+        why,
+        { key: 'campaigns.readiness.detail.renewal_refused', values: {} },
+      ]),
       refresh: outcome,
     }
   }
@@ -244,12 +273,23 @@ export class CheckAndRefreshService {
   }
 }
 
-function health(streamer: Streamer, status: StreamerHealthStatus, reason: string): StreamerHealth {
+/** How long the stored token has left by Chorus's records, in whole hours and minutes. */
+function timeLeft(streamer: Streamer, now: DateTime): Message['values'] {
+  const left = streamer.tokenExpiresAt ? streamer.tokenExpiresAt.diff(now).as('minutes') : 0
+  const minutes = Math.max(0, Math.floor(left))
+  return { hours: Math.floor(minutes / 60), minutes: minutes % 60 }
+}
+
+function health(
+  streamer: Streamer,
+  status: StreamerHealthStatus,
+  detail: Message[]
+): StreamerHealth {
   return {
     streamerId: streamer.id,
     streamer,
     status,
-    reason,
+    detail,
     retryable: false,
     tokenExpiresAt: streamer.tokenExpiresAt,
     refresh: null,

@@ -140,7 +140,7 @@ export class CycleTally {
   }
 }
 
-export const INACTIVE_REASON = 'deactivated: the streamer must reconnect with Twitch'
+export const INACTIVE_REASON = 'deactivated: the streamer needs to reconnect with Twitch'
 
 export function failedOutcome(
   streamer: Streamer,

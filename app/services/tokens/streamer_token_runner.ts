@@ -49,7 +49,7 @@ export class StreamerTokenRunner {
 
   async run<T>(streamer: Streamer, call: (accessToken: string) => Promise<T>): Promise<T> {
     if (!streamer.isActive) {
-      throw new StreamerTokenUnavailableError(streamer, null, 'deactivated, must reconnect')
+      throw new StreamerTokenUnavailableError(streamer, null, 'deactivated, needs to reconnect')
     }
 
     let accessToken = streamer.accessToken

@@ -195,7 +195,7 @@ test.group('Campaigns: readiness', (group) => {
     response.assertHeader('location', `/campaigns/${campaign.id}/readiness`)
     response.assertFlashMessage(
       'success',
-      'Checked 4 members with Twitch: 2 ready, 0 must reconnect, 1 without authorization, ' +
+      'Checked 4 members with Twitch: 2 ready, 0 to reconnect, 1 without authorization, ' +
         '1 without Twitch polls.'
     )
     const results = checkResults(response)
@@ -233,11 +233,46 @@ test.group('Campaigns: readiness', (group) => {
     const results = checkResults(response)
     assert.equal(results[0].status, 'needs_reconnect')
 
-    const page = await client.get(`/campaigns/${campaign.id}/readiness`).loginAs(gm.user)
+    const page = await pageAfterCheck(client, campaign, gm.user, results)
     assert.isTrue(row(page.text(), 'token_problem', 'bram_rolls'))
+    assert.include(page.text(), '<strong>Needs to reconnect</strong>')
+    assert.include(page.text(), 'The token was due for renewal. Twitch refused to renew it.')
   })
 
-  test('"check now" on a deactivated member says they must reconnect once', async ({
+  test('"check now" in French: each result and what the check found; one label for reconnecting', async ({
+    client,
+    assert,
+  }) => {
+    const { gm, campaign } = await gmCampaign()
+    gm.user.locale = 'fr'
+    await gm.user.save()
+    const aria = await connectedStreamer(SEEDED.aria)
+    const bram = await connectedStreamer(SEEDED.bram)
+    bram.tokenExpiresAt = clock.now().minus({ minutes: 1 })
+    await bram.save()
+    await authorizedMember(campaign, aria)
+    await authorizedMember(campaign, bram)
+    twitchEmulator.state.revokeRefresh(SEEDED.bram.id)
+
+    const results = checkResults(await checkNow(client, campaign, gm.user))
+    const page = await pageAfterCheck(client, campaign, gm.user, results)
+    const html = page.text()
+
+    const detailOf = (login: string) => {
+      const rest = html.slice(html.indexOf(`data-login="${login}"`))
+      return rest.match(/data-check-detail>— ([^<]*)</)![1]
+    }
+    assert.match(detailOf('aria_plays'), /^Jeton valide encore \d+ h \d+ min\.$/)
+    assert.equal(
+      detailOf('bram_rolls'),
+      'Le jeton arrivait à échéance. Twitch a refusé de le renouveler.'
+    )
+    // The check's verdict for a refused renewal is the channel state's own label.
+    assert.include(html, '<strong>Doit se reconnecter</strong>')
+    assert.notInclude(html, 'Token valid for')
+  })
+
+  test('"check now" on a deactivated member says they need to reconnect once', async ({
     client,
     assert,
   }) => {
@@ -250,7 +285,7 @@ test.group('Campaigns: readiness', (group) => {
     const response = await checkNow(client, campaign, gm.user)
     response.assertFlashMessage(
       'success',
-      'Checked 1 member with Twitch: 0 ready, 1 must reconnect, 0 without authorization.'
+      'Checked 1 member with Twitch: 0 ready, 1 to reconnect, 0 without authorization.'
     )
     const page = await pageAfterCheck(client, campaign, gm.user, checkResults(response))
     const html = page.text()

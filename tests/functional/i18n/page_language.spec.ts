@@ -4,12 +4,7 @@ import { UserFactory } from '#database/factories/user_factory'
 import { CampaignFactory } from '#database/factories/campaign_factory'
 import { pollTestSetup } from '#tests/helpers/polls'
 import { assertInputError } from '#tests/helpers/validation'
-
-/** The JSON the layout carries for the page scripts (public/js/page_words.js). */
-function pageWordsOf(html: string) {
-  const match = html.match(/<script type="application\/json" id="page-words">(.*?)<\/script>/s)
-  return JSON.parse(match![1]) as { locale: string; words: Record<string, string> }
-}
+import { pageWordsOf } from '#tests/helpers/page_words'
 
 /**
  * The pages in the reader's language (docs/languages.md): the layout, the

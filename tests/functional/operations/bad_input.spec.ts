@@ -74,6 +74,39 @@ test.group('Bad input: ids out of range, NUL characters', (group) => {
     )
   })
 
+  test('a French browser reads the NUL refusal in French; a script still reads English', async ({
+    client,
+    assert,
+  }) => {
+    const gm = await UserFactory.create()
+    const page = await client
+      .post('/campaigns')
+      .loginAs(gm)
+      .withCsrfToken()
+      .header('accept-language', 'fr-FR,fr;q=0.9,en;q=0.5')
+      .form({ name: 'Ash\0es', description: 'fine' })
+      .redirects(0)
+
+    page.assertStatus(422)
+    assert.include(page.text(), '<html lang="fr"')
+    assert.include(page.text(), 'Le champ « name » contient un caractère NUL (\\0).')
+    assert.include(page.text(), 'Impossible de lire ce formulaire')
+    assert.notInclude(page.text(), 'contains a NUL character')
+
+    const json = await client
+      .post('/push/subscriptions')
+      .loginAs(gm)
+      .withCsrfToken()
+      .header('Accept', 'application/json')
+      .header('accept-language', 'fr')
+      .json({ endpoint: 'https://push.example/\0', keys: { p256dh: 'x', auth: 'y' } })
+    json.assertStatus(422)
+    assert.equal(
+      json.body().errors[0].message,
+      'The field "endpoint" contains a NUL character (\\0). Remove it and send the form again.'
+    )
+  })
+
   test('editing with a NUL character changes nothing', async ({ client, assert }) => {
     const gm = await UserFactory.create()
     const campaign = await CampaignFactory.merge({ ownerId: gm.id, name: 'Ashes' }).create()

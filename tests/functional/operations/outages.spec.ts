@@ -107,7 +107,9 @@ test.group('Outages: Redis or PostgreSQL down', (group) => {
     }
   })
 
-  test('PostgreSQL unreachable: friendly 503 and one log line, not a 500', async ({ assert }) => {
+  test("PostgreSQL unreachable: friendly 503 in the browser's language and one log line, not a 500", async ({
+    assert,
+  }) => {
     const web = await bootWebInstance({ DB_PORT: String(await unusedPort()) })
     try {
       // The instance finds out by itself: its first background pass at boot
@@ -119,6 +121,23 @@ test.group('Outages: Redis or PostgreSQL down', (group) => {
         statuses.push(response.status)
         assert.include(await response.text(), 'Back in a moment')
       }
+      // A French browser reads the page in French, chosen without the database.
+      const french = await fetch(`${web.url}/`, {
+        headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' },
+      })
+      const frenchPage = await french.text()
+      assert.equal(french.status, 503)
+      assert.include(frenchPage, '<html lang="fr"')
+      assert.include(frenchPage, 'De retour dans un instant')
+      assert.include(frenchPage, 'Chorus est brièvement indisponible')
+      assert.notInclude(frenchPage, 'Back in a moment')
+      // A script asking in French still reads English.
+      const script = await fetch(`${web.url}/`, {
+        headers: { 'accept-language': 'fr', 'accept': 'application/json' },
+      })
+      assert.equal(script.status, 503)
+      const body = (await script.json()) as { errors: { message: string }[] }
+      assert.match(body.errors[0].message, /^Chorus is briefly unavailable: /)
       const health = await fetch(`${web.url}/health`)
 
       assert.deepEqual(new Set(statuses), new Set([503]))

@@ -8,6 +8,7 @@ import { PollRunCloser } from '#services/polls/poll_run_closer'
 import { PollRunStore } from '#services/polls/poll_run_store'
 import { RunOwnerLeases } from '#services/polls/run_owner_leases'
 import { twitchEmulator } from '#tests/helpers/twitch_emulator'
+import { storedDetail } from '#services/polls/channel_detail'
 import {
   channelOf,
   emulatorVotes,
@@ -149,7 +150,7 @@ test.group('Polls: End now', (group) => {
     assert.equal(twitchEmulator.state.getPoll(pollIdOf(SEEDED.bram))!.status, 'ACTIVE')
     const ending = await runWithChannels(run.id)
     assert.equal(ending.status, 'ending')
-    assert.equal(channelOf(ending, SEEDED.bram).lastReadError, 'Twitch unreachable')
+    assert.equal(channelOf(ending, SEEDED.bram).lastReadError, storedDetail('twitch_unreachable'))
 
     // The GM's page says it, per channel.
     const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}`).loginAs(gm)
@@ -218,7 +219,7 @@ test.group('Polls: End now', (group) => {
     response.assertFlashMessage('success', `"${run.title}" ended on every channel.`)
     const ended = await runWithChannels(run.id)
     assert.equal(ended.status, 'terminated')
-    assert.equal(channelOf(ended, SEEDED.bram).lastReadError, 'the streamer left Chorus')
+    assert.equal(channelOf(ended, SEEDED.bram).lastReadError, storedDetail('streamer_left'))
     assert.isNull(channelOf(ended, SEEDED.aria).lastReadError)
   })
 
@@ -235,7 +236,7 @@ test.group('Polls: End now', (group) => {
     response.assertFlashMessage('success', `"${run.title}" ended on every channel.`)
     const ended = await runWithChannels(run.id)
     assert.equal(ended.status, 'terminated')
-    assert.equal(channelOf(ended, SEEDED.bram).lastReadError, 'Twitch unreachable')
+    assert.equal(channelOf(ended, SEEDED.bram).lastReadError, storedDetail('twitch_unreachable'))
   })
 
   test('an end Twitch confirms the poll was over but cannot be read is retried', async ({

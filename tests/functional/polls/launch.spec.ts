@@ -94,9 +94,9 @@ test.group('Polls: launch', (group) => {
     page.assertStatus(200)
     page.assertTextIncludes('Bram_Rolls')
     page.assertTextIncludes('Not an affiliate or partner')
-    page.assertTextIncludes('Must reconnect Twitch')
+    page.assertTextIncludes('Needs to reconnect Twitch')
     // The reason is said once: the label, not the label plus the same thing again.
-    assert.notInclude(page.text(), 'Must reconnect Twitch:')
+    assert.notInclude(page.text(), 'Needs to reconnect Twitch:')
     assert.notInclude(page.text(), 'must sign in with Twitch again')
     page.assertTextIncludes('End now')
   })

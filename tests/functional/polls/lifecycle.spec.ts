@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { storedDetail } from '#services/polls/channel_detail'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
@@ -420,7 +421,7 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     const page = await client.get(`/campaigns/${campaign.id}/runs/${run.id}/results`).loginAs(gm)
     const leftOut = page.body().leftOut.find((c: { login: string }) => c.login === SEEDED.pat.login)
     assert.equal(leftOut.reason, 'not_asked')
-    assert.match(leftOut.error, /too little time was left/)
+    assert.deepEqual(leftOut.error, { code: 'not_asked_in_time' })
   })
 
   test('a run that ends with a chat channel never asked lists it with the channels left out', async ({
@@ -532,7 +533,7 @@ test.group('Poll lifecycle: a chat channel waits for its subscription', (group) 
 
     const pat = channelOf(run, SEEDED.pat)
     assert.equal(pat.outcome, 'failed')
-    assert.equal(pat.error, 'Twitch did not confirm the chat subscription in time')
+    assert.equal(pat.error, storedDetail('chat_not_confirmed'))
     assert.lengthOf(chatTexts(SEEDED.pat.id), 0)
     assert.equal(channelOf(run, SEEDED.aria).outcome, 'created')
   })

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path'
 import { IntlMessageFormat } from 'intl-messageformat'
 import app from '@adonisjs/core/services/app'
 import { SUPPORTED_LOCALES } from '#services/i18n/locales'
+import { DETAIL_CODES } from '#services/polls/channel_detail'
 
 /**
  * The translations are complete and all in use (docs/languages.md): every
@@ -133,5 +134,16 @@ test.group('Translations', () => {
       )
     })
     assert.deepEqual(unused, [])
+  })
+
+  test("a channel's details: every code Chorus stores has its message, and every message a code", async ({
+    assert,
+  }) => {
+    // The key is built from the stored code, so the checks above see only its parent.
+    const english = await messagesOf('en')
+    const messages = [...english.keys()]
+      .filter((key) => key.startsWith('polls.detail.'))
+      .map((key) => key.slice('polls.detail.'.length))
+    assert.sameMembers(messages, [...DETAIL_CODES])
   })
 })
