@@ -53,6 +53,20 @@ return {pointer, redis.call('HGET', ARGV[1] .. pointer .. ':meta', 'choices')}
 `
 
 /**
+ * Takes the channel for a vote until ARGV[2] (epoch ms), unless it is taking
+ * another one: 1 when the channel is now (or already was) this vote's.
+ */
+const CLAIM = `
+local current = redis.call('GET', KEYS[1])
+if not current then
+  redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+  return 1
+end
+if current == ARGV[1] then return 1 end
+return 0
+`
+
+/**
  * Counts one ballot atomically: refused after the close time or when the
  * chatter already voted. 1 = counted, -1 = closed, -2 = already voted.
  */
@@ -112,16 +126,14 @@ export class ChatVoteTally {
     const keys = keysOf(vote)
     // The pointer outlives the close time a little, so a vote never closed
     // (an instance died) cannot hold the channel forever.
-    const claimed = await redis.set(
+    const claimed = await redis.eval(
+      CLAIM,
+      1,
       liveKey(broadcasterId),
       voteKey(vote),
-      'PXAT',
-      closesAt + POINTER_GRACE_MS,
-      'NX'
+      String(closesAt + POINTER_GRACE_MS)
     )
-    if (claimed !== 'OK' && (await redis.get(liveKey(broadcasterId))) !== voteKey(vote)) {
-      return false
-    }
+    if (claimed !== 1) return false
     // Opening the same vote again (another instance carrying on a launch)
     // keeps what is there: a close time already moved earlier stays.
     await redis
@@ -176,11 +188,13 @@ export class ChatVoteTally {
    * trip to Redis, in the order of `votes`.
    */
   async countsOf(votes: ChatVoteRef[], choices: number): Promise<number[][]> {
-    if (votes.length === 0) return []
     const pipeline = redis.pipeline()
     for (const vote of votes) pipeline.hgetall(keysOf(vote).counts)
-    const replies = (await pipeline.exec()) ?? []
+    // A pipeline always answers (only a watched transaction answers null);
+    // an empty one answers at once, without a round trip.
+    const replies = (await pipeline.exec())!
     return replies.map(([error, stored]) => {
+      // A reply that is an error (a damaged key) is not zero votes.
       if (error) throw error
       const byChoice = stored as Record<string, string>
       return Array.from({ length: choices }, (_, index) => Number(byChoice[String(index + 1)] ?? 0))

@@ -143,8 +143,12 @@ test.group('EventSub: two instances behind one callback', (group) => {
         assert.isAbove(balancer.hits.get(instance.port) ?? 0, 10)
       }
 
-      // Handled once in all: each id in exactly one "handled" log line.
-      const logs = instances.map((instance) => instance.output()).join('\n')
+      // Handled once in all: each id in exactly one "handled" log line. An
+      // instance's log lines reach this process through a pipe, and may come
+      // after Twitch has its answers: wait for every id first.
+      const logsOf = () => instances.map((instance) => instance.output()).join('\n')
+      await waitUntil(() => [...ids].every((id) => logsOf().includes(`handled notification ${id}`)))
+      const logs = logsOf()
       for (const messageId of ids) {
         const handled = logs.split(`handled notification ${messageId}`).length - 1
         assert.equal(handled, 1, `message ${messageId} handled ${handled} times`)

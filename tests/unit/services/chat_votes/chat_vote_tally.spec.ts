@@ -164,7 +164,17 @@ test.group('Chat vote tally (Redis)', (group) => {
     })
   })
 
-  test('no vote to read: no round trip, no counts', async ({ assert }) => {
+  test('no vote to read: no counts', async ({ assert }) => {
     assert.deepEqual(await new ChatVoteTally().countsOf([], 3), [])
+  })
+
+  test('a damaged count in Redis is an error, never read as no votes', async ({ assert }) => {
+    const tally = new ChatVoteTally()
+    const vote = { runId: 7, channelId: 70 }
+    await tally.open(vote, 'b1', 2, CLOSES)
+    await tally.record(message('u1', '2'))
+    await redis.del('chorus:chat-vote:7:70:counts')
+    await redis.set('chorus:chat-vote:7:70:counts', 'not a hash')
+    await assert.rejects(() => tally.countsOf([vote], 2), /WRONGTYPE/)
   })
 })
