@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import type User from '#models/user'
+import { speaking } from '#tests/helpers/languages'
 import PollChannel from '#models/poll_channel'
 import { apiCall, apiTokenOf } from '#tests/helpers/api'
 import { pageWordsOf } from '#tests/helpers/page_words'
@@ -14,12 +14,6 @@ import {
   preparedPoll,
   runPageSnapshot,
 } from '#tests/helpers/polls'
-
-async function speaking(user: User, locale: string) {
-  user.locale = locale
-  await user.save()
-  return user
-}
 
 /**
  * What Chorus itself says of a channel whose launch failed, kept as a key

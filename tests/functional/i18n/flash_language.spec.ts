@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import type User from '#models/user'
+import { speaking } from '#tests/helpers/languages'
 import PollRun from '#models/poll_run'
 import { CampaignFactory } from '#database/factories/campaign_factory'
 import { UserFactory } from '#database/factories/user_factory'
@@ -11,12 +11,6 @@ import {
   pollTestSetup,
   preparedPoll,
 } from '#tests/helpers/polls'
-
-async function speaking(user: User, locale: string) {
-  user.locale = locale
-  await user.save()
-  return user
-}
 
 /**
  * What a person reads after an action, in their interface language

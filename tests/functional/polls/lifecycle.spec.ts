@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
 import { storedDetail } from '#services/polls/channel_detail'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
@@ -56,6 +57,20 @@ async function settle() {
   await twitchEmulator.state.eventsub.idle()
   const push = await app.container.make(ResultsPush)
   await push.flush()
+}
+
+/**
+ * A mixed launch whose instance recorded it and died before posting Pat's
+ * chat question.
+ */
+async function launchNeverAskingPat(client: ApiClient) {
+  const { gm, campaign } = await mixedCampaign()
+  const launch = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
+  launch.assertStatus(302)
+  const run = await campaignRun(campaign)
+  const pat = channelOf(run, SEEDED.pat)
+  await db.from('poll_channels').where('id', pat.id).update({ chat_announced_at: null })
+  return { gm, campaign, run, pat }
 }
 
 function say(chatter: string, text: string) {
@@ -356,13 +371,7 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     client,
     assert,
   }) => {
-    const { gm, campaign } = await mixedCampaign()
-    const launch = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
-    launch.assertStatus(302)
-    const run = await campaignRun(campaign)
-    const pat = channelOf(run, SEEDED.pat)
-    // The instance recorded the launch and died before posting Pat's question.
-    await db.from('poll_channels').where('id', pat.id).update({ chat_announced_at: null })
+    const { run, pat } = await launchNeverAskingPat(client)
     const asked = () => chatTexts(SEEDED.pat.id).filter((text) => text.includes(run.title)).length
     const before = asked()
     clock.advance({ seconds: 30 })
@@ -396,12 +405,7 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     client,
     assert,
   }) => {
-    const { gm, campaign } = await mixedCampaign()
-    const launch = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
-    launch.assertStatus(302)
-    const run = await campaignRun(campaign)
-    const pat = channelOf(run, SEEDED.pat)
-    await db.from('poll_channels').where('id', pat.id).update({ chat_announced_at: null })
+    const { gm, campaign, run, pat } = await launchNeverAskingPat(client)
     const asked = () => chatTexts(SEEDED.pat.id).filter((text) => text.includes(run.title)).length
     const before = asked()
     clock.advance({ seconds: run.durationSeconds - 10 })
@@ -428,12 +432,7 @@ test.group('Poll lifecycle: ending, whoever ends it', (group) => {
     client,
     assert,
   }) => {
-    const { gm, campaign } = await mixedCampaign()
-    const launch = await launchRequest(client, gm, campaign, await preparedPoll(campaign))
-    launch.assertStatus(302)
-    const run = await campaignRun(campaign)
-    const pat = channelOf(run, SEEDED.pat)
-    await db.from('poll_channels').where('id', pat.id).update({ chat_announced_at: null })
+    const { gm, campaign, run, pat } = await launchNeverAskingPat(client)
 
     const ended = await endNowRequest(client, gm, campaign, run)
     ended.assertStatus(302)
